@@ -1,0 +1,233 @@
+import type { Readable } from 'node:stream';
+import { ContainerModel } from '../../core/containers/containerModel';
+import { containerEventEffect, DockerEvent } from '../../core/containers/containerEvents';
+import { ContainerSummary } from '../../core/containers/containerSummary';
+import { JsonLineSplitter } from '../../core/events/jsonLines';
+import { DockerEndpoint } from './dockerEndpoint';
+import { describeDockerError } from './dockerErrors';
+import { english, Localizer } from '../../core/l10n';
+
+/** What the watcher needs of an engine (a DockerEngine, in practice). */
+export interface ContainerSource {
+  readonly endpoint: DockerEndpoint;
+  listContainers(): Promise<ContainerSummary[]>;
+  getContainer(id: string): Promise<ContainerSummary | undefined>;
+  events(filters: Record<string, string[]>, signal: AbortSignal): Promise<Readable>;
+}
+
+export type WatchState =
+  | { readonly kind: 'stopped' }
+  | { readonly kind: 'connecting' }
+  | { readonly kind: 'live' }
+  | { readonly kind: 'unreachable'; readonly message: string; readonly retryInMs: number };
+
+export interface WatcherLog {
+  debug(message: string): void;
+  warn(message: string): void;
+}
+
+const DEFAULT_BACKOFF_MS = [500, 1_000, 2_000, 5_000, 10_000, 30_000];
+
+/**
+ * Keeps a ContainerModel equal to an engine's containers: one full list when
+ * the event stream is (re)opened, then one targeted refresh per container
+ * event. No timer polls the engine; a timer only spaces out reconnection
+ * attempts while the engine is unreachable.
+ */
+export class ContainerWatcher {
+  private state: WatchState = { kind: 'stopped' };
+  private readonly stateListeners = new Set<(s: WatchState) => void>();
+  private abort: AbortController | undefined;
+  private wake: (() => void) | undefined;
+  /** Bumped on every event of a container, so a slow refresh cannot undo a later destroy. */
+  private readonly generation = new Map<string, number>();
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly again = new Set<string>();
+
+  constructor(
+    private readonly source: ContainerSource,
+    readonly model: ContainerModel,
+    private readonly log: WatcherLog = { debug: () => undefined, warn: () => undefined },
+    private readonly backoffMs: readonly number[] = DEFAULT_BACKOFF_MS,
+    private readonly l10n: Localizer = english,
+  ) {}
+
+  get currentState(): WatchState {
+    return this.state;
+  }
+
+  onDidChangeState(listener: (s: WatchState) => void): { dispose(): void } {
+    this.stateListeners.add(listener);
+    return { dispose: () => this.stateListeners.delete(listener) };
+  }
+
+  start(): void {
+    if (this.abort) {
+      return;
+    }
+    const abort = new AbortController();
+    this.abort = abort;
+    void this.run(abort.signal);
+  }
+
+  stop(): void {
+    this.abort?.abort();
+    this.abort = undefined;
+    this.wake?.();
+    this.setState({ kind: 'stopped' });
+  }
+
+  /**
+   * A user's refresh: re-list now when live, or retry at once when the
+   * engine was unreachable.
+   */
+  async refresh(): Promise<void> {
+    if (!this.abort) {
+      this.start();
+      return;
+    }
+    if (this.state.kind === 'live') {
+      this.model.replaceAll(await this.source.listContainers());
+    } else {
+      this.wake?.();
+    }
+  }
+
+  /** Resolves once the state satisfies `predicate` (or rejects after `timeoutMs`). */
+  waitFor(predicate: (s: WatchState) => boolean, timeoutMs: number): Promise<WatchState> {
+    if (predicate(this.state)) {
+      return Promise.resolve(this.state);
+    }
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        sub.dispose();
+        reject(new Error(`watcher did not reach the expected state within ${timeoutMs} ms (now ${this.state.kind})`));
+      }, timeoutMs);
+      const sub = this.onDidChangeState((s) => {
+        if (predicate(s)) {
+          clearTimeout(timer);
+          sub.dispose();
+          resolve(s);
+        }
+      });
+    });
+  }
+
+  private async run(signal: AbortSignal): Promise<void> {
+    let attempt = 0;
+    while (!signal.aborted) {
+      this.setState({ kind: 'connecting' });
+      try {
+        // Subscribe before listing, so no change between the two is missed.
+        const stream = await this.source.events({ type: ['container'] }, signal);
+        const ended = this.consume(stream, signal);
+        this.model.replaceAll(await this.source.listContainers());
+        attempt = 0;
+        this.setState({ kind: 'live' });
+        await ended;
+        if (!signal.aborted) {
+          throw Object.assign(new Error('the event stream ended'), { code: 'ECONNRESET' });
+        }
+      } catch (error) {
+        if (signal.aborted) {
+          break;
+        }
+        const retryInMs = this.backoffMs[Math.min(attempt, this.backoffMs.length - 1)]!;
+        attempt++;
+        const message = describeDockerError(error, this.source.endpoint, this.l10n);
+        this.log.warn(`${message} (retrying in ${retryInMs} ms)`);
+        this.setState({ kind: 'unreachable', message, retryInMs });
+        await this.pause(retryInMs, signal);
+      }
+    }
+  }
+
+  private consume(stream: Readable, signal: AbortSignal): Promise<void> {
+    const splitter = new JsonLineSplitter<DockerEvent>((line) => this.log.warn(`ignored a malformed event: ${line}`));
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = (): void => {
+        stream.destroy();
+        resolve();
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      stream.on('data', (chunk: Buffer) => splitter.push(chunk).forEach((e) => this.apply(e)));
+      stream.on('end', () => {
+        splitter.end().forEach((e) => this.apply(e));
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      });
+      stream.on('error', (err) => {
+        signal.removeEventListener('abort', onAbort);
+        if (signal.aborted) {
+          resolve();
+        } else {
+          reject(err);
+        }
+      });
+    });
+  }
+
+  private apply(event: DockerEvent): void {
+    const effect = containerEventEffect(event);
+    if (effect.kind === 'ignore') {
+      return;
+    }
+    this.log.debug(`event ${event.Action} ${effect.id.slice(0, 12)}`);
+    this.generation.set(effect.id, (this.generation.get(effect.id) ?? 0) + 1);
+    if (effect.kind === 'remove') {
+      this.model.remove(effect.id);
+      return;
+    }
+    this.scheduleRefresh(effect.id);
+  }
+
+  /** At most one request per container at a time; a burst of events costs two. */
+  private scheduleRefresh(id: string): void {
+    if (this.inFlight.has(id)) {
+      this.again.add(id);
+      return;
+    }
+    const generation = this.generation.get(id);
+    const task = this.source
+      .getContainer(id)
+      .then((summary) => {
+        if (this.generation.get(id) !== generation && !this.again.has(id)) {
+          return; // a later event (e.g. destroy) already decided
+        }
+        if (summary) {
+          this.model.upsert(summary);
+        } else {
+          this.model.remove(id);
+        }
+      })
+      .catch((error: unknown) => this.log.warn(`refresh of ${id.slice(0, 12)} failed: ${String(error)}`))
+      .finally(() => {
+        this.inFlight.delete(id);
+        if (this.again.delete(id)) {
+          this.scheduleRefresh(id);
+        }
+      });
+    this.inFlight.set(id, task);
+  }
+
+  private pause(ms: number, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        this.wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal.addEventListener('abort', done, { once: true });
+      this.wake = done;
+    });
+  }
+
+  private setState(state: WatchState): void {
+    this.state = state;
+    for (const l of [...this.stateListeners]) {
+      l(state);
+    }
+  }
+}

@@ -1,0 +1,147 @@
+import type * as http from 'node:http';
+import type { Readable, Writable } from 'node:stream';
+import type Dockerode from 'dockerode';
+import { fromListEntry, ContainerSummary, RawContainerListEntry } from '../../core/containers/containerSummary';
+import { DockerEndpoint } from './dockerEndpoint';
+
+export interface DockerEngineOptions {
+  readonly endpoint: DockerEndpoint;
+  /**
+   * A custom transport (e.g. a Unix socket forwarded over an SSH connection).
+   * When set, every request goes through it and `endpoint` only names it.
+   */
+  readonly agent?: http.Agent;
+  /** Time limit for one non-streaming request. */
+  readonly requestTimeoutMs?: number;
+}
+
+export interface EngineVersion {
+  readonly version: string;
+  readonly apiVersion: string;
+  readonly os: string;
+  readonly arch: string;
+}
+
+export interface ContainerLogStream {
+  readonly stream: Readable;
+  /** TTY containers send raw bytes; others multiplex stdout/stderr frames. */
+  readonly tty: boolean;
+}
+
+/** dockerode's typings omit the options (and so the abort signal) of these calls. */
+interface WithOptions {
+  ping(opts: { abortSignal: AbortSignal }): Promise<unknown>;
+  version(opts: { abortSignal: AbortSignal }): Promise<unknown>;
+}
+
+/**
+ * One Docker engine's API, through dockerode. dockerode (and its gRPC
+ * dependencies) is loaded on first use, not at activation.
+ */
+export class DockerEngine {
+  private client: Promise<Dockerode> | undefined;
+  private readonly timeoutMs: number;
+
+  constructor(private readonly options: DockerEngineOptions) {
+    this.timeoutMs = options.requestTimeoutMs ?? 10_000;
+  }
+
+  get endpoint(): DockerEndpoint {
+    return this.options.endpoint;
+  }
+
+  async ping(): Promise<void> {
+    const docker = await this.docker();
+    await (docker as unknown as WithOptions).ping({ abortSignal: this.deadline() });
+  }
+
+  async version(): Promise<EngineVersion> {
+    const docker = await this.docker();
+    const v = (await (docker as unknown as WithOptions).version({
+      abortSignal: this.deadline(),
+    })) as Dockerode.DockerVersion;
+    return { version: v.Version, apiVersion: v.ApiVersion, os: v.Os, arch: v.Arch };
+  }
+
+  async listContainers(filters?: Record<string, string[]>): Promise<ContainerSummary[]> {
+    const docker = await this.docker();
+    const raw = (await docker.listContainers({
+      all: true,
+      ...(filters ? { filters: JSON.stringify(filters) } : {}),
+      abortSignal: this.deadline(),
+    } as Dockerode.ContainerListOptions)) as unknown as RawContainerListEntry[];
+    return raw.map(fromListEntry);
+  }
+
+  /** One container's current summary, or undefined once it is gone. */
+  async getContainer(id: string): Promise<ContainerSummary | undefined> {
+    const [found] = await this.listContainers({ id: [id] });
+    return found;
+  }
+
+  async inspectContainer(id: string): Promise<Dockerode.ContainerInspectInfo> {
+    const docker = await this.docker();
+    return docker.getContainer(id).inspect({ abortSignal: this.deadline() } as object);
+  }
+
+  /** The engine's event stream, filtered; ends when `signal` aborts. */
+  async events(filters: Record<string, string[]>, signal: AbortSignal): Promise<Readable> {
+    const docker = await this.docker();
+    const stream = await docker.getEvents({ filters: JSON.stringify(filters), abortSignal: signal } as object);
+    return stream as unknown as Readable;
+  }
+
+  async containerLogs(
+    id: string,
+    opts: { follow: boolean; tail?: number; timestamps?: boolean },
+    signal: AbortSignal,
+  ): Promise<ContainerLogStream> {
+    const docker = await this.docker();
+    const container = docker.getContainer(id);
+    const info = await container.inspect({ abortSignal: this.deadline() } as object);
+    const stream = (await container.logs({
+      follow: opts.follow as true,
+      stdout: true,
+      stderr: true,
+      tail: opts.tail ?? 500,
+      timestamps: opts.timestamps ?? false,
+      abortSignal: signal,
+    } as Dockerode.ContainerLogsOptions & { follow: true })) as unknown as Readable;
+    return { stream, tty: Boolean(info.Config?.Tty) };
+  }
+
+  /** Splits a multiplexed (non-TTY) log or attach stream into two. */
+  async demux(stream: Readable, stdout: Writable, stderr: Writable): Promise<void> {
+    const docker = await this.docker();
+    docker.modem.demuxStream(stream, stdout, stderr);
+  }
+
+  private deadline(): AbortSignal {
+    return AbortSignal.timeout(this.timeoutMs);
+  }
+
+  private docker(): Promise<Dockerode> {
+    this.client ??= import('dockerode').then((m) => {
+      const Docker = (m as unknown as { default: typeof Dockerode }).default ?? (m as unknown as typeof Dockerode);
+      return new Docker(this.dockerodeOptions());
+    });
+    return this.client;
+  }
+
+  private dockerodeOptions(): Dockerode.DockerOptions {
+    const e = this.options.endpoint;
+    const agent = this.options.agent ? { agent: this.options.agent } : {};
+    switch (e.kind) {
+      case 'unix':
+        return { socketPath: e.socketPath, ...agent };
+      case 'tcp':
+        return { host: e.host, port: e.port, protocol: e.tls ? 'https' : 'http', ...agent };
+      case 'ssh':
+        // A forwarded socket from our own SSH connection when given; else
+        // dockerode's built-in ssh transport (`docker system dial-stdio`).
+        return this.options.agent
+          ? { socketPath: '/var/run/docker.sock', ...agent }
+          : { protocol: 'ssh', host: e.host, port: e.port, ...(e.username ? { username: e.username } : {}) };
+    }
+  }
+}

@@ -1,0 +1,31 @@
+import * as vscode from 'vscode';
+
+/** One palette or menu command; each lives in its own file. */
+export interface Command {
+  readonly id: string;
+  execute(...args: unknown[]): unknown;
+}
+
+/**
+ * Registers commands through one wrapper: a failure is logged with its stack
+ * and shown once to the user, instead of vanishing in the extension host.
+ */
+export function registerCommands(commands: readonly Command[], log: vscode.LogOutputChannel): vscode.Disposable[] {
+  return commands.map((command) =>
+    vscode.commands.registerCommand(command.id, async (...args: unknown[]) => {
+      try {
+        return await command.execute(...args);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        log.error(`${command.id} failed`, error);
+        const showLog = vscode.l10n.t('Show Log');
+        void vscode.window.showErrorMessage(message, showLog).then((pick) => {
+          if (pick === showLog) {
+            log.show();
+          }
+        });
+        return undefined;
+      }
+    }),
+  );
+}

@@ -1,0 +1,12 @@
+/**
+ * Pure modules cannot import `vscode`, yet their messages reach users. They
+ * take a Localizer: `vscode.l10n` in the extension, `english` in tests and
+ * CLIs. Calls are written `l10n.t('…')` so that `npm run l10n:export` finds them.
+ */
+export interface Localizer {
+  t(message: string, ...args: Array<string | number | boolean>): string;
+}
+
+export const english: Localizer = {
+  t: (message, ...args) => message.replace(/\{(\d+)\}/g, (whole, i: string) => (i in args ? String(args[Number(i)]) : whole)),
+};

@@ -1,0 +1,113 @@
+import * as vscode from 'vscode';
+import { ContainerModel } from '../core/containers/containerModel';
+import { ContainerWatcher, WatchState } from '../clients/docker/containerWatcher';
+import { DockerEndpoint, DockerEndpointError, parseDockerHost } from '../clients/docker/dockerEndpoint';
+import { DockerEngine } from '../clients/docker/dockerEngine';
+import { Disposable } from '../platform/disposable';
+
+/**
+ * The Docker engine of the machine VS Code's extension host runs on, from
+ * `swarmLab.dockerHost` or else `DOCKER_HOST`. It owns the engine client and
+ * the container watcher, and rebuilds both when the setting changes. Nothing
+ * connects until a view or a command asks for it.
+ */
+export class LocalDockerEngine extends Disposable {
+  readonly model = new ContainerModel();
+  private current: { engine: DockerEngine; watcher: ContainerWatcher; stateSub: { dispose(): void } } | undefined;
+  private configError: string | undefined;
+  private readonly stateEmitter = this._register(new vscode.EventEmitter<WatchState>());
+  /** Fires on every change of the watcher's state (connecting, live, unreachable). */
+  readonly onDidChangeState = this.stateEmitter.event;
+
+  constructor(private readonly log: vscode.LogOutputChannel) {
+    super();
+    this._register(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('swarmLab.dockerHost')) {
+          const wasWatching = this.current?.watcher.currentState.kind !== 'stopped' && this.current !== undefined;
+          this.teardown();
+          if (wasWatching) {
+            this.watch();
+          }
+        }
+      }),
+    );
+    this._register({ dispose: () => this.teardown() });
+  }
+
+  /** The endpoint in force, or an error message when the setting is invalid. */
+  endpoint(): DockerEndpoint {
+    const configured = vscode.workspace.getConfiguration('swarmLab').get<string>('dockerHost', '').trim();
+    return parseDockerHost(configured || process.env['DOCKER_HOST']);
+  }
+
+  /** The engine client (created on first use). Throws on an invalid setting. */
+  engine(): DockerEngine {
+    return this.ensure().engine;
+  }
+
+  get state(): WatchState {
+    if (this.configError) {
+      return { kind: 'unreachable', message: this.configError, retryInMs: 0 };
+    }
+    return this.current?.watcher.currentState ?? { kind: 'stopped' };
+  }
+
+  /** Starts following the engine's containers (idempotent). */
+  watch(): void {
+    try {
+      this.ensure().watcher.start();
+    } catch (error) {
+      this.reportConfigError(error);
+    }
+  }
+
+  async refresh(): Promise<void> {
+    this.configError = undefined;
+    try {
+      await this.ensure().watcher.refresh();
+    } catch (error) {
+      this.reportConfigError(error);
+    }
+  }
+
+  private ensure(): NonNullable<LocalDockerEngine['current']> {
+    if (!this.current) {
+      const endpoint = this.endpoint();
+      const engine = new DockerEngine({ endpoint });
+      const watcher = new ContainerWatcher(
+        engine,
+        this.model,
+        { debug: (m) => this.log.debug(m), warn: (m) => this.log.warn(m) },
+        undefined,
+        vscode.l10n,
+      );
+      const stateSub = watcher.onDidChangeState((s) => {
+        this.log.debug(`local engine: ${s.kind}`);
+        this.stateEmitter.fire(s);
+      });
+      this.current = { engine, watcher, stateSub };
+      this.configError = undefined;
+    }
+    return this.current;
+  }
+
+  private reportConfigError(error: unknown): void {
+    if (!(error instanceof DockerEndpointError)) {
+      throw error;
+    }
+    this.configError = vscode.l10n.t('Invalid setting swarmLab.dockerHost: {0}', error.message);
+    this.log.error(this.configError);
+    this.stateEmitter.fire(this.state);
+  }
+
+  private teardown(): void {
+    if (this.current) {
+      this.current.watcher.stop();
+      this.current.stateSub.dispose();
+      this.current = undefined;
+    }
+    this.model.clear();
+    this.configError = undefined;
+  }
+}

@@ -1,0 +1,31 @@
+import type { TestDockerDaemon } from './dockerDaemon';
+import type { TestSshDaemon } from './sshDaemon';
+
+/**
+ * The real daemons a tier runs against, started once by the tier runner
+ * before mocha loads the tests, and stopped after.
+ */
+export interface TestGround {
+  readonly docker?: TestDockerDaemon;
+  readonly ssh?: TestSshDaemon;
+}
+
+let current: TestGround = {};
+
+export function setGround(ground: TestGround): void {
+  current = ground;
+}
+
+export function ground(): Required<TestGround> {
+  if (!current.docker || !current.ssh) {
+    throw new Error('this test needs the integration ground: run it through `npm run test:integration`');
+  }
+  return current as Required<TestGround>;
+}
+
+export function dockerGround(): TestDockerDaemon {
+  if (!current.docker) {
+    throw new Error('this test needs a test dockerd: run it through its tier runner');
+  }
+  return current.docker;
+}

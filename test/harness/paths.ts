@@ -1,0 +1,15 @@
+import * as crypto from 'node:crypto';
+import * as path from 'node:path';
+
+/** The clone's root (out/test/harness/ → ../../..). */
+export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+/** Git-ignored: caches kept between runs (images, tools). */
+export const CACHE_DIR = path.join(REPO_ROOT, '.cache');
+export const TOOLS_DIR = path.join(REPO_ROOT, '.tools');
+export const RESULTS_DIR = path.join(REPO_ROOT, 'test-results');
+
+/**
+ * Sockets must stay short (108 bytes for a Unix path), and two clones must
+ * not share a daemon: runtime files live under /run with a per-clone hash.
+ */
+export const RUN_DIR = `/run/swarm-lab-test-${crypto.createHash('sha256').update(REPO_ROOT).digest('hex').slice(0, 8)}`;

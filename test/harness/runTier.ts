@@ -1,0 +1,84 @@
+/**
+ * Runs one test tier and records its counts in test-results/<tier>.json:
+ *   unit         mocha on modules that import no `vscode`
+ *   integration  mocha against a real dockerd and a real sshd
+ *   vscode       a mocha suite inside a real VS Code extension host
+ *   ui           Playwright driving a real VS Code with the packaged .vsix
+ * Usage: node out/test/harness/runTier.js <tier>
+ */
+import Mocha from 'mocha';
+import * as path from 'node:path';
+import { startTestDockerDaemon, TestDockerDaemon } from './dockerDaemon';
+import { setGround } from './ground';
+import { testFiles } from './mochaFiles';
+import { REPO_ROOT } from './paths';
+import { closingLine, TierResult, writeResult } from './results';
+import { startTestSshDaemon, TestSshDaemon } from './sshDaemon';
+import { runVsCodeSuite } from './vscodeSuiteRunner';
+
+const TIERS = ['unit', 'integration', 'vscode', 'ui'] as const;
+type Tier = (typeof TIERS)[number];
+
+async function runMocha(tier: Tier, timeoutMs: number): Promise<TierResult> {
+  const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', timeout: timeoutMs, color: process.stdout.isTTY });
+  const files = testFiles(path.join(REPO_ROOT, 'out', 'test', tier));
+  files.forEach((f) => mocha.addFile(f));
+  await mocha.loadFilesAsync();
+  return new Promise((resolve) => {
+    const runner = mocha.run(() =>
+      resolve({
+        tier,
+        passed: runner.stats?.passes ?? 0,
+        failed: runner.stats?.failures ?? 0,
+        pending: runner.stats?.pending ?? 0,
+      }),
+    );
+  });
+}
+
+async function runTier(tier: Tier): Promise<TierResult> {
+  let docker: TestDockerDaemon | undefined;
+  let ssh: TestSshDaemon | undefined;
+  try {
+    switch (tier) {
+      case 'unit':
+        return await runMocha(tier, 5_000);
+      case 'integration':
+        [docker, ssh] = await Promise.all([startTestDockerDaemon(), startTestSshDaemon()]);
+        setGround({ docker, ssh });
+        return await runMocha(tier, 30_000);
+      case 'vscode':
+        docker = await startTestDockerDaemon();
+        return await runVsCodeSuite({ docker });
+      case 'ui':
+        docker = await startTestDockerDaemon();
+        setGround({ docker });
+        return await runMocha(tier, 120_000);
+      default:
+        throw new Error(`unknown tier ${String(tier)}`);
+    }
+  } finally {
+    await Promise.all([docker?.stop(), ssh?.stop()]);
+  }
+}
+
+async function main(): Promise<void> {
+  const tier = process.argv[2] as Tier;
+  if (!TIERS.includes(tier)) {
+    console.error(`usage: runTier.js <${TIERS.join('|')}>`);
+    process.exit(2);
+  }
+  let result: TierResult;
+  try {
+    result = await runTier(tier);
+  } catch (error) {
+    // A ground that cannot start is a failure of the tier, never a silent pass.
+    console.error(`[${tier}] could not run: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    result = { tier, passed: 0, failed: 1, pending: 0 };
+  }
+  writeResult(result);
+  console.log(`\n[${tier}] ${closingLine([result])}`);
+  process.exitCode = result.failed > 0 ? 1 : 0;
+}
+
+void main();
