@@ -1,7 +1,8 @@
 /**
  * Pure modules cannot import `vscode`, yet their messages reach users. They
  * take a Localizer: `vscode.l10n` in the extension, `english` in tests and
- * CLIs. Calls are written `l10n.t('…')` so that `npm run l10n:export` finds them.
+ * CLIs. Messages are written as literal first arguments of l10n.t so that the
+ * localization test can check each has a French translation.
  */
 export interface Localizer {
   t(message: string, ...args: Array<string | number | boolean>): string;

@@ -49,7 +49,8 @@ export async function startTestSshDaemon(): Promise<TestSshDaemon> {
       'UsePAM no',
       'StrictModes no',
       'AllowStreamLocalForwarding yes',
-      'AllowTcpForwarding no',
+      // Debian's sshd also gates Unix-socket forwarding on this one.
+      'AllowTcpForwarding local',
       'X11Forwarding no',
       'PrintMotd no',
       'Subsystem sftp internal-sftp',

@@ -1,7 +1,13 @@
 import type * as http from 'node:http';
-import type { Readable, Writable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import type Dockerode from 'dockerode';
-import { fromListEntry, ContainerSummary, RawContainerListEntry } from '../../core/containers/containerSummary';
+import {
+  ContainerSummary,
+  fromInspect,
+  fromListEntry,
+  RawContainerInspect,
+  RawContainerListEntry,
+} from '../../core/containers/containerSummary';
 import { DockerEndpoint } from './dockerEndpoint';
 
 export interface DockerEngineOptions {
@@ -73,10 +79,17 @@ export class DockerEngine {
     return raw.map(fromListEntry);
   }
 
-  /** One container's current summary, or undefined once it is gone. */
-  async getContainer(id: string): Promise<ContainerSummary | undefined> {
-    const [found] = await this.listContainers({ id: [id] });
-    return found;
+  /** One container's current summary (from inspect: never stale), or undefined once it is gone. */
+  async getContainer(idOrName: string): Promise<ContainerSummary | undefined> {
+    try {
+      const raw = await this.inspectContainer(idOrName);
+      return fromInspect(raw as unknown as RawContainerInspect);
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404) {
+        return undefined;
+      }
+      throw error;
+    }
   }
 
   async inspectContainer(id: string): Promise<Dockerode.ContainerInspectInfo> {
@@ -106,8 +119,9 @@ export class DockerEngine {
       tail: opts.tail ?? 500,
       timestamps: opts.timestamps ?? false,
       abortSignal: signal,
-    } as Dockerode.ContainerLogsOptions & { follow: true })) as unknown as Readable;
-    return { stream, tty: Boolean(info.Config?.Tty) };
+    } as Dockerode.ContainerLogsOptions & { follow: true })) as unknown as Readable | Buffer;
+    // Without `follow` dockerode hands back the whole body as a Buffer.
+    return { stream: Buffer.isBuffer(stream) ? Readable.from([stream]) : stream, tty: Boolean(info.Config?.Tty) };
   }
 
   /** Splits a multiplexed (non-TTY) log or attach stream into two. */

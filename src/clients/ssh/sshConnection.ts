@@ -21,6 +21,8 @@ export interface ExecResult {
   readonly signal: string | undefined;
   readonly stdout: string;
   readonly stderr: string;
+  /** True when the caller aborted before the command ended. */
+  readonly cancelled: boolean;
 }
 
 /** The host key check failed: the connection was refused by us, not by the server. */
@@ -83,6 +85,11 @@ export class SshConnection {
     return !this.closed;
   }
 
+  /**
+   * Runs a command. On abort the remote process is sent SIGTERM and the
+   * result comes back at once, marked cancelled, without waiting for
+   * descendants that may still hold the channel open.
+   */
   exec(command: string, signal?: AbortSignal): Promise<ExecResult> {
     return new Promise((resolve, reject) => {
       this.client.exec(command, (err, channel) => {
@@ -92,23 +99,34 @@ export class SshConnection {
         }
         const out: Buffer[] = [];
         const errOut: Buffer[] = [];
-        const onAbort = (): void => {
-          // Ask the remote side to stop the process, then drop the channel.
-          channel.signal('TERM');
-          channel.close();
-        };
-        signal?.addEventListener('abort', onAbort, { once: true });
-        channel.on('data', (d: Buffer) => out.push(d));
-        channel.stderr.on('data', (d: Buffer) => errOut.push(d));
-        channel.on('close', (code: number | null, sig?: string) => {
+        let settled = false;
+        const settle = (code: number | null, sig: string | undefined, cancelled: boolean): void => {
+          if (settled) {
+            return;
+          }
+          settled = true;
           signal?.removeEventListener('abort', onAbort);
           resolve({
-            code: code ?? null,
+            code,
             signal: sig,
+            cancelled,
             stdout: Buffer.concat(out).toString('utf8'),
             stderr: Buffer.concat(errOut).toString('utf8'),
           });
-        });
+        };
+        const onAbort = (): void => {
+          channel.signal('TERM');
+          channel.close();
+          settle(null, 'TERM', true);
+        };
+        if (signal?.aborted) {
+          onAbort();
+          return;
+        }
+        signal?.addEventListener('abort', onAbort, { once: true });
+        channel.on('data', (d: Buffer) => out.push(d));
+        channel.stderr.on('data', (d: Buffer) => errOut.push(d));
+        channel.on('close', (code: number | null, sig?: string) => settle(code ?? null, sig, false));
       });
     });
   }

@@ -111,3 +111,109 @@ export function formatPort(p: PortBinding): string {
 export function shortId(id: string): string {
   return id.slice(0, 12);
 }
+
+/** The subset of `GET /containers/{id}/json` that we read. */
+export interface RawContainerInspect {
+  Id: string;
+  Name?: string;
+  Created?: string;
+  State?: { Status?: string; ExitCode?: number; StartedAt?: string; FinishedAt?: string; Health?: { Status?: string } };
+  Config?: { Image?: string; Labels?: Record<string, string> | null };
+  NetworkSettings?: { Ports?: Record<string, { HostIp?: string; HostPort?: string }[] | null> | null };
+}
+
+/**
+ * Inspect reads the container itself (under its lock), where the list reads
+ * a replica that Docker updates only after it has sent the "die" event: the
+ * watcher refreshes from inspect so a state change is never read stale.
+ */
+export function fromInspect(raw: RawContainerInspect, now: Date = new Date()): ContainerSummary {
+  const state = toContainerState(raw.State?.Status);
+  const ports: PortBinding[] = [];
+  for (const [key, bindings] of Object.entries(raw.NetworkSettings?.Ports ?? {})) {
+    const [port, type = 'tcp'] = key.split('/');
+    if (!bindings || bindings.length === 0) {
+      ports.push({ privatePort: Number(port), type });
+      continue;
+    }
+    for (const b of bindings) {
+      ports.push({
+        privatePort: Number(port),
+        type,
+        ...(b.HostPort ? { publicPort: Number(b.HostPort) } : {}),
+        ...(b.HostIp ? { hostIp: b.HostIp } : {}),
+      });
+    }
+  }
+  return {
+    id: raw.Id,
+    name: (raw.Name ?? raw.Id.slice(0, 12)).replace(/^\//, ''),
+    image: raw.Config?.Image ?? '',
+    state,
+    status: describeStatus(raw.State, state, now),
+    created: raw.Created ? Math.floor(Date.parse(raw.Created) / 1000) : 0,
+    labels: raw.Config?.Labels ?? {},
+    ports: dedupePorts(ports),
+  };
+}
+
+/** Docker's own wording ("Up 3 minutes", "Exited (0) 2 seconds ago"). */
+function describeStatus(s: RawContainerInspect['State'], state: ContainerState, now: Date): string {
+  const since = (iso: string | undefined): string => humanDuration(now.getTime() - Date.parse(iso ?? ''));
+  switch (state) {
+    case 'running': {
+      const health = s?.Health?.Status ? ` (${s.Health.Status})` : '';
+      return `Up ${since(s?.StartedAt)}${health}`;
+    }
+    case 'paused':
+      return `Up ${since(s?.StartedAt)} (Paused)`;
+    case 'restarting':
+      return `Restarting (${s?.ExitCode ?? 0}) ${since(s?.FinishedAt)} ago`;
+    case 'exited':
+      return `Exited (${s?.ExitCode ?? 0}) ${since(s?.FinishedAt)} ago`;
+    case 'created':
+      return 'Created';
+    case 'removing':
+      return 'Removal In Progress';
+    case 'dead':
+      return 'Dead';
+    default:
+      return s?.Status ?? '';
+  }
+}
+
+/** Docker's units (go-units HumanDuration), enough for a status line. */
+export function humanDuration(ms: number): string {
+  const s = Math.max(0, Math.round(Number.isFinite(ms) ? ms / 1000 : 0));
+  if (s < 1) {
+    return 'Less than a second';
+  }
+  if (s === 1) {
+    return '1 second';
+  }
+  if (s < 60) {
+    return `${s} seconds`;
+  }
+  const m = Math.round(s / 60);
+  if (m === 1) {
+    return 'About a minute';
+  }
+  if (m < 60) {
+    return `${m} minutes`;
+  }
+  const h = Math.round(s / 3600);
+  if (h === 1) {
+    return 'About an hour';
+  }
+  if (h < 48) {
+    return `${h} hours`;
+  }
+  const d = Math.round(h / 24);
+  if (d < 14) {
+    return `${d} days`;
+  }
+  if (d < 60) {
+    return `${Math.round(d / 7)} weeks`;
+  }
+  return d < 730 ? `${Math.round(d / 30)} months` : `${Math.round(d / 365)} years`;
+}
