@@ -1,15 +1,32 @@
-// Bundles the extension into one dist/extension.js with esbuild.
+// Bundles the extension with esbuild:
+//   dist/extension.js        what VS Code loads at activation: our code only
+//   dist/vendor/dockerode.js dockerode (and its gRPC parts), loaded on first Docker call
+//   dist/vendor/ssh2.js      ssh2, loaded on first SSH connection
+// The heavy libraries stay out of extension.js so activation parses little;
+// `import('dockerode')` in our code becomes `require('./vendor/dockerode.js')`.
 // `vscode` is provided by the host; ssh2's optional native parts are left
 // out (ssh2 falls back to pure JavaScript without them).
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+const VENDORED = ['dockerode', 'ssh2'];
 
-const options = {
-  entryPoints: ['src/extension.ts'],
+/** Sends imports of the vendored libraries to their own bundles at run time. */
+function vendorPlugin(fromDir, names = VENDORED) {
+  return {
+    name: 'vendor',
+    setup(build) {
+      build.onResolve({ filter: new RegExp(`^(${names.join('|')})$`) }, (args) => ({
+        path: `${fromDir}${args.path}.js`,
+        external: true,
+      }));
+    },
+  };
+}
+
+const common = {
   bundle: true,
-  outfile: 'dist/extension.js',
   format: 'cjs',
   platform: 'node',
   target: 'node20',
@@ -20,14 +37,50 @@ const options = {
   metafile: true,
   logLevel: 'warning',
   legalComments: production ? 'none' : 'inline',
+  // `import()` of a vendored bundle becomes a lazy `require()`: plain
+  // CommonJS, as the extension host loads it.
+  supported: { 'dynamic-import': false },
+};
+
+const builds = [
+  { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', plugins: [vendorPlugin('./vendor/')] },
+  // dockerode's own ssh transport requires ssh2: share the one vendored copy.
+  {
+    ...common,
+    entryPoints: { dockerode: 'dockerode' },
+    outdir: 'dist/vendor',
+    plugins: [vendorPlugin('./', ['ssh2'])],
+  },
+  { ...common, entryPoints: { ssh2: 'ssh2' }, outdir: 'dist/vendor' },
+];
+
+function report(result) {
+  for (const [file, out] of Object.entries(result.metafile.outputs)) {
+    if (file.endsWith('.js')) {
+      console.log(`${file} ${(out.bytes / 1024).toFixed(0)} kB${production ? ' (production)' : ''}`);
+    }
+  }
+}
+
+/** Marks the start and end of each rebuild for the watch task's problem matcher. */
+const watchMarkers = {
+  name: 'watch-markers',
+  setup(build) {
+    build.onStart(() => console.log('[watch] build started'));
+    build.onEnd((r) => {
+      r.errors.forEach((e) => console.error(`✘ [ERROR] ${e.text} ${e.location?.file ?? ''}:${e.location?.line ?? ''}`));
+      console.log('[watch] build finished');
+    });
+  },
 };
 
 if (watch) {
-  const ctx = await esbuild.context(options);
-  await ctx.watch();
-  console.log('watching src/ …');
+  for (const options of builds) {
+    const ctx = await esbuild.context({ ...options, plugins: [...(options.plugins ?? []), watchMarkers] });
+    await ctx.watch();
+  }
 } else {
-  const result = await esbuild.build(options);
-  const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
-  console.log(`dist/extension.js ${(bytes / 1024).toFixed(0)} kB${production ? ' (production)' : ''}`);
+  for (const result of await Promise.all(builds.map((b) => esbuild.build(b)))) {
+    report(result);
+  }
 }

@@ -16,7 +16,12 @@ export function checkDockerConnectionCommand(local: LocalDockerEngine, log: vsco
           { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Contacting the Docker engine…') },
           () => local.engine().version(),
         );
-        const message = vscode.l10n.t('Connected to Docker Engine {0} (API {1}) at {2}.', v.version, v.apiVersion, where);
+        const message = vscode.l10n.t(
+          'Connected to Docker Engine {0} (API {1}) at {2}.',
+          v.version,
+          v.apiVersion,
+          where,
+        );
         log.info(message);
         void vscode.window.showInformationMessage(message);
         return v;

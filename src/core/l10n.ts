@@ -9,5 +9,6 @@ export interface Localizer {
 }
 
 export const english: Localizer = {
-  t: (message, ...args) => message.replace(/\{(\d+)\}/g, (whole, i: string) => (i in args ? String(args[Number(i)]) : whole)),
+  t: (message, ...args) =>
+    message.replace(/\{(\d+)\}/g, (whole, i: string) => (i in args ? String(args[Number(i)]) : whole)),
 };

@@ -70,7 +70,9 @@ export class ContainerLogsTerminal implements vscode.Pseudoterminal {
         stream.once('error', resolve);
       });
       if (!this.abort.signal.aborted) {
-        write(`\r\n\x1b[2m${vscode.l10n.t('The log stream of {0} ended. Press any key to close.', this.container.name)}\x1b[0m\r\n`);
+        write(
+          `\r\n\x1b[2m${vscode.l10n.t('The log stream of {0} ended. Press any key to close.', this.container.name)}\x1b[0m\r\n`,
+        );
       }
     } catch (error) {
       if (!this.abort.signal.aborted) {

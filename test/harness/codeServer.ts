@@ -20,11 +20,13 @@ export interface CodeServerOptions {
   readonly workspace: string;
   /** Lets a page run an extension test suite (and hides notification toasts). */
   readonly smokeTestDriver: boolean;
-  /** A .vsix to install before starting, as a user would. */
-  readonly installVsix?: string;
+  /** .vsix files to install before starting, as a user would. */
+  readonly installVsix?: string | readonly string[];
   /** Extra environment for the server and so for the extension host. */
   readonly env?: Record<string, string>;
   readonly settings?: Record<string, unknown>;
+  /** 0 (the default) picks a free port. */
+  readonly port?: number;
 }
 
 export interface RunningCodeServer {
@@ -61,7 +63,9 @@ const DEFAULT_SETTINGS = {
 export async function startCodeServer(options: CodeServerOptions): Promise<RunningCodeServer> {
   const install = codeServerInstall();
   if (!install) {
-    throw new Error('code-server is not installed: run `npm test` (it installs it) or `node scripts/bootstrap.mjs install`');
+    throw new Error(
+      'code-server is not installed: run `npm test` (it installs it) or `node scripts/bootstrap.mjs install`',
+    );
   }
   const base = fs.mkdtempSync(path.join(os.tmpdir(), 'swarm-lab-vscode-'));
   const dirs = {
@@ -87,8 +91,9 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
     ...options.env,
   };
   const common = ['--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions];
-  if (options.installVsix) {
-    await run(install.node, [install.entry, ...common, '--install-extension', options.installVsix], { env });
+  const vsix = typeof options.installVsix === 'string' ? [options.installVsix] : (options.installVsix ?? []);
+  if (vsix.length > 0) {
+    await run(install.node, [install.entry, ...common, ...vsix.flatMap((v) => ['--install-extension', v])], { env });
   }
   const logFile = path.join(base, 'code-server.log');
   fs.writeFileSync(logFile, '');
@@ -99,7 +104,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
       '--auth',
       'none',
       '--bind-addr',
-      '127.0.0.1:0',
+      `127.0.0.1:${options.port ?? 0}`,
       '--disable-telemetry',
       '--disable-update-check',
       '--disable-workspace-trust',
@@ -134,6 +139,6 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
   } catch (error) {
     const log = fs.readFileSync(logFile, 'utf8');
     await stop();
-    throw new Error(`${(error as Error).message}\n--- code-server log ---\n${log}`);
+    throw new Error(`${(error as Error).message}\n--- code-server log ---\n${log}`, { cause: error });
   }
 }

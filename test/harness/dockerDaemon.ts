@@ -60,12 +60,21 @@ export async function startTestDockerDaemon(): Promise<TestDockerDaemon> {
     },
   );
   await waitForLogLine(child, logFile, /API listen on/, 60_000);
+  await removeAllContainers(socketPath);
   return {
     host: `unix://${socketPath}`,
     socketPath,
     logFile,
     stop: () => stopGroup(child, 15_000),
   };
+}
+
+/** Images are kept between runs; containers a crashed run left behind are not. */
+async function removeAllContainers(socketPath: string): Promise<void> {
+  const { default: Docker } = await import('dockerode');
+  const docker = new Docker({ socketPath });
+  const all = await docker.listContainers({ all: true });
+  await Promise.all(all.map((c) => docker.getContainer(c.Id).remove({ force: true })));
 }
 
 function killStale(pidFile: string): void {

@@ -73,7 +73,9 @@ async function main(): Promise<void> {
     result = await runTier(tier);
   } catch (error) {
     // A ground that cannot start is a failure of the tier, never a silent pass.
-    console.error(`[${tier}] could not run: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    console.error(
+      `[${tier}] could not run: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
     result = { tier, passed: 0, failed: 1, pending: 0 };
   }
   writeResult(result);

@@ -61,7 +61,7 @@ export async function startTestSshDaemon(): Promise<TestSshDaemon> {
   fs.writeFileSync(logFile, '');
   const child = spawnGroup('/usr/sbin/sshd', ['-D', '-e', '-f', config], { logFile });
   await waitForLogLine(child, logFile, /Server listening on 127\.0\.0\.1 port \d+/, 15_000);
-  const hostKey = Buffer.from(fs.readFileSync(`${hostKeyFile}.pub`, 'utf8').split(' ')[1]!, 'base64');
+  const hostKey = Buffer.from(fs.readFileSync(`${hostKeyFile}.pub`, 'utf8').split(' ')[1], 'base64');
   return {
     host: '127.0.0.1',
     port,

@@ -9,7 +9,8 @@ import { readResult, TierResult } from './results';
 import { freshWorkspace } from './workspace';
 
 export interface SuiteRun {
-  readonly docker: TestDockerDaemon;
+  /** The engine the extension sees as DOCKER_HOST, if any. */
+  readonly docker?: TestDockerDaemon;
   /** Folder of the suite's compiled index.js (default: the vscode tier). */
   readonly suiteDir?: string;
   /** The name results are recorded under. */
@@ -17,6 +18,10 @@ export interface SuiteRun {
   readonly env?: Record<string, string>;
   /** Lines the suite prints, for callers that read figures from them. */
   readonly onLine?: (line: string) => void;
+  /** Keep the suite's lines off stdout (they still reach onLine). */
+  readonly quiet?: boolean;
+  /** Packaged extensions to install beside Swarm Lab (bench fixtures). */
+  readonly extraVsix?: readonly string[];
 }
 
 export const SUITE_LINE_PREFIX = '[swarm-lab-suite] ';
@@ -35,7 +40,7 @@ export async function runVsCodeSuite(run: SuiteRun): Promise<TierResult> {
   fs.rmSync(resultsFile, { force: true });
   const workspace = freshWorkspace(tier);
   const env = {
-    DOCKER_HOST: run.docker.host,
+    ...(run.docker ? { DOCKER_HOST: run.docker.host } : {}),
     SWARM_LAB_TEST_RESULTS: resultsFile,
     SWARM_LAB_TEST_TIER: tier,
     SWARM_LAB_TEST_WORKSPACE: workspace,
@@ -45,9 +50,9 @@ export async function runVsCodeSuite(run: SuiteRun): Promise<TierResult> {
   const electron = choice === 'electron' || (choice === 'auto' && (await electronVsCode()) !== undefined);
   let exitCode: number;
   if (electron) {
-    exitCode = await runInElectron(suiteDir, workspace, env);
+    exitCode = await runInElectron(suiteDir, workspace, env, run.extraVsix ?? []);
   } else {
-    exitCode = await runInCodeServer(suiteDir, workspace, env, run.onLine);
+    exitCode = await runInCodeServer(suiteDir, workspace, env, run.onLine, run.quiet ?? false, run.extraVsix ?? []);
   }
   const result = readResult(tier);
   if (!result) {
@@ -74,15 +79,27 @@ async function electronVsCode(): Promise<string | undefined> {
   }
 }
 
-async function runInElectron(suiteDir: string, workspace: string, env: Record<string, string>): Promise<number> {
+async function runInElectron(
+  suiteDir: string,
+  workspace: string,
+  env: Record<string, string>,
+  extraVsix: readonly string[],
+): Promise<number> {
   const { runTests } = await import('@vscode/test-electron');
+  const extensionsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'swarm-lab-electron-ext-'));
   const userData = fs.mkdtempSync(path.join(os.tmpdir(), 'swarm-lab-electron-'));
   try {
     return await runTests({
       extensionDevelopmentPath: REPO_ROOT,
       extensionTestsPath: suiteDir,
       cachePath: path.join(REPO_ROOT, '.vscode-test'),
-      launchArgs: [workspace, '--disable-extensions', `--user-data-dir=${userData}`, '--disable-workspace-trust'],
+      launchArgs: [
+        workspace,
+        `--user-data-dir=${userData}`,
+        `--extensions-dir=${extensionsDir}`,
+        '--disable-workspace-trust',
+        ...extraVsix.flatMap((v) => ['--install-extension', v]),
+      ],
       extensionTestsEnv: env,
     });
   } catch (error) {
@@ -90,6 +107,7 @@ async function runInElectron(suiteDir: string, workspace: string, env: Record<st
     return 1;
   } finally {
     fs.rmSync(userData, { recursive: true, force: true });
+    fs.rmSync(extensionsDir, { recursive: true, force: true });
   }
 }
 
@@ -98,11 +116,15 @@ async function runInCodeServer(
   workspace: string,
   env: Record<string, string>,
   onLine: ((line: string) => void) | undefined,
+  quiet: boolean,
+  extraVsix: readonly string[],
 ): Promise<number> {
   if (!codeServerInstall()) {
-    throw new Error('neither a downloadable VS Code nor code-server is available: run `npm test` to install code-server');
+    throw new Error(
+      'neither a downloadable VS Code nor code-server is available: run `npm test` to install code-server',
+    );
   }
-  const server = await startCodeServer({ workspace, smokeTestDriver: true, env });
+  const server = await startCodeServer({ workspace, smokeTestDriver: true, env, installVsix: extraVsix });
   const browser = await launchChromium();
   try {
     const page = await browser.newPage();
@@ -113,7 +135,9 @@ async function runInCodeServer(
         const at = line.indexOf(SUITE_LINE_PREFIX);
         if (at >= 0) {
           const text = line.slice(at + SUITE_LINE_PREFIX.length);
-          console.log(`  ${text}`);
+          if (!quiet) {
+            console.log(`  ${text}`);
+          }
           onLine?.(text);
         }
       }

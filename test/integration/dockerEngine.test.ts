@@ -37,7 +37,7 @@ describe('DockerEngine against a real dockerd', () => {
     assert.equal(v.os, 'linux');
   });
 
-  it('splits a container\'s logs into stdout and stderr', async () => {
+  it("splits a container's logs into stdout and stderr", async () => {
     const c = await docker.createContainer({ Image: image, Cmd: ['sh', '-c', 'echo out-line; echo err-line >&2'] });
     try {
       await c.start();

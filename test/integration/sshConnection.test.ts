@@ -2,7 +2,12 @@ import * as assert from 'node:assert/strict';
 import Docker from 'dockerode';
 import { parseDockerHost } from '../../src/clients/docker/dockerEndpoint';
 import { DockerEngine } from '../../src/clients/docker/dockerEngine';
-import { ForwardedSocketAgent, HostKeyMismatchError, SshConnection, SshTarget } from '../../src/clients/ssh/sshConnection';
+import {
+  ForwardedSocketAgent,
+  HostKeyMismatchError,
+  SshConnection,
+  SshTarget,
+} from '../../src/clients/ssh/sshConnection';
 import { ground } from '../harness/ground';
 import { waitFor } from '../harness/waitFor';
 import { ensureBusyboxImage } from '../harness/testImages';
@@ -60,7 +65,7 @@ describe('SSH to a real sshd, and Docker through it', () => {
     }
   });
 
-  it('reaches the node\'s Docker socket through the same connection (no agent, no new handshake)', async () => {
+  it("reaches the node's Docker socket through the same connection (no agent, no new handshake)", async () => {
     const { docker: daemon } = ground();
     const local = new Docker({ socketPath: daemon.socketPath });
     const image = await ensureBusyboxImage(local);

@@ -23,7 +23,7 @@ describe('ContainerSummary', () => {
     assert.equal(c.labels['com.docker.stack.namespace'], 'lab');
   });
 
-  it('takes the container\'s own name, not a link alias', () => {
+  it("takes the container's own name, not a link alias", () => {
     const c = fromListEntry({ Id: 'a'.repeat(64), Names: ['/app/db', '/db'] });
     assert.equal(c.name, 'db');
   });
@@ -42,7 +42,10 @@ describe('ContainerSummary', () => {
   });
 
   it('shows a port bound on one address with that address', () => {
-    assert.equal(formatPort({ privatePort: 80, publicPort: 8080, type: 'tcp', hostIp: '127.0.0.1' }), '127.0.0.1:8080→80/tcp');
+    assert.equal(
+      formatPort({ privatePort: 80, publicPort: 8080, type: 'tcp', hostIp: '127.0.0.1' }),
+      '127.0.0.1:8080→80/tcp',
+    );
     assert.equal(formatPort({ privatePort: 53, type: 'udp' }), '53/udp');
   });
 });

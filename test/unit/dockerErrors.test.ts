@@ -11,8 +11,8 @@ describe('describeDockerError', () => {
       describeDockerError(Object.assign(new Error('x'), { code }), socket),
     );
     assert.equal(new Set(messages).size, messages.length);
-    assert.match(messages[0]!, /socket does not exist/);
-    assert.match(messages[2]!, /"docker" group/);
+    assert.match(messages[0], /socket does not exist/);
+    assert.match(messages[2], /"docker" group/);
     for (const m of messages) {
       assert.ok(m.includes('unix:///var/run/docker.sock'), m);
     }
@@ -24,7 +24,10 @@ describe('describeDockerError', () => {
   });
 
   it('treats an aborted deadline as a time-out', () => {
-    const m = describeDockerError(Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' }), socket);
+    const m = describeDockerError(
+      Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' }),
+      socket,
+    );
     assert.match(m, /did not answer in time/);
   });
 

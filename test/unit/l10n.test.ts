@@ -9,7 +9,7 @@ function l10nMessages(): Map<string, string> {
   for (const file of sourceFiles('src')) {
     for (const m of read(file).matchAll(call)) {
       // Unescape the literal the way JavaScript would.
-      const text = JSON.parse(`"${m[2]!.replace(/\\'/g, "'").replace(/"/g, '\\"').replace(/\\\\"/g, '\\"')}"`) as string;
+      const text = JSON.parse(`"${m[2].replace(/\\'/g, "'").replace(/"/g, '\\"').replace(/\\\\"/g, '\\"')}"`) as string;
       found.set(text, file);
     }
   }

@@ -60,7 +60,7 @@ describe('package.json (the manifest)', () => {
   });
 
   it('has an English and a French string for every %key%, and no stale ones', () => {
-    const used = new Set([...JSON.stringify(pkg).matchAll(/"%([^%"]+)%"/g)].map((m) => m[1]!));
+    const used = new Set([...JSON.stringify(pkg).matchAll(/"%([^%"]+)%"/g)].map((m) => m[1]));
     assert.ok(used.size > 10);
     for (const key of used) {
       assert.ok(nls[key], `package.nls.json lacks ${key}`);

@@ -132,7 +132,7 @@ export class ContainerWatcher {
         if (signal.aborted) {
           break;
         }
-        const retryInMs = this.backoffMs[Math.min(attempt, this.backoffMs.length - 1)]!;
+        const retryInMs = this.backoffMs[Math.min(attempt, this.backoffMs.length - 1)];
         attempt++;
         const message = describeDockerError(error, this.source.endpoint, this.l10n);
         this.log.warn(`${message} (retrying in ${retryInMs} ms)`);

@@ -27,10 +27,12 @@ export function parseDockerHost(value: string | undefined): DockerEndpoint {
   }
   const match = /^([a-z]+):\/\/(.*)$/i.exec(raw);
   if (!match) {
-    throw new DockerEndpointError(`"${raw}" is not a Docker host: expected unix:///path, tcp://host:port or ssh://host`);
+    throw new DockerEndpointError(
+      `"${raw}" is not a Docker host: expected unix:///path, tcp://host:port or ssh://host`,
+    );
   }
-  const scheme = match[1]!.toLowerCase();
-  const rest = match[2]!;
+  const scheme = match[1].toLowerCase();
+  const rest = match[2];
   if (scheme === 'unix') {
     if (!rest.startsWith('/')) {
       throw new DockerEndpointError(`"${raw}": a unix socket path must be absolute`);

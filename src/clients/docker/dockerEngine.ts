@@ -5,7 +5,6 @@ import {
   ContainerSummary,
   fromInspect,
   fromListEntry,
-  RawContainerInspect,
   RawContainerListEntry,
 } from '../../core/containers/containerSummary';
 import { DockerEndpoint } from './dockerEndpoint';
@@ -83,7 +82,7 @@ export class DockerEngine {
   async getContainer(idOrName: string): Promise<ContainerSummary | undefined> {
     try {
       const raw = await this.inspectContainer(idOrName);
-      return fromInspect(raw as unknown as RawContainerInspect);
+      return fromInspect(raw);
     } catch (error) {
       if ((error as { statusCode?: number }).statusCode === 404) {
         return undefined;

@@ -134,9 +134,7 @@ export class SshConnection {
   /** A stream to a Unix socket on the remote machine (e.g. Docker's). */
   forwardUnixSocket(socketPath: string): Promise<Duplex> {
     return new Promise((resolve, reject) => {
-      this.client.openssh_forwardOutStreamLocal(socketPath, (err, channel) =>
-        err ? reject(err) : resolve(channel as unknown as Duplex),
-      );
+      this.client.openssh_forwardOutStreamLocal(socketPath, (err, channel) => (err ? reject(err) : resolve(channel)));
     });
   }
 

@@ -43,7 +43,7 @@ export function containerEventEffect(event: DockerEvent): ContainerEventEffect {
     return { kind: 'ignore' };
   }
   // "health_status: healthy" carries its value after a colon.
-  const action = event.Action.split(':')[0]!.trim();
+  const action = event.Action.split(':')[0].trim();
   if (action === 'destroy') {
     return { kind: 'remove', id };
   }

@@ -4,14 +4,7 @@
  */
 
 export type ContainerState =
-  | 'created'
-  | 'running'
-  | 'paused'
-  | 'restarting'
-  | 'removing'
-  | 'exited'
-  | 'dead'
-  | 'unknown';
+  'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead' | 'unknown';
 
 export interface PortBinding {
   readonly privatePort: number;

@@ -6,7 +6,7 @@ describe('Swarm Lab in a real VS Code: manifest', () => {
   it('is installed and declares its container and three views', () => {
     const ext = vscode.extensions.getExtension(EXTENSION_ID);
     assert.ok(ext, 'extension not found');
-    const contributes = ext.packageJSON.contributes as {
+    const contributes = (ext.packageJSON as { contributes: unknown }).contributes as {
       viewsContainers: { activitybar: { id: string }[] };
       views: Record<string, { id: string }[]>;
     };
@@ -15,7 +15,7 @@ describe('Swarm Lab in a real VS Code: manifest', () => {
       ['swarmLab'],
     );
     assert.deepEqual(
-      contributes.views['swarmLab']!.map((v) => v.id),
+      contributes.views['swarmLab'].map((v) => v.id),
       ['swarmLab.machines', 'swarmLab.swarm', 'swarmLab.containers'],
     );
   });
@@ -31,7 +31,9 @@ describe('Swarm Lab in a real VS Code: manifest', () => {
     const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
     await ext.activate();
     const all = new Set(await vscode.commands.getCommands(true));
-    const declared = (ext.packageJSON.contributes.commands as { command: string }[]).map((c) => c.command);
+    const declared = (ext.packageJSON as { contributes: { commands: { command: string }[] } }).contributes.commands.map(
+      (c) => c.command,
+    );
     assert.ok(declared.length >= 5);
     for (const id of declared) {
       assert.ok(all.has(id), `${id} is declared but not registered`);

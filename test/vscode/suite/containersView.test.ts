@@ -67,7 +67,7 @@ describe('Containers view in a real VS Code (real dockerd)', function () {
     const container = await docker.createContainer({ name, Image: image, Cmd: ['sleep', '300'] });
     await container.start();
     try {
-      const editor = (await vscode.commands.executeCommand('swarmLab.containers.inspect', name)) as vscode.TextEditor;
+      const editor = await vscode.commands.executeCommand<vscode.TextEditor>('swarmLab.containers.inspect', name);
       assert.ok(editor, 'the command returns the editor it opened');
       assert.equal(editor.document.uri.scheme, 'swarm-lab-inspect');
       assert.equal(editor.document.languageId, 'json');
@@ -80,7 +80,7 @@ describe('Containers view in a real VS Code (real dockerd)', function () {
     }
   });
 
-  it('shows a container\'s logs in a terminal of its own', async () => {
+  it("shows a container's logs in a terminal of its own", async () => {
     const container = await docker.createContainer({
       name,
       Image: image,
@@ -88,10 +88,7 @@ describe('Containers view in a real VS Code (real dockerd)', function () {
     });
     await container.start();
     try {
-      const terminal = (await vscode.commands.executeCommand(
-        'swarmLab.containers.showLogs',
-        name,
-      )) as vscode.Terminal;
+      const terminal = await vscode.commands.executeCommand<vscode.Terminal>('swarmLab.containers.showLogs', name);
       assert.ok(terminal);
       assert.equal(terminal.name, `Logs: ${name}`);
       // Running it again focuses the same terminal instead of opening another.
@@ -104,7 +101,7 @@ describe('Containers view in a real VS Code (real dockerd)', function () {
   });
 
   it('checks the Docker connection and reports the engine version', async () => {
-    const version = (await vscode.commands.executeCommand('swarmLab.checkDockerConnection')) as { version: string };
+    const version = await vscode.commands.executeCommand<{ version: string }>('swarmLab.checkDockerConnection');
     const expected = await docker.version();
     assert.equal(version.version, expected.Version);
   });

@@ -1,0 +1,124 @@
+/**
+ * `npm run bench`: the project's figures, by name.
+ *   --json          one JSON object {"figures": [{name, value, unit}]} on stdout
+ *   --only PREFIX   only the figures whose name starts with PREFIX
+ *   --runs N        repetitions of each timed figure (the median is reported)
+ * Later issues add their figures to FIGURES.
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CACHE_DIR, REPO_ROOT } from '../harness/paths';
+import { runVsCodeSuite } from '../harness/vscodeSuiteRunner';
+
+interface Figure {
+  readonly name: string;
+  readonly value: number;
+  readonly unit: string;
+}
+
+interface FigureSource {
+  /** Names of the figures it produces (for --only). */
+  readonly names: readonly string[];
+  measure(runs: number): Promise<Figure[]>;
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+const kb = (file: string): number => Math.round((fs.statSync(path.join(REPO_ROOT, file)).size / 1024) * 10) / 10;
+
+const FIGURES: FigureSource[] = [
+  {
+    names: ['ext.bundle_kb', 'ext.vsix_kb'],
+    measure: () =>
+      Promise.resolve([
+        { name: 'ext.bundle_kb', value: kb('dist/extension.js'), unit: 'kB' },
+        { name: 'ext.vsix_kb', value: kb('dist/swarm-lab.vsix'), unit: 'kB' },
+      ]),
+  },
+  {
+    // Swarm Lab's activation in a real extension host, beside an extension
+    // that does nothing (VS Code's fixed cost), each run in a fresh host.
+    names: ['ext.activation_ms', 'ext.activation_baseline_ms', 'ext.activation_own_ms'],
+    async measure(runs) {
+      const baselines = ['activation-warmup', 'activation-baseline'].map(packageBaselineExtension);
+      const samples = new Map<string, number[]>();
+      for (let i = 0; i < runs; i++) {
+        const result = await runVsCodeSuite({
+          tier: 'bench',
+          suiteDir: path.join(REPO_ROOT, 'out', 'test', 'vscode', 'bench'),
+          quiet: true,
+          extraVsix: baselines,
+          env: { SWARM_LAB_BENCH_ORDER: i % 2 ? 'swarm-lab-first' : 'baseline-first' },
+          onLine: (line) => {
+            const m = /^FIGURE (.*)$/.exec(line);
+            if (m) {
+              const f = JSON.parse(m[1]!) as Figure;
+              samples.set(f.name, [...(samples.get(f.name) ?? []), f.value]);
+            }
+          },
+        });
+        if (result.failed > 0) {
+          throw new Error('the activation run failed (see above)');
+        }
+      }
+      return [...samples].map(([name, values]) => ({ name, value: Math.round(median(values) * 10) / 10, unit: 'ms' }));
+    },
+  },
+];
+
+/**
+ * The do-nothing extension of test/fixtures, packaged under `name` into
+ * .cache/ (the bench needs two: one to warm the host up, one to compare).
+ */
+function packageBaselineExtension(name: string): string {
+  const out = path.join(CACHE_DIR, `${name}.vsix`);
+  const src = path.join(CACHE_DIR, name);
+  fs.rmSync(src, { recursive: true, force: true });
+  fs.cpSync(path.join(REPO_ROOT, 'test', 'fixtures', 'baseline-extension'), src, { recursive: true });
+  const manifest = JSON.parse(fs.readFileSync(path.join(src, 'package.json'), 'utf8')) as { name: string };
+  manifest.name = name;
+  fs.writeFileSync(path.join(src, 'package.json'), JSON.stringify(manifest, null, 2));
+  execFileSync(
+    path.join(REPO_ROOT, 'node_modules', '.bin', 'vsce'),
+    ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', out],
+    { cwd: src, stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  return out;
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const json = args.includes('--json');
+  const onlyAt = args.indexOf('--only');
+  const only = onlyAt >= 0 ? (args[onlyAt + 1] ?? '') : '';
+  const runsAt = args.indexOf('--runs');
+  const runs = runsAt >= 0 ? Math.max(1, Number(args[runsAt + 1])) : 3;
+  // Progress goes to stderr so that --json leaves stdout to the JSON object.
+  const figures: Figure[] = [];
+  for (const source of FIGURES) {
+    if (!source.names.some((n) => n.startsWith(only))) {
+      continue;
+    }
+    console.error(`measuring ${source.names.join(', ')}…`);
+    figures.push(...(await source.measure(runs)).filter((f) => f.name.startsWith(only)));
+  }
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ figures })}\n`);
+    return;
+  }
+  const width = Math.max(...figures.map((f) => f.name.length), 6);
+  console.log(`${'figure'.padEnd(width)}  ${'value'.padStart(10)}  unit`);
+  for (const f of figures) {
+    console.log(`${f.name.padEnd(width)}  ${String(f.value).padStart(10)}  ${f.unit}`);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
