@@ -26,7 +26,7 @@ interface FigureSource {
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
 const kb = (file: string): number => Math.round((fs.statSync(path.join(REPO_ROOT, file)).size / 1024) * 10) / 10;
@@ -57,7 +57,7 @@ const FIGURES: FigureSource[] = [
           onLine: (line) => {
             const m = /^FIGURE (.*)$/.exec(line);
             if (m) {
-              const f = JSON.parse(m[1]!) as Figure;
+              const f = JSON.parse(m[1]) as Figure;
               samples.set(f.name, [...(samples.get(f.name) ?? []), f.value]);
             }
           },
