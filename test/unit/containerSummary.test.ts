@@ -1,5 +1,11 @@
 import * as assert from 'node:assert/strict';
-import { formatPort, fromListEntry, toContainerState } from '../../src/core/containers/containerSummary';
+import {
+  formatPort,
+  fromInspect,
+  fromListEntry,
+  humanDuration,
+  toContainerState,
+} from '../../src/core/containers/containerSummary';
 
 describe('ContainerSummary', () => {
   it('reads a `GET /containers/json` entry as Docker 20.10 sends it', () => {
@@ -47,5 +53,54 @@ describe('ContainerSummary', () => {
       '127.0.0.1:8080→80/tcp',
     );
     assert.equal(formatPort({ privatePort: 53, type: 'udp' }), '53/udp');
+  });
+});
+
+describe('ContainerSummary from inspect', () => {
+  const now = new Date('2026-11-25T12:00:00Z');
+
+  it('reads state, ports and Docker\'s status wording from `GET /containers/{id}/json`', () => {
+    const c = fromInspect(
+      {
+        Id: 'd'.repeat(64),
+        Name: '/proxy',
+        Created: '2026-11-25T11:00:00Z',
+        State: { Status: 'running', StartedAt: '2026-11-25T11:57:00Z' },
+        Config: { Image: 'app-proxy:latest', Labels: { tier: 'front' } },
+        NetworkSettings: {
+          Ports: {
+            '8080/tcp': [
+              { HostIp: '0.0.0.0', HostPort: '8080' },
+              { HostIp: '::', HostPort: '8080' },
+            ],
+            '443/tcp': null,
+          },
+        },
+      },
+      now,
+    );
+    assert.equal(c.name, 'proxy');
+    assert.equal(c.image, 'app-proxy:latest');
+    assert.equal(c.status, 'Up 3 minutes');
+    assert.equal(c.created, Date.parse('2026-11-25T11:00:00Z') / 1000);
+    assert.deepEqual(c.ports.map(formatPort), ['443/tcp', '0.0.0.0:8080→8080/tcp']);
+  });
+
+  it('words an exited container as `docker ps` does', () => {
+    const c = fromInspect(
+      { Id: 'e'.repeat(64), State: { Status: 'exited', ExitCode: 137, FinishedAt: '2026-11-25T11:59:58Z' } },
+      now,
+    );
+    assert.equal(c.status, 'Exited (137) 2 seconds ago');
+  });
+
+  it('rounds durations the way Docker does', () => {
+    assert.equal(humanDuration(400), 'Less than a second');
+    assert.equal(humanDuration(45_000), '45 seconds');
+    assert.equal(humanDuration(90_000), 'About a minute');
+    assert.equal(humanDuration(150_000), '2 minutes');
+    assert.equal(humanDuration(3_600_000), 'About an hour');
+    assert.equal(humanDuration(3 * 86_400_000), '3 days');
+    assert.equal(humanDuration(Number.NaN), 'Less than a second');
   });
 });

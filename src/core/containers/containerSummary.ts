@@ -175,38 +175,40 @@ function describeStatus(s: RawContainerInspect['State'], state: ContainerState, 
   }
 }
 
-/** Docker's units (go-units HumanDuration), enough for a status line. */
+/** Docker's wording of a duration (go-units HumanDuration), for status lines. */
 export function humanDuration(ms: number): string {
-  const s = Math.max(0, Math.round(Number.isFinite(ms) ? ms / 1000 : 0));
-  if (s < 1) {
+  const seconds = Math.max(0, Number.isFinite(ms) ? ms / 1000 : 0);
+  if (seconds < 1) {
     return 'Less than a second';
   }
-  if (s === 1) {
+  if (Math.floor(seconds) === 1) {
     return '1 second';
   }
-  if (s < 60) {
-    return `${s} seconds`;
+  if (seconds < 60) {
+    return `${Math.floor(seconds)} seconds`;
   }
-  const m = Math.round(s / 60);
-  if (m === 1) {
+  const minutes = Math.floor(seconds / 60);
+  if (minutes === 1) {
     return 'About a minute';
   }
-  if (m < 60) {
-    return `${m} minutes`;
+  if (minutes < 60) {
+    return `${minutes} minutes`;
   }
-  const h = Math.round(s / 3600);
-  if (h === 1) {
+  const hours = Math.floor(seconds / 3600 + 0.5);
+  if (hours === 1) {
     return 'About an hour';
   }
-  if (h < 48) {
-    return `${h} hours`;
+  if (hours < 48) {
+    return `${hours} hours`;
   }
-  const d = Math.round(h / 24);
-  if (d < 14) {
-    return `${d} days`;
+  if (hours < 24 * 7 * 2) {
+    return `${Math.floor(hours / 24)} days`;
   }
-  if (d < 60) {
-    return `${Math.round(d / 7)} weeks`;
+  if (hours < 24 * 30 * 2) {
+    return `${Math.floor(hours / 24 / 7)} weeks`;
   }
-  return d < 730 ? `${Math.round(d / 30)} months` : `${Math.round(d / 365)} years`;
+  if (hours < 24 * 365 * 2) {
+    return `${Math.floor(hours / 24 / 30)} months`;
+  }
+  return `${Math.floor(hours / 24 / 365)} years`;
 }

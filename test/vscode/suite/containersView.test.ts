@@ -105,4 +105,31 @@ describe('Containers view in a real VS Code (real dockerd)', function () {
     const expected = await docker.version();
     assert.equal(version.version, expected.Version);
   });
+
+  it('says why the configured engine cannot be reached, and recovers when the setting is fixed', async () => {
+    const config = vscode.workspace.getConfiguration('swarmLab');
+    const engine = api.localEngine;
+    api.containersTree.getChildren(); // the view is shown: the engine is followed
+    const stateIs = (kind: string) => () => (engine.state.kind === kind ? engine.state : undefined);
+    try {
+      await config.update('dockerHost', 'unix:///run/swarm-lab-nowhere/docker.sock', vscode.ConfigurationTarget.Global);
+      const down = await waitForEvent(engine.onDidChangeState, stateIs('unreachable'), 5_000, 'unreachable');
+      assert.ok(down.kind === 'unreachable' && /socket does not exist/.test(down.message), JSON.stringify(down));
+      assert.deepEqual(api.containersTree.getChildren(), [], 'no stale containers are shown');
+
+      await config.update('dockerHost', 'localhost:2375', vscode.ConfigurationTarget.Global);
+      api.containersTree.getChildren();
+      const invalid = await waitForEvent(
+        engine.onDidChangeState,
+        () => (engine.state.kind === 'unreachable' && /Invalid setting/.test(engine.state.message) ? engine.state : undefined),
+        5_000,
+        'the invalid setting reported',
+      );
+      assert.match(JSON.stringify(invalid), /swarmLab\.dockerHost/);
+    } finally {
+      await config.update('dockerHost', undefined, vscode.ConfigurationTarget.Global);
+    }
+    api.containersTree.getChildren();
+    await waitForEvent(engine.onDidChangeState, stateIs('live'), 10_000, 'live again');
+  });
 });
