@@ -96,7 +96,9 @@ function ensureCodeServer() {
   // code-server's install script reads the Node version from the user agent,
   // so the inner install must not inherit them.
   const env = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !/^npm_(config_user_agent|lifecycle_|package_|node_execpath|execpath)/i.test(k)),
+    Object.entries(process.env).filter(
+      ([k]) => !/^npm_(config_user_agent|lifecycle_|package_|node_execpath|execpath)/i.test(k),
+    ),
   );
   Object.assign(env, { PATH: `${path.join(nodeDir, 'bin')}:${process.env.PATH}`, npm_config_nodedir: nodeDir });
   mustRun(

@@ -59,7 +59,7 @@ describe('ContainerSummary', () => {
 describe('ContainerSummary from inspect', () => {
   const now = new Date('2026-11-25T12:00:00Z');
 
-  it('reads state, ports and Docker\'s status wording from `GET /containers/{id}/json`', () => {
+  it("reads state, ports and Docker's status wording from `GET /containers/{id}/json`", () => {
     const c = fromInspect(
       {
         Id: 'd'.repeat(64),

@@ -121,7 +121,10 @@ describe('Containers view in a real VS Code (real dockerd)', function () {
       api.containersTree.getChildren();
       const invalid = await waitForEvent(
         engine.onDidChangeState,
-        () => (engine.state.kind === 'unreachable' && /Invalid setting/.test(engine.state.message) ? engine.state : undefined),
+        () =>
+          engine.state.kind === 'unreachable' && /Invalid setting/.test(engine.state.message)
+            ? engine.state
+            : undefined,
         5_000,
         'the invalid setting reported',
       );
