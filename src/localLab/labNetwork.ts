@@ -1,0 +1,107 @@
+import * as fs from 'node:fs';
+import { BRIDGE_NAMESPACE, HOST_ADDRESS, HOST_VETH, LAB_PREFIX_LENGTH, LabNode, NODE_INTERFACE } from './labLayout';
+import { run } from './run';
+
+/**
+ * The lab's network: a bridge in a namespace of its own, one veth per node
+ * into it, and one veth from this machine (10.213.8.1) so the host reaches
+ * the nodes. The nodes get no default route and no NAT: nothing leaves.
+ * Every function is idempotent, so `up` repairs a half-made network.
+ */
+
+const ip = (...args: string[]): Promise<unknown> => run('ip', args);
+
+export async function namespaces(): Promise<Set<string>> {
+  const out = await run('ip', ['netns', 'list'], { check: false });
+  return new Set(
+    out.stdout
+      .split('\n')
+      .map((l) => l.split(' ')[0]!)
+      .filter(Boolean),
+  );
+}
+
+async function linkExists(name: string, namespace?: string): Promise<boolean> {
+  const args = namespace ? ['-n', namespace, 'link', 'show', name] : ['link', 'show', name];
+  return (await run('ip', args, { check: false })).code === 0;
+}
+
+export async function ensureBridge(): Promise<void> {
+  if (!(await namespaces()).has(BRIDGE_NAMESPACE)) {
+    await ip('netns', 'add', BRIDGE_NAMESPACE);
+  }
+  if (!(await linkExists('br0', BRIDGE_NAMESPACE))) {
+    await ip('-n', BRIDGE_NAMESPACE, 'link', 'add', 'br0', 'type', 'bridge');
+  }
+  await ip('-n', BRIDGE_NAMESPACE, 'link', 'set', 'br0', 'up');
+  await ip('-n', BRIDGE_NAMESPACE, 'link', 'set', 'lo', 'up');
+  if (!(await linkExists(HOST_VETH))) {
+    await ip('link', 'add', HOST_VETH, 'type', 'veth', 'peer', 'name', 'uplink', 'netns', BRIDGE_NAMESPACE);
+  }
+  await ip('-n', BRIDGE_NAMESPACE, 'link', 'set', 'uplink', 'master', 'br0', 'up');
+  await ip('addr', 'replace', `${HOST_ADDRESS}/${LAB_PREFIX_LENGTH}`, 'dev', HOST_VETH);
+  await ip('link', 'set', HOST_VETH, 'up');
+}
+
+export async function ensureNodeNetwork(node: LabNode): Promise<void> {
+  if (!(await namespaces()).has(node.namespace)) {
+    await ip('netns', 'add', node.namespace);
+  }
+  const port = `p${String(node.index).padStart(2, '0')}`;
+  if (!(await linkExists(NODE_INTERFACE, node.namespace))) {
+    // A stale bridge-side end from a node whose namespace went away goes first.
+    if (await linkExists(port, BRIDGE_NAMESPACE)) {
+      await ip('-n', BRIDGE_NAMESPACE, 'link', 'del', port);
+    }
+    await ip(
+      '-n',
+      BRIDGE_NAMESPACE,
+      'link',
+      'add',
+      port,
+      'type',
+      'veth',
+      'peer',
+      'name',
+      NODE_INTERFACE,
+      'netns',
+      node.namespace,
+    );
+  }
+  await ip('-n', BRIDGE_NAMESPACE, 'link', 'set', port, 'master', 'br0', 'up');
+  await ip('-n', node.namespace, 'link', 'set', 'lo', 'up');
+  await ip('-n', node.namespace, 'addr', 'replace', `${node.address}/${LAB_PREFIX_LENGTH}`, 'dev', NODE_INTERFACE);
+  await ip('-n', node.namespace, 'link', 'set', NODE_INTERFACE, 'up');
+}
+
+export async function removeNodeNetwork(node: LabNode): Promise<void> {
+  if ((await namespaces()).has(node.namespace)) {
+    // Deleting the namespace deletes its veth, and with it the bridge side.
+    await ip('netns', 'del', node.namespace);
+  }
+}
+
+export async function removeBridge(): Promise<void> {
+  if ((await namespaces()).has(BRIDGE_NAMESPACE)) {
+    await ip('netns', 'del', BRIDGE_NAMESPACE);
+  }
+  if (await linkExists(HOST_VETH)) {
+    await ip('link', 'del', HOST_VETH);
+  }
+  await releaseNetnsMount();
+}
+
+/**
+ * The first `ip netns add` bind-mounts /run/netns on itself, and `ip netns
+ * del` never undoes it: once no namespace is left, undo it here.
+ */
+async function releaseNetnsMount(): Promise<void> {
+  if (!fs.existsSync('/run/netns') || fs.readdirSync('/run/netns').length > 0) {
+    return;
+  }
+  const mounts = fs.readFileSync('/proc/self/mounts', 'utf8').split('\n');
+  const count = mounts.filter((l) => l.split(' ')[1] === '/run/netns').length;
+  for (let i = 0; i < count; i++) {
+    await run('umount', ['/run/netns'], { check: false });
+  }
+}

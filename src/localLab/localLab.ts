@@ -1,0 +1,195 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DEFAULT_NODES, LabLayout, labLayout, LabNode, MAX_NODES } from './labLayout';
+import { ensureBridge, ensureNodeNetwork, namespaces, removeBridge, removeNodeNetwork } from './labNetwork';
+import { dockerAnswers, engineInfo, processAlive, sshAnswers, until } from './labProbe';
+import { nodePids, removeNodeCgroups, signalNode } from './nodeCgroups';
+import { writeLabKeys, writeNodeFiles, writeSshFiles } from './nodeFiles';
+import { nodeLogFile, nodePidFile, startNodeProcess } from './nodeProcess';
+
+export type NodeOutcome = 'started' | 'already up' | 'repaired';
+
+export interface NodeStatus {
+  readonly name: string;
+  readonly address: string;
+  /** The node's namespace and processes exist. */
+  readonly running: boolean;
+  readonly sshd: boolean;
+  readonly dockerd: boolean;
+  readonly role: 'manager' | 'worker' | 'none' | 'unknown';
+  readonly engineId?: string;
+}
+
+export interface LabLog {
+  (line: string): void;
+}
+
+/** The nodes a swarm with state may take to answer: each manager waits for a leader (up to ~20 s). */
+const READY_TIMEOUT_MS = 60_000;
+const STOP_GRACE_MS = 5_000;
+
+/**
+ * The local lab: N nodes on this machine, each in its own network, mount and
+ * UTS namespaces, with its own sshd and dockerd, reachable as `core@core-0N`.
+ * `up` is idempotent and repairs half-made nodes; `down` leaves no namespace,
+ * process, veth or cgroup behind but keeps each node's Docker data, so the
+ * next `up` is fast (`purge` removes that too).
+ */
+export class LocalLab {
+  constructor(
+    readonly stateDir: string,
+    private readonly log: LabLog = () => undefined,
+  ) {}
+
+  private get stateFile(): string {
+    return path.join(this.stateDir, 'lab.json');
+  }
+
+  /** The node count of the last `up` (or the default). */
+  nodeCount(): number {
+    try {
+      const n = (JSON.parse(fs.readFileSync(this.stateFile, 'utf8')) as { nodes?: number }).nodes;
+      return typeof n === 'number' && n >= 1 && n <= MAX_NODES ? n : DEFAULT_NODES;
+    } catch {
+      return DEFAULT_NODES;
+    }
+  }
+
+  layout(nodeCount = this.nodeCount()): LabLayout {
+    return labLayout(this.stateDir, nodeCount);
+  }
+
+  async up(nodeCount = DEFAULT_NODES): Promise<{ layout: LabLayout; outcomes: Map<string, NodeOutcome> }> {
+    const layout = this.layout(nodeCount);
+    fs.mkdirSync(this.stateDir, { recursive: true });
+    fs.writeFileSync(this.stateFile, `${JSON.stringify({ nodes: nodeCount }, null, 2)}\n`);
+    const corePublicKey = await writeLabKeys(layout);
+    await ensureBridge();
+    const outcomes = new Map<string, NodeOutcome>();
+    const hostKeys = new Map<string, string>();
+    await Promise.all(
+      layout.nodes.map(async (node) => {
+        const outcome = await this.upNode(layout, node, corePublicKey, hostKeys);
+        outcomes.set(node.name, outcome);
+        this.log(`${node.name} ${outcome}`);
+      }),
+    );
+    writeSshFiles(layout, hostKeys);
+    return { layout, outcomes };
+  }
+
+  private async upNode(
+    layout: LabLayout,
+    node: LabNode,
+    corePublicKey: string,
+    hostKeys: Map<string, string>,
+  ): Promise<NodeOutcome> {
+    const hostKeyFile = path.join(node.dir, 'etc', 'ssh', 'ssh_host_ed25519_key.pub');
+    if (await this.healthy(node)) {
+      hostKeys.set(node.name, fs.readFileSync(hostKeyFile, 'utf8').trim());
+      return 'already up';
+    }
+    // Whatever is left of a half-made or half-dead node goes before a clean start.
+    const leftovers = nodePids(node.name).length > 0;
+    if (leftovers) {
+      this.log(`${node.name}: repairing (stopping what is left of it)`);
+      await this.stopNodeProcesses(node, 0);
+    }
+    fs.mkdirSync(node.dir, { recursive: true });
+    hostKeys.set(node.name, await writeNodeFiles(layout, node, corePublicKey));
+    await ensureNodeNetwork(node);
+    const pid = startNodeProcess(node);
+    const ready = await until(
+      async () => !processAlive(pid) || ((await dockerAnswers(node.dockerSocket)) && (await sshAnswers(node.address))),
+      READY_TIMEOUT_MS,
+    );
+    if (!ready || !processAlive(pid)) {
+      const tail = fs.readFileSync(nodeLogFile(node), 'utf8').split('\n').slice(-15).join('\n');
+      throw new Error(`${node.name} did not come up; its log (${nodeLogFile(node)}) ends with:\n${tail}`);
+    }
+    return leftovers ? 'repaired' : 'started';
+  }
+
+  private async healthy(node: LabNode): Promise<boolean> {
+    const pid = readPid(nodePidFile(node));
+    return (
+      pid !== undefined &&
+      processAlive(pid) &&
+      (await dockerAnswers(node.dockerSocket)) &&
+      (await sshAnswers(node.address))
+    );
+  }
+
+  async status(): Promise<NodeStatus[]> {
+    const present = await namespaces();
+    return Promise.all(
+      this.layout().nodes.map(async (node): Promise<NodeStatus> => {
+        const pid = readPid(nodePidFile(node));
+        const running = present.has(node.namespace) && pid !== undefined && processAlive(pid);
+        const [sshd, info] = await Promise.all([
+          running ? sshAnswers(node.address) : false,
+          running ? engineInfo(node.dockerSocket) : undefined,
+        ]);
+        const role = !info ? 'unknown' : info.swarmState !== 'active' ? 'none' : info.isManager ? 'manager' : 'worker';
+        return {
+          name: node.name,
+          address: node.address,
+          running,
+          sshd,
+          dockerd: info !== undefined,
+          role,
+          ...(info ? { engineId: info.id } : {}),
+        };
+      }),
+    );
+  }
+
+  /** Stops every node and removes the lab's namespaces, veths and cgroups. */
+  async down(options: { purge?: boolean } = {}): Promise<void> {
+    const present = await namespaces();
+    // Every node that may exist, not only the last count: a bigger lab may have run before.
+    const nodes = labLayout(this.stateDir, MAX_NODES).nodes.filter(
+      (n) => present.has(n.namespace) || nodePids(n.name).length > 0 || fs.existsSync(nodePidFile(n)),
+    );
+    await Promise.all(nodes.map((n) => this.stopNodeProcesses(n, STOP_GRACE_MS)));
+    for (const node of nodes) {
+      removeNodeCgroups(node.name);
+      await removeNodeNetwork(node);
+      fs.rmSync(nodePidFile(node), { force: true });
+      fs.rmSync(path.join(node.dir, 'run'), { recursive: true, force: true });
+      this.log(`${node.name} down`);
+    }
+    await removeBridge();
+    if (options.purge) {
+      fs.rmSync(this.stateDir, { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * Asks dockerd to stop (its containers get their grace time), then kills
+   * whatever of the node is left, containers included, through its cgroup.
+   */
+  private async stopNodeProcesses(node: LabNode, graceMs: number): Promise<void> {
+    if (graceMs > 0) {
+      const dockerPid = readPid(path.join(node.dir, 'run', 'docker.pid'));
+      if (dockerPid !== undefined && processAlive(dockerPid)) {
+        process.kill(dockerPid, 'SIGTERM');
+        await until(() => Promise.resolve(!processAlive(dockerPid)), graceMs);
+      }
+    }
+    signalNode(node.name, 'SIGKILL');
+    const gone = await until(() => Promise.resolve(nodePids(node.name).length === 0), 10_000, 50);
+    if (!gone) {
+      throw new Error(`${node.name}: some processes did not stop (${nodePids(node.name).join(', ')})`);
+    }
+  }
+}
+
+function readPid(file: string): number | undefined {
+  try {
+    const pid = Number(fs.readFileSync(file, 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
