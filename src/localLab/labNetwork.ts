@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
-import { BRIDGE_NAMESPACE, HOST_ADDRESS, HOST_VETH, LAB_PREFIX_LENGTH, LabNode, NODE_INTERFACE } from './labLayout';
+import { LAB_PREFIX_LENGTH, LabLayout, LabNode, NODE_INTERFACE } from './labLayout';
 import { run } from './run';
 
 /**
  * The lab's network: a bridge in a namespace of its own, one veth per node
- * into it, and one veth from this machine (10.213.8.1) so the host reaches
+ * into it, and one veth from this machine (the lab's .1) so the host reaches
  * the nodes. The nodes get no default route and no NAT: nothing leaves.
  * Every function is idempotent, so `up` repairs a half-made network.
  */
@@ -16,7 +16,7 @@ export async function namespaces(): Promise<Set<string>> {
   return new Set(
     out.stdout
       .split('\n')
-      .map((l) => l.split(' ')[0]!)
+      .map((l) => l.split(' ')[0])
       .filter(Boolean),
   );
 }
@@ -26,36 +26,36 @@ async function linkExists(name: string, namespace?: string): Promise<boolean> {
   return (await run('ip', args, { check: false })).code === 0;
 }
 
-export async function ensureBridge(): Promise<void> {
-  if (!(await namespaces()).has(BRIDGE_NAMESPACE)) {
-    await ip('netns', 'add', BRIDGE_NAMESPACE);
+export async function ensureBridge(layout: LabLayout): Promise<void> {
+  if (!(await namespaces()).has(layout.bridgeNamespace)) {
+    await ip('netns', 'add', layout.bridgeNamespace);
   }
-  if (!(await linkExists('br0', BRIDGE_NAMESPACE))) {
-    await ip('-n', BRIDGE_NAMESPACE, 'link', 'add', 'br0', 'type', 'bridge');
+  if (!(await linkExists('br0', layout.bridgeNamespace))) {
+    await ip('-n', layout.bridgeNamespace, 'link', 'add', 'br0', 'type', 'bridge');
   }
-  await ip('-n', BRIDGE_NAMESPACE, 'link', 'set', 'br0', 'up');
-  await ip('-n', BRIDGE_NAMESPACE, 'link', 'set', 'lo', 'up');
-  if (!(await linkExists(HOST_VETH))) {
-    await ip('link', 'add', HOST_VETH, 'type', 'veth', 'peer', 'name', 'uplink', 'netns', BRIDGE_NAMESPACE);
+  await ip('-n', layout.bridgeNamespace, 'link', 'set', 'br0', 'up');
+  await ip('-n', layout.bridgeNamespace, 'link', 'set', 'lo', 'up');
+  if (!(await linkExists(layout.hostVeth))) {
+    await ip('link', 'add', layout.hostVeth, 'type', 'veth', 'peer', 'name', 'uplink', 'netns', layout.bridgeNamespace);
   }
-  await ip('-n', BRIDGE_NAMESPACE, 'link', 'set', 'uplink', 'master', 'br0', 'up');
-  await ip('addr', 'replace', `${HOST_ADDRESS}/${LAB_PREFIX_LENGTH}`, 'dev', HOST_VETH);
-  await ip('link', 'set', HOST_VETH, 'up');
+  await ip('-n', layout.bridgeNamespace, 'link', 'set', 'uplink', 'master', 'br0', 'up');
+  await ip('addr', 'replace', `${layout.hostAddress}/${LAB_PREFIX_LENGTH}`, 'dev', layout.hostVeth);
+  await ip('link', 'set', layout.hostVeth, 'up');
 }
 
-export async function ensureNodeNetwork(node: LabNode): Promise<void> {
+export async function ensureNodeNetwork(layout: LabLayout, node: LabNode): Promise<void> {
   if (!(await namespaces()).has(node.namespace)) {
     await ip('netns', 'add', node.namespace);
   }
   const port = `p${String(node.index).padStart(2, '0')}`;
   if (!(await linkExists(NODE_INTERFACE, node.namespace))) {
     // A stale bridge-side end from a node whose namespace went away goes first.
-    if (await linkExists(port, BRIDGE_NAMESPACE)) {
-      await ip('-n', BRIDGE_NAMESPACE, 'link', 'del', port);
+    if (await linkExists(port, layout.bridgeNamespace)) {
+      await ip('-n', layout.bridgeNamespace, 'link', 'del', port);
     }
     await ip(
       '-n',
-      BRIDGE_NAMESPACE,
+      layout.bridgeNamespace,
       'link',
       'add',
       port,
@@ -68,7 +68,7 @@ export async function ensureNodeNetwork(node: LabNode): Promise<void> {
       node.namespace,
     );
   }
-  await ip('-n', BRIDGE_NAMESPACE, 'link', 'set', port, 'master', 'br0', 'up');
+  await ip('-n', layout.bridgeNamespace, 'link', 'set', port, 'master', 'br0', 'up');
   await ip('-n', node.namespace, 'link', 'set', 'lo', 'up');
   await ip('-n', node.namespace, 'addr', 'replace', `${node.address}/${LAB_PREFIX_LENGTH}`, 'dev', NODE_INTERFACE);
   await ip('-n', node.namespace, 'link', 'set', NODE_INTERFACE, 'up');
@@ -81,12 +81,15 @@ export async function removeNodeNetwork(node: LabNode): Promise<void> {
   }
 }
 
-export async function removeBridge(): Promise<void> {
-  if ((await namespaces()).has(BRIDGE_NAMESPACE)) {
-    await ip('netns', 'del', BRIDGE_NAMESPACE);
+export async function removeBridge(layout: LabLayout): Promise<void> {
+  if ((await namespaces()).has(layout.bridgeNamespace)) {
+    await ip('netns', 'del', layout.bridgeNamespace);
   }
-  if (await linkExists(HOST_VETH)) {
-    await ip('link', 'del', HOST_VETH);
+  // The kernel destroys a deleted namespace's veths asynchronously: delete
+  // the host end ourselves (it may vanish meanwhile) and wait until it has.
+  await run('ip', ['link', 'del', layout.hostVeth], { check: false });
+  for (let i = 0; i < 50 && (await linkExists(layout.hostVeth)); i++) {
+    await new Promise((r) => setTimeout(r, 100));
   }
   await releaseNetnsMount();
 }

@@ -5,7 +5,7 @@ import { ensureBridge, ensureNodeNetwork, namespaces, removeBridge, removeNodeNe
 import { dockerAnswers, engineInfo, processAlive, sshAnswers, until } from './labProbe';
 import { nodePids, removeNodeCgroups, signalNode } from './nodeCgroups';
 import { writeLabKeys, writeNodeFiles, writeSshFiles } from './nodeFiles';
-import { nodeLogFile, nodePidFile, startNodeProcess } from './nodeProcess';
+import { nodeCgroupName, nodeLogFile, nodePidFile, startNodeProcess } from './nodeProcess';
 
 export type NodeOutcome = 'started' | 'already up' | 'repaired';
 
@@ -39,6 +39,8 @@ export class LocalLab {
   constructor(
     readonly stateDir: string,
     private readonly log: LabLog = () => undefined,
+    /** 0 for the user's lab; the tests run theirs as instance 1 beside it. */
+    readonly instance = 0,
   ) {}
 
   private get stateFile(): string {
@@ -56,7 +58,7 @@ export class LocalLab {
   }
 
   layout(nodeCount = this.nodeCount()): LabLayout {
-    return labLayout(this.stateDir, nodeCount);
+    return labLayout(this.stateDir, nodeCount, this.instance);
   }
 
   async up(nodeCount = DEFAULT_NODES): Promise<{ layout: LabLayout; outcomes: Map<string, NodeOutcome> }> {
@@ -64,7 +66,7 @@ export class LocalLab {
     fs.mkdirSync(this.stateDir, { recursive: true });
     fs.writeFileSync(this.stateFile, `${JSON.stringify({ nodes: nodeCount }, null, 2)}\n`);
     const corePublicKey = await writeLabKeys(layout);
-    await ensureBridge();
+    await ensureBridge(layout);
     const outcomes = new Map<string, NodeOutcome>();
     const hostKeys = new Map<string, string>();
     await Promise.all(
@@ -90,15 +92,15 @@ export class LocalLab {
       return 'already up';
     }
     // Whatever is left of a half-made or half-dead node goes before a clean start.
-    const leftovers = nodePids(node.name).length > 0;
+    const leftovers = nodePids(nodeCgroupName(layout, node)).length > 0;
     if (leftovers) {
       this.log(`${node.name}: repairing (stopping what is left of it)`);
-      await this.stopNodeProcesses(node, 0);
+      await this.stopNodeProcesses(layout, node, 0);
     }
     fs.mkdirSync(node.dir, { recursive: true });
     hostKeys.set(node.name, await writeNodeFiles(layout, node, corePublicKey));
-    await ensureNodeNetwork(node);
-    const pid = startNodeProcess(node);
+    await ensureNodeNetwork(layout, node);
+    const pid = startNodeProcess(layout, node);
     const ready = await until(
       async () => !processAlive(pid) || ((await dockerAnswers(node.dockerSocket)) && (await sshAnswers(node.address))),
       READY_TIMEOUT_MS,
@@ -148,18 +150,19 @@ export class LocalLab {
   async down(options: { purge?: boolean } = {}): Promise<void> {
     const present = await namespaces();
     // Every node that may exist, not only the last count: a bigger lab may have run before.
-    const nodes = labLayout(this.stateDir, MAX_NODES).nodes.filter(
-      (n) => present.has(n.namespace) || nodePids(n.name).length > 0 || fs.existsSync(nodePidFile(n)),
+    const all = this.layout(MAX_NODES);
+    const nodes = all.nodes.filter(
+      (n) => present.has(n.namespace) || nodePids(nodeCgroupName(all, n)).length > 0 || fs.existsSync(nodePidFile(n)),
     );
-    await Promise.all(nodes.map((n) => this.stopNodeProcesses(n, STOP_GRACE_MS)));
+    await Promise.all(nodes.map((n) => this.stopNodeProcesses(all, n, STOP_GRACE_MS)));
     for (const node of nodes) {
-      removeNodeCgroups(node.name);
+      removeNodeCgroups(nodeCgroupName(all, node));
       await removeNodeNetwork(node);
       fs.rmSync(nodePidFile(node), { force: true });
       fs.rmSync(path.join(node.dir, 'run'), { recursive: true, force: true });
       this.log(`${node.name} down`);
     }
-    await removeBridge();
+    await removeBridge(all);
     if (options.purge) {
       fs.rmSync(this.stateDir, { recursive: true, force: true });
     }
@@ -169,7 +172,8 @@ export class LocalLab {
    * Asks dockerd to stop (its containers get their grace time), then kills
    * whatever of the node is left, containers included, through its cgroup.
    */
-  private async stopNodeProcesses(node: LabNode, graceMs: number): Promise<void> {
+  private async stopNodeProcesses(layout: LabLayout, node: LabNode, graceMs: number): Promise<void> {
+    const cgroup = nodeCgroupName(layout, node);
     if (graceMs > 0) {
       const dockerPid = readPid(path.join(node.dir, 'run', 'docker.pid'));
       if (dockerPid !== undefined && processAlive(dockerPid)) {
@@ -177,10 +181,10 @@ export class LocalLab {
         await until(() => Promise.resolve(!processAlive(dockerPid)), graceMs);
       }
     }
-    signalNode(node.name, 'SIGKILL');
-    const gone = await until(() => Promise.resolve(nodePids(node.name).length === 0), 10_000, 50);
+    signalNode(cgroup, 'SIGKILL');
+    const gone = await until(() => Promise.resolve(nodePids(cgroup).length === 0), 10_000, 50);
     if (!gone) {
-      throw new Error(`${node.name}: some processes did not stop (${nodePids(node.name).join(', ')})`);
+      throw new Error(`${node.name}: some processes did not stop (${nodePids(cgroup).join(', ')})`);
     }
   }
 }

@@ -22,6 +22,7 @@ function ownCgroup(controller: string): string {
   throw new Error(`no ${controller} cgroup: the local lab needs cgroup v1 memory and pids controllers`);
 }
 
+/** `nodeName` is a path below this process's cgroup, e.g. swarmlab/core-01. */
 export interface NodeCgroups {
   /** cgroup.procs files a process writes its PID to, to join the node. */
   readonly procsFiles: readonly string[];
@@ -30,8 +31,8 @@ export interface NodeCgroups {
 }
 
 export function nodeCgroups(nodeName: string): NodeCgroups {
-  const dirs = CONTROLLERS.map((c) => path.join(CGROUP_ROOT, c, ownCgroup(c), 'swarmlab', nodeName));
-  return { procsFiles: dirs.map((d) => path.join(d, 'cgroup.procs')), memoryDir: dirs[0]! };
+  const dirs = CONTROLLERS.map((c) => path.join(CGROUP_ROOT, c, ownCgroup(c), nodeName));
+  return { procsFiles: dirs.map((d) => path.join(d, 'cgroup.procs')), memoryDir: dirs[0] };
 }
 
 export function createNodeCgroups(nodeName: string): NodeCgroups {

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CORE_UID, HOST_ADDRESS, LabLayout, LabNode, REGISTRY_NAME } from './labLayout';
+import { CORE_UID, LabLayout, LabNode, REGISTRY_NAME } from './labLayout';
 import { run } from './run';
 
 /**
@@ -40,7 +40,7 @@ export function hostsFile(layout: LabLayout, node: LabNode): string {
   return [
     '127.0.0.1\tlocalhost',
     '::1\tlocalhost ip6-localhost ip6-loopback',
-    `${HOST_ADDRESS}\tlab-host`,
+    `${layout.hostAddress}\tlab-host`,
     ...layout.nodes.map((n) => `${n.address}\t${n.name}`),
     // The registry runs on every node (host-mode port): each node reaches its own.
     `${node.address}\t${REGISTRY_NAME}`,
@@ -48,7 +48,7 @@ export function hostsFile(layout: LabLayout, node: LabNode): string {
   ].join('\n');
 }
 
-export function daemonJson(): string {
+export function daemonJson(layout: LabLayout): string {
   return `${JSON.stringify(
     {
       hosts: ['unix:///var/run/docker.sock'],
@@ -58,7 +58,7 @@ export function daemonJson(): string {
       'shutdown-timeout': 5,
       'log-driver': 'json-file',
       'log-opts': { 'max-size': '1m', 'max-file': '2' },
-      'insecure-registries': ['10.213.8.0/24', `${REGISTRY_NAME}:5000`],
+      'insecure-registries': [layout.subnet, `${REGISTRY_NAME}:5000`],
     },
     null,
     2,
@@ -97,7 +97,7 @@ export async function writeNodeFiles(layout: LabLayout, node: LabNode, corePubli
   writeIfChanged(path.join(etc, 'hostname'), `${node.name}\n`);
   writeIfChanged(path.join(etc, 'hosts'), hostsFile(layout, node));
   // Lookups outside the lab fail at once: nothing answers on the host side.
-  writeIfChanged(path.join(etc, 'resolv.conf'), `nameserver ${HOST_ADDRESS}\noptions timeout:1 attempts:1\n`);
+  writeIfChanged(path.join(etc, 'resolv.conf'), `nameserver ${layout.hostAddress}\noptions timeout:1 attempts:1\n`);
   writeIfChanged(
     path.join(etc, 'passwd'),
     withCoreUser('/etc/passwd', (l) => [...l, `core:x:${CORE_UID}:${CORE_UID}:Swarm Lab:/home/core:/bin/sh`]),
@@ -116,7 +116,7 @@ export async function writeNodeFiles(layout: LabLayout, node: LabNode, corePubli
     0o640,
   );
   writeIfChanged(path.join(etc, 'ssh', 'sshd_config'), sshdConfig(node));
-  writeIfChanged(path.join(node.dir, 'etc-docker', 'daemon.json'), daemonJson());
+  writeIfChanged(path.join(node.dir, 'etc-docker', 'daemon.json'), daemonJson(layout));
   const ssh = path.join(node.dir, 'home', 'core', '.ssh');
   writeIfChanged(path.join(ssh, 'authorized_keys'), `${corePublicKey}\n`, 0o600);
   for (const d of [path.join(node.dir, 'home', 'core'), ssh]) {

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { LabNode } from './labLayout';
+import { LabLayout, LabNode } from './labLayout';
 import { cgroupMounts, createNodeCgroups } from './nodeCgroups';
 
 /**
@@ -35,6 +35,11 @@ DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 dockerd --data-root "$NODE_DIR/docker" --p
 wait
 `;
 
+/** The node's cgroup, below this process's own: <prefix>/<node>. */
+export function nodeCgroupName(layout: LabLayout, node: LabNode): string {
+  return `${layout.prefix}/${node.name}`;
+}
+
 export function nodeLogFile(node: LabNode): string {
   return path.join(node.dir, 'node.log');
 }
@@ -44,8 +49,8 @@ export function nodePidFile(node: LabNode): string {
 }
 
 /** Starts the node's processes, detached from this one; returns the node's PID. */
-export function startNodeProcess(node: LabNode): number {
-  const cgroups = createNodeCgroups(node.name);
+export function startNodeProcess(layout: LabLayout, node: LabNode): number {
+  const cgroups = createNodeCgroups(nodeCgroupName(layout, node));
   fs.mkdirSync('/etc/docker', { recursive: true }); // the mount point of the node's own /etc/docker
   const log = fs.openSync(nodeLogFile(node), 'w');
   // `detached` makes it a session leader of its own (setsid): it outlives this process.

@@ -1,0 +1,225 @@
+import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import Docker from 'dockerode';
+import { LocalLab } from '../../src/localLab/localLab';
+import { LabLayout } from '../../src/localLab/labLayout';
+import { namespaces } from '../../src/localLab/labNetwork';
+import { nodePids } from '../../src/localLab/nodeCgroups';
+import { nodeCgroupName } from '../../src/localLab/nodeProcess';
+import { parseDockerHost } from '../../src/clients/docker/dockerEndpoint';
+import { DockerEngine } from '../../src/clients/docker/dockerEngine';
+import { ForwardedSocketAgent, SshConnection } from '../../src/clients/ssh/sshConnection';
+import { CACHE_DIR } from '../harness/paths';
+import { ensureBusyboxImage } from '../harness/testImages';
+import { waitFor } from '../harness/waitFor';
+
+const exec = promisify(execFile);
+
+/** Output of a command run in a container (docker exec), stdout and stderr together. */
+async function dockerExec(container: Docker.Container, cmd: string[]): Promise<string> {
+  const e = await container.exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
+  const stream = await e.start({ hijack: true, stdin: false });
+  const chunks: Buffer[] = [];
+  stream.on('data', (c: Buffer) => chunks.push(c));
+  await new Promise((r) => stream.on('end', r));
+  // Strip the 8-byte frame headers of the multiplexed stream.
+  const raw = Buffer.concat(chunks);
+  const out: Buffer[] = [];
+  for (let i = 0; i + 8 <= raw.length;) {
+    const size = raw.readUInt32BE(i + 4);
+    out.push(raw.subarray(i + 8, i + 8 + size));
+    i += 8 + size;
+  }
+  return Buffer.concat(out).toString('utf8');
+}
+
+describe('The local lab: 3 real nodes on this machine (namespaces, sshd, dockerd)', function () {
+  // The tests' lab is instance 1 (10.213.9.0/24): a developer's own lab (instance 0) keeps running.
+  const stateDir = path.join(CACHE_DIR, 'lab-test');
+  const lab = new LocalLab(stateDir, () => undefined, 1);
+  let layout: LabLayout;
+  const docker = (i: number): Docker => new Docker({ socketPath: layout.nodes[i].dockerSocket });
+
+  before(async function () {
+    this.timeout(120_000);
+    await lab.down({ purge: true });
+    layout = (await lab.up(3)).layout;
+  });
+
+  after(async function () {
+    this.timeout(60_000);
+    await lab.down();
+  });
+
+  it('brings 3 nodes up, each with sshd and its own dockerd', async () => {
+    const status = await lab.status();
+    assert.deepEqual(
+      status.map((s) => [s.name, s.address, s.sshd, s.dockerd, s.role]),
+      [
+        ['core-01', '10.213.9.101', true, true, 'none'],
+        ['core-02', '10.213.9.102', true, true, 'none'],
+        ['core-03', '10.213.9.103', true, true, 'none'],
+      ],
+    );
+  });
+
+  it("answers `ssh -F <lab ssh_config> core-0X docker info` with that node's own engine", async function () {
+    this.timeout(30_000);
+    const seen = await Promise.all(
+      layout.nodes.map(async (n) => {
+        const { stdout } = await exec(
+          'ssh',
+          ['-F', layout.sshConfig, n.name, 'hostname; id -un; docker info --format "{{.ID}}"'],
+          {
+            timeout: 15_000,
+          },
+        );
+        return stdout.trim().split('\n');
+      }),
+    );
+    assert.deepEqual(
+      seen.map(([host, user]) => [host, user]),
+      layout.nodes.map((n) => [n.name, 'core']),
+    );
+    const ids = seen.map((lines) => lines[2]);
+    assert.equal(new Set(ids).size, 3, `engine IDs must differ: ${ids.join(', ')}`);
+  });
+
+  it("is reachable by the extension's own SSH connection, host key pinned, Docker through it", async () => {
+    const node = layout.nodes[1];
+    const pinned = fs.readFileSync(path.join(node.dir, 'etc', 'ssh', 'ssh_host_ed25519_key.pub'), 'utf8').split(' ')[1];
+    const conn = await SshConnection.open({
+      host: node.address,
+      port: 22,
+      username: 'core',
+      privateKey: fs.readFileSync(layout.coreKey),
+      verifyHostKey: (key) => key.equals(Buffer.from(pinned, 'base64')),
+    });
+    try {
+      const engine = new DockerEngine({
+        endpoint: parseDockerHost(`ssh://core@${node.address}`),
+        agent: new ForwardedSocketAgent(conn, '/var/run/docker.sock'),
+      });
+      const info = (await docker(1).info()) as { ID: string };
+      assert.match((await engine.version()).version, /^\d+\./);
+      assert.equal((await conn.exec('docker info --format "{{.ID}}"')).stdout.trim(), info.ID);
+    } finally {
+      conn.close();
+    }
+  });
+
+  it('finds its nodes on a second `up` and says so', async () => {
+    const t0 = Date.now();
+    const { outcomes } = await lab.up(3);
+    assert.deepEqual([...outcomes.values()], ['already up', 'already up', 'already up']);
+    assert.ok(Date.now() - t0 < 3_000);
+  });
+
+  it('forms a 3-manager swarm; a host-mode port answers on its node; an overlay carries traffic between nodes', async function () {
+    this.timeout(120_000);
+    await Promise.all([0, 1, 2].map((i) => ensureBusyboxImage(docker(i))));
+    const [a, b, c] = layout.nodes;
+    await docker(0).swarmInit({
+      ListenAddr: `${a.address}:2377`,
+      AdvertiseAddr: a.address,
+      DefaultAddrPool: ['10.214.0.0/16'],
+      SubnetSize: 24,
+    });
+    const swarm = (await docker(0).swarmInspect()) as { JoinTokens: { Manager: string } };
+    await Promise.all(
+      [b, c].map((n, i) =>
+        docker(i + 1).swarmJoin({
+          ListenAddr: `${n.address}:2377`,
+          AdvertiseAddr: n.address,
+          RemoteAddrs: [`${a.address}:2377`],
+          JoinToken: swarm.JoinTokens.Manager,
+        }),
+      ),
+    );
+    await waitFor(
+      'three ready managers',
+      async () => {
+        const nodes = (await docker(0).listNodes()) as { Status: { State: string }; ManagerStatus?: object }[];
+        return nodes.length === 3 && nodes.every((n) => n.Status.State === 'ready' && n.ManagerStatus);
+      },
+      30_000,
+      200,
+    );
+    const net = await docker(0).createNetwork({ Name: 'labnet', Driver: 'overlay', Attachable: true });
+    await docker(0).createService({
+      Name: 'web',
+      Mode: { Global: {} },
+      TaskTemplate: {
+        ContainerSpec: { Image: 'swarm-lab-test/busybox:latest', Command: ['httpd', '-f', '-p', '8081', '-h', '/etc'] },
+        Networks: [{ Target: net.id }],
+      },
+      // No IPVS on this kernel: no routing mesh, no VIP. Host-mode port, DNS round robin.
+      EndpointSpec: {
+        Mode: 'dnsrr',
+        Ports: [{ Protocol: 'tcp', TargetPort: 8081, PublishedPort: 8081, PublishMode: 'host' }],
+      },
+    });
+    for (const n of layout.nodes) {
+      const hostname = await waitFor(
+        `the web task on ${n.name}`,
+        async () => {
+          const res = await fetch(`http://${n.address}:8081/hostname`, { signal: AbortSignal.timeout(2_000) });
+          return res.ok ? (await res.text()).trim() : undefined;
+        },
+        60_000,
+        250,
+      );
+      assert.ok(hostname.length > 0);
+    }
+    // From the task on core-03, reach the tasks of the two other nodes over the overlay.
+    const [task] = await docker(2).listContainers({ filters: JSON.stringify({ name: ['web'] }) });
+    const out = await dockerExec(docker(2).getContainer(task.Id), [
+      'sh',
+      '-c',
+      "for ip in $(nslookup tasks.web 127.0.0.11 | awk '/^Address/ && !/127.0.0.11/ {print $NF}'); do timeout 3 wget -q -O- http://$ip:8081/hostname; done",
+    ]);
+    const answered = new Set(out.trim().split('\n').filter(Boolean));
+    assert.equal(answered.size, 3, `tasks reached over the overlay: ${[...answered].join(', ')}`);
+  });
+
+  it('reports a node whose dockerd died, and `up` repairs it', async function () {
+    this.timeout(90_000);
+    const node = layout.nodes[1];
+    const pid = Number(fs.readFileSync(path.join(node.dir, 'run', 'docker.pid'), 'utf8'));
+    process.kill(pid, 'SIGKILL');
+    const broken = await waitFor(
+      'status to see core-02 without dockerd',
+      async () => (await lab.status()).find((s) => s.name === 'core-02' && !s.dockerd),
+      10_000,
+      200,
+    );
+    assert.equal(broken.sshd, true);
+    const { outcomes } = await lab.up(3);
+    assert.equal(outcomes.get('core-02'), 'repaired');
+    assert.equal(outcomes.get('core-01'), 'already up');
+    const status = await lab.status();
+    assert.ok(
+      status.every((s) => s.sshd && s.dockerd && s.role === 'manager'),
+      JSON.stringify(status),
+    );
+  });
+
+  it('`down` leaves no namespace, process, veth or cgroup of the lab behind', async function () {
+    this.timeout(60_000);
+    await lab.down();
+    const left = [...(await namespaces())].filter((n) => n.startsWith(`${layout.prefix}-`));
+    assert.deepEqual(left, []);
+    for (const n of layout.nodes) {
+      assert.deepEqual(nodePids(nodeCgroupName(layout, n)), [], `${n.name} processes`);
+    }
+    const { stdout: links } = await exec('ip', ['-br', 'link']);
+    assert.ok(!links.includes(layout.hostVeth), links);
+    const { stdout: ps } = await exec('ps', ['-eo', 'args']);
+    assert.ok(!ps.includes(stateDir), 'no process runs from the lab folder');
+    const mounts = fs.readFileSync('/proc/self/mounts', 'utf8');
+    assert.ok(!mounts.includes(stateDir), 'no mount of the lab folder is left');
+  });
+});
