@@ -8,6 +8,11 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { LabLayout, LabNode } from '../../src/localLab/labLayout';
+import { LocalLab } from '../../src/localLab/localLab';
+import { nodePids } from '../../src/localLab/nodeCgroups';
+import { nodeCgroupName } from '../../src/localLab/nodeProcess';
 import { CACHE_DIR, REPO_ROOT } from '../harness/paths';
 import { runVsCodeSuite } from '../harness/vscodeSuiteRunner';
 
@@ -30,6 +35,25 @@ function median(values: number[]): number {
 }
 
 const kb = (file: string): number => Math.round((fs.statSync(path.join(REPO_ROOT, file)).size / 1024) * 10) / 10;
+
+/**
+ * Memory of an idle lab node, in MB: the resident set (VmRSS, as `ps` shows
+ * it) of every process of the node, summed. Binary pages shared between the
+ * nodes count in each, so this errs high: the marginal cost is lower.
+ */
+function nodeRssMb(layout: LabLayout, node: LabNode): number {
+  let kb = 0;
+  for (const pid of nodePids(nodeCgroupName(layout, node))) {
+    try {
+      kb += Number(/^VmRSS:\s+(\d+) kB$/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return kb / 1024;
+}
+
+const round1 = (x: number): number => Math.round(x * 10) / 10;
 
 const FIGURES: FigureSource[] = [
   {
@@ -67,6 +91,34 @@ const FIGURES: FigureSource[] = [
         }
       }
       return [...samples].map(([name, values]) => ({ name, value: Math.round(median(values) * 10) / 10, unit: 'ms' }));
+    },
+  },
+  {
+    // The bench's own lab (instance 2), beside a user's: nodes keep their
+    // Docker data between runs, as a user's lab does, so `up` is warm.
+    names: ['lab.up_s', 'lab.down_s', 'lab.node_mb'],
+    async measure(runs) {
+      const lab = new LocalLab(path.join(CACHE_DIR, 'lab-bench'), () => undefined, 2);
+      await lab.down();
+      await lab.up(3); // creates keys and data roots once
+      await lab.down();
+      const ups: number[] = [];
+      const downs: number[] = [];
+      const mbs: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        let t0 = performance.now();
+        const { layout } = await lab.up(3);
+        ups.push((performance.now() - t0) / 1000);
+        mbs.push(...layout.nodes.map((n) => nodeRssMb(layout, n)));
+        t0 = performance.now();
+        await lab.down();
+        downs.push((performance.now() - t0) / 1000);
+      }
+      return [
+        { name: 'lab.up_s', value: round1(median(ups)), unit: 's' },
+        { name: 'lab.down_s', value: round1(median(downs)), unit: 's' },
+        { name: 'lab.node_mb', value: round1(median(mbs)), unit: 'MB' },
+      ];
     },
   },
 ];
