@@ -13,7 +13,19 @@ import { fileURLToPath } from 'node:url';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 const TOOLS = path.join(ROOT, '.tools');
-const APT_PACKAGES = ['docker.io', 'openssh-server', 'busybox-static', 'chromium', 'libkrb5-dev', 'iproute2', 'procps'];
+const APT_PACKAGES = [
+  'docker.io',
+  'openssh-server',
+  'busybox-static',
+  'chromium',
+  'libkrb5-dev',
+  'iproute2',
+  'procps',
+  // the local lab's images, built from Debian packages
+  'debootstrap',
+  'docker-registry',
+  'keepalived',
+];
 const TIERS = ['unit', 'integration', 'vscode', 'ui'];
 
 function step(title) {

@@ -1,12 +1,15 @@
 /**
- * `npm run lab -- up [--nodes N] | down [--purge] | status`
+ * `npm run lab -- up [--nodes N] [--no-images] | down [--purge] | status`
  * The local lab from a terminal (as root: namespaces need it).
  */
 import * as path from 'node:path';
 import { DEFAULT_NODES, MAX_NODES } from './labLayout';
 import { LocalLab } from './localLab';
 
-export const DEFAULT_STATE_DIR = path.resolve(__dirname, '..', '..', '..', '.cache', 'lab');
+const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+export const DEFAULT_STATE_DIR = path.join(REPO_ROOT, '.cache', 'lab');
+export const IMAGE_CACHE_DIR = path.join(REPO_ROOT, '.cache', 'lab-images');
+export const SAMPLES_DIR = path.join(REPO_ROOT, 'samples', 'tp1');
 
 function flag(args: string[], name: string): string | undefined {
   const at = args.indexOf(name);
@@ -26,6 +29,9 @@ async function main(argv: string[]): Promise<number> {
       }
       const t0 = Date.now();
       const { layout, outcomes } = await lab.up(nodes);
+      if (!args.includes('--no-images')) {
+        await lab.loadImages(layout, { cacheDir: IMAGE_CACHE_DIR, samplesDir: SAMPLES_DIR });
+      }
       const all = [...outcomes.values()];
       const summary = all.every((o) => o === 'already up') ? 'already up' : 'up';
       console.log(`${nodes} nodes ${summary} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
@@ -49,7 +55,7 @@ async function main(argv: string[]): Promise<number> {
       return rows.every((r) => r.sshd && r.dockerd) ? 0 : 1;
     }
     default:
-      console.error('usage: npm run lab -- up [--nodes N] | down [--purge] | status');
+      console.error('usage: npm run lab -- up [--nodes N] [--no-images] | down [--purge] | status');
       return 2;
   }
 }

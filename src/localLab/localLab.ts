@@ -146,6 +146,39 @@ export class LocalLab {
     );
   }
 
+  /**
+   * Builds the lab's images once (on the first node, cached as a tarball) and
+   * loads them into every node that lacks them. Nodes keep their images
+   * between `down` and `up`, so this is quick after the first time.
+   */
+  async loadImages(
+    layout: LabLayout,
+    options: { cacheDir: string; samplesDir: string; signal?: AbortSignal },
+  ): Promise<Map<string, 'loaded' | 'present'>> {
+    const { ensureLabImages, loadLabImages } = await import('./images/labImages');
+    const { tarball, images, built } = await ensureLabImages({
+      builderSocket: layout.nodes[0].dockerSocket,
+      cacheDir: options.cacheDir,
+      samplesDir: options.samplesDir,
+      log: this.log,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    if (built) {
+      this.log(`lab images built: ${images.join(', ')}`);
+    }
+    const outcomes = await loadLabImages(
+      tarball,
+      images,
+      layout.nodes.map((n) => n.dockerSocket),
+      options.signal,
+    );
+    const byNode = new Map(layout.nodes.map((n, i) => [n.name, outcomes[i]]));
+    for (const [name, outcome] of byNode) {
+      this.log(`${name} images ${outcome === 'present' ? 'already there' : 'loaded'}`);
+    }
+    return byNode;
+  }
+
   /** Stops every node and removes the lab's namespaces, veths and cgroups. */
   async down(options: { purge?: boolean } = {}): Promise<void> {
     const present = await namespaces();

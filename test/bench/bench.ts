@@ -55,6 +55,9 @@ function nodeRssMb(layout: LabLayout, node: LabNode): number {
 
 const round1 = (x: number): number => Math.round(x * 10) / 10;
 
+/** The bench's own lab (instance 2), beside a user's and the tests'. */
+const benchLab = (): LocalLab => new LocalLab(path.join(CACHE_DIR, 'lab-bench'), () => undefined, 2);
+
 const FIGURES: FigureSource[] = [
   {
     names: ['ext.bundle_kb', 'ext.vsix_kb'],
@@ -94,13 +97,48 @@ const FIGURES: FigureSource[] = [
     },
   },
   {
-    // The bench's own lab (instance 2), beside a user's: nodes keep their
-    // Docker data between runs, as a user's lab does, so `up` is warm.
+    // Images from nothing (no rootfs, no tarball, an empty builder), then the
+    // cached tarball into a node that lacks the images.
+    names: ['lab.image_build_cold_s', 'lab.image_load_warm_s'],
+    async measure() {
+      const { ensureLabImages, loadLabImages } = await import('../../src/localLab/images/labImages');
+      const lab = benchLab();
+      await lab.down({ purge: true });
+      const { layout } = await lab.up(2);
+      const cacheDir = fs.mkdtempSync(path.join(CACHE_DIR, 'bench-images-'));
+      try {
+        let t0 = performance.now();
+        const { tarball, images } = await ensureLabImages({
+          builderSocket: layout.nodes[0].dockerSocket,
+          cacheDir,
+          samplesDir: path.join(REPO_ROOT, 'samples', 'tp1'),
+        });
+        const cold = (performance.now() - t0) / 1000;
+        t0 = performance.now();
+        await loadLabImages(tarball, images, [layout.nodes[1].dockerSocket]);
+        const load = (performance.now() - t0) / 1000;
+        return [
+          { name: 'lab.image_build_cold_s', value: round1(cold), unit: 's' },
+          { name: 'lab.image_load_warm_s', value: round1(load), unit: 's' },
+        ];
+      } finally {
+        fs.rmSync(cacheDir, { recursive: true, force: true });
+        await lab.down({ purge: true });
+      }
+    },
+  },
+  {
+    // Nodes keep their Docker data (and images) between runs, as a user's
+    // lab does, so `up` is warm.
     names: ['lab.up_s', 'lab.down_s', 'lab.node_mb'],
     async measure(runs) {
-      const lab = new LocalLab(path.join(CACHE_DIR, 'lab-bench'), () => undefined, 2);
+      const lab = benchLab();
+      const images = {
+        cacheDir: path.join(CACHE_DIR, 'lab-images'),
+        samplesDir: path.join(REPO_ROOT, 'samples', 'tp1'),
+      };
       await lab.down();
-      await lab.up(3); // creates keys and data roots once
+      await lab.loadImages((await lab.up(3)).layout, images); // keys, data roots and images, once
       await lab.down();
       const ups: number[] = [];
       const downs: number[] = [];
@@ -108,6 +146,7 @@ const FIGURES: FigureSource[] = [
       for (let i = 0; i < runs; i++) {
         let t0 = performance.now();
         const { layout } = await lab.up(3);
+        await lab.loadImages(layout, images); // warm: finds them on every node
         ups.push((performance.now() - t0) / 1000);
         mbs.push(...layout.nodes.map((n) => nodeRssMb(layout, n)));
         t0 = performance.now();

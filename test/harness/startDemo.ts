@@ -1,14 +1,15 @@
 /**
- * `npm start`: VS Code (code-server) on 127.0.0.1 with Swarm Lab installed
- * from its .vsix and a lab workspace open. It uses the machine's Docker
- * engine when one answers, else starts a private one. Runs until Ctrl+C,
- * then stops everything it started.
+ * `npm start`: brings the local lab up (3 nodes with the lab's images, not in
+ * a swarm: building it is the lab's exercise), then serves VS Code
+ * (code-server) on 127.0.0.1 with Swarm Lab installed from its .vsix and the
+ * lab's sample project open. Runs until Ctrl+C, then stops what it started.
  */
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { startCodeServer } from './codeServer';
-import { startTestDockerDaemon, TestDockerDaemon } from './dockerDaemon';
+import { LocalLab } from '../../src/localLab/localLab';
+import { DEFAULT_STATE_DIR, IMAGE_CACHE_DIR, SAMPLES_DIR } from '../../src/localLab/cli';
 import { CACHE_DIR, REPO_ROOT } from './paths';
 
 function socketAnswers(socketPath: string): Promise<boolean> {
@@ -23,14 +24,21 @@ function socketAnswers(socketPath: string): Promise<boolean> {
 }
 
 async function main(): Promise<void> {
-  const workspace = path.join(CACHE_DIR, 'workspaces', 'start');
-  fs.mkdirSync(workspace, { recursive: true });
-  let docker: TestDockerDaemon | undefined;
+  // The student's working copy of the sample: made once, never overwritten.
+  const workspace = path.join(CACHE_DIR, 'workspaces', 'tp1');
+  if (!fs.existsSync(workspace)) {
+    fs.cpSync(SAMPLES_DIR, workspace, { recursive: true });
+  }
+  const lab = new LocalLab(DEFAULT_STATE_DIR, (line) => console.log(`  ${line}`));
+  console.log('Bringing the local lab up (3 nodes)…');
+  const { layout, outcomes } = await lab.up(3);
+  const startedLab = [...outcomes.values()].some((o) => o !== 'already up');
+  await lab.loadImages(layout, { cacheDir: IMAGE_CACHE_DIR, samplesDir: SAMPLES_DIR });
+  console.log(`Lab nodes: ssh -F ${layout.sshConfig} core-01`);
+  // The Containers view shows this machine's engine; without one, core-01's.
   let dockerHost = process.env['DOCKER_HOST'] ?? '';
   if (!dockerHost && !(await socketAnswers('/var/run/docker.sock'))) {
-    docker = await startTestDockerDaemon();
-    dockerHost = docker.host;
-    console.log(`No Docker engine answered on /var/run/docker.sock: started one at ${dockerHost}`);
+    dockerHost = `unix://${layout.nodes[0].dockerSocket}`;
   }
   const server = await startCodeServer({
     workspace,
@@ -48,7 +56,9 @@ async function main(): Promise<void> {
     stopping = true;
     console.log('\nStopping…');
     await server.stop();
-    await docker?.stop();
+    if (startedLab) {
+      await lab.down();
+    }
     process.exit(0);
   };
   process.on('SIGINT', () => void stop());

@@ -1,0 +1,73 @@
+import { spawn } from 'node:child_process';
+
+export interface RunOptions {
+  readonly signal?: AbortSignal;
+  readonly log?: (line: string) => void;
+  readonly env?: NodeJS.ProcessEnv;
+  /** A shell pipeline is sometimes the simplest tool (tar | gzip); off by default. */
+  readonly shell?: boolean;
+}
+
+/**
+ * Runs a system tool (debootstrap, chroot, tar, ldd, dpkg-query) and resolves
+ * with its stdout. Its stderr is kept (last lines) for the error message,
+ * because "debootstrap exited 1" alone tells nobody what went wrong.
+ * An abort kills the process and rejects.
+ */
+export function run(command: string, args: readonly string[], opts: RunOptions = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    if (opts.signal?.aborted) {
+      reject(abortError());
+      return;
+    }
+    const child = spawn(command, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: opts.env ?? process.env,
+      shell: opts.shell ?? false,
+      // Its own process group, so that an abort also stops what it started
+      // (debootstrap runs dpkg and apt in the chroot as children).
+      detached: true,
+    });
+    const out: Buffer[] = [];
+    let errTail = '';
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => {
+      errTail = (errTail + chunk.toString('utf8')).slice(-4000);
+    });
+    const onAbort = (): void => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+    };
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    child.once('error', (error) => {
+      opts.signal?.removeEventListener('abort', onAbort);
+      reject(error);
+    });
+    child.once('close', (code, sig) => {
+      opts.signal?.removeEventListener('abort', onAbort);
+      if (opts.signal?.aborted) {
+        reject(abortError());
+      } else if (code === 0) {
+        resolve(Buffer.concat(out).toString('utf8'));
+      } else {
+        const why = errTail.trim().split('\n').slice(-15).join('\n');
+        reject(new Error(`${command} ${args.join(' ')} failed (${code ?? sig}):\n${why}`));
+      }
+    });
+  });
+}
+
+export function abortError(): Error {
+  const error = new Error('aborted');
+  error.name = 'AbortError';
+  return error;
+}
+
+export function throwIfAborted(signal?: AbortSignal): void {
+  if (signal?.aborted) {
+    throw abortError();
+  }
+}
