@@ -274,4 +274,24 @@ describe('The local lab: 3 real nodes on this machine (namespaces, sshd, dockerd
     const mounts = fs.readFileSync('/proc/self/mounts', 'utf8');
     assert.ok(!mounts.includes(stateDir), 'no mount of the lab folder is left');
   });
+
+  it('comes up over the leftovers of a crash (a stale namespace and a stale pid file) and goes down clean again', async function () {
+    this.timeout(120_000);
+    const node = layout.nodes[2];
+    await exec('ip', ['netns', 'add', node.namespace]);
+    fs.mkdirSync(node.dir, { recursive: true });
+    fs.writeFileSync(path.join(node.dir, 'node.pid'), '999999\n');
+    const { outcomes } = await lab.up(3);
+    assert.deepEqual([...outcomes.keys()].sort(), ['core-01', 'core-02', 'core-03']);
+    const status = await lab.status();
+    assert.ok(
+      status.every((s) => s.sshd && s.dockerd),
+      JSON.stringify(status),
+    );
+    await lab.down();
+    assert.deepEqual(
+      [...(await namespaces())].filter((n) => n.startsWith(`${layout.prefix}-`)),
+      [],
+    );
+  });
 });
