@@ -8,12 +8,20 @@ import { showContainerLogsCommand } from './commands/showContainerLogs';
 import { showLogCommand } from './commands/showLog';
 import { INSPECT_SCHEME, InspectDocumentProvider } from './documents/inspectDocumentProvider';
 import { LocalDockerEngine } from './services/localDockerEngine';
+import { LocalLabService } from './services/localLabService';
+import { MachinesTreeProvider } from './views/machinesTreeProvider';
+import { openMachineTerminalCommand } from './commands/openMachineTerminal';
+import { refreshMachinesCommand } from './commands/refreshMachines';
+import { startLocalLabCommand } from './commands/startLocalLab';
+import { stopLocalLabCommand } from './commands/stopLocalLab';
 import { ContainersNode, ContainersTreeProvider } from './views/containersTreeProvider';
 
 /** What the extension exposes to other extensions and to its own tests. */
 export interface SwarmLabApi {
   readonly containersTree: ContainersTreeProvider;
   readonly localEngine: LocalDockerEngine;
+  readonly machinesTree: MachinesTreeProvider;
+  readonly localLab: LocalLabService;
 }
 
 /**
@@ -30,12 +38,17 @@ export function activate(context: vscode.ExtensionContext): SwarmLabApi {
   });
   containersTree.attach(containersView);
   const selection = (): readonly ContainersNode[] => containersView.selection;
+  const localLab = new LocalLabService(context.globalStorageUri, log);
+  const machinesTree = new MachinesTreeProvider(localLab);
 
   context.subscriptions.push(
     log,
     localEngine,
     containersTree,
     containersView,
+    localLab,
+    machinesTree,
+    vscode.window.registerTreeDataProvider('swarmLab.machines', machinesTree),
     vscode.workspace.registerTextDocumentContentProvider(INSPECT_SCHEME, new InspectDocumentProvider(localEngine)),
     ...registerCommands(
       [
@@ -45,11 +58,15 @@ export function activate(context: vscode.ExtensionContext): SwarmLabApi {
         checkDockerConnectionCommand(localEngine, log),
         showLogCommand(log),
         openSettingsCommand(context.extension.id),
+        startLocalLabCommand(localLab, context.extensionUri),
+        stopLocalLabCommand(localLab),
+        refreshMachinesCommand(localLab),
+        openMachineTerminalCommand(localLab),
       ],
       log,
     ),
   );
-  return { containersTree, localEngine };
+  return { containersTree, localEngine, machinesTree, localLab };
 }
 
 export function deactivate(): void {

@@ -8,6 +8,8 @@ import type { TestSshDaemon } from './sshDaemon';
 export interface TestGround {
   readonly docker?: TestDockerDaemon;
   readonly ssh?: TestSshDaemon;
+  /** Environment that points the extension at the tests' local lab (instance 1). */
+  readonly labEnv?: Record<string, string>;
 }
 
 let current: TestGround = {};
@@ -21,6 +23,13 @@ export function ground(): Required<TestGround> {
     throw new Error('this test needs the integration ground: run it through `npm run test:integration`');
   }
   return current as Required<TestGround>;
+}
+
+export function labEnv(): Record<string, string> {
+  if (!current.labEnv) {
+    throw new Error("this test needs the tests' local lab: run it through its tier runner");
+  }
+  return current.labEnv;
 }
 
 export function dockerGround(): TestDockerDaemon {

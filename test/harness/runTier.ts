@@ -11,7 +11,8 @@ import * as path from 'node:path';
 import { startTestDockerDaemon, TestDockerDaemon } from './dockerDaemon';
 import { setGround } from './ground';
 import { testFiles } from './mochaFiles';
-import { REPO_ROOT } from './paths';
+import { LocalLab } from '../../src/localLab/localLab';
+import { CACHE_DIR, REPO_ROOT } from './paths';
 import { closingLine, TierResult, writeResult } from './results';
 import { startTestSshDaemon, TestSshDaemon } from './sshDaemon';
 import { runVsCodeSuite } from './vscodeSuiteRunner';
@@ -36,9 +37,23 @@ async function runMocha(tier: Tier, timeoutMs: number): Promise<TierResult> {
   });
 }
 
+/**
+ * The tests' local lab (instance 1, beside a user's), 3 nodes without
+ * images, for the tiers that show machines; the extension finds it through
+ * SWARM_LAB_STATE and SWARM_LAB_INSTANCE.
+ */
+async function startTestLab(): Promise<{ env: Record<string, string>; stop(): Promise<void> }> {
+  const stateDir = path.join(CACHE_DIR, 'lab-test');
+  const lab = new LocalLab(stateDir, () => undefined, 1);
+  await lab.down();
+  await lab.up(3);
+  return { env: { SWARM_LAB_STATE: stateDir, SWARM_LAB_INSTANCE: '1' }, stop: () => lab.down() };
+}
+
 async function runTier(tier: Tier): Promise<TierResult> {
   let docker: TestDockerDaemon | undefined;
   let ssh: TestSshDaemon | undefined;
+  let lab: { env: Record<string, string>; stop(): Promise<void> } | undefined;
   try {
     switch (tier) {
       case 'unit':
@@ -49,16 +64,18 @@ async function runTier(tier: Tier): Promise<TierResult> {
         return await runMocha(tier, 30_000);
       case 'vscode':
         docker = await startTestDockerDaemon();
-        return await runVsCodeSuite({ docker });
+        lab = await startTestLab();
+        return await runVsCodeSuite({ docker, env: lab.env });
       case 'ui':
         docker = await startTestDockerDaemon();
-        setGround({ docker });
+        lab = await startTestLab();
+        setGround({ docker, labEnv: lab.env });
         return await runMocha(tier, 120_000);
       default:
         throw new Error(`unknown tier ${String(tier)}`);
     }
   } finally {
-    await Promise.all([docker?.stop(), ssh?.stop()]);
+    await Promise.all([docker?.stop(), ssh?.stop(), lab?.stop()]);
   }
 }
 

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import Docker from 'dockerode';
-import { dockerGround } from '../harness/ground';
+import { dockerGround, labEnv } from '../harness/ground';
 import { ensureBusyboxImage } from '../harness/testImages';
 import { VsCodeSession } from './vscodeSession';
 
@@ -30,7 +30,7 @@ describe('Swarm Lab as a person sees it (Playwright, real VS Code, real dockerd)
       .catch(() => undefined);
     const c = await docker.createContainer({ name, Image: image, Cmd: ['sleep', '600'] });
     await c.start();
-    session = await VsCodeSession.open('ui', { DOCKER_HOST: dockerGround().host });
+    session = await VsCodeSession.open('ui', { DOCKER_HOST: dockerGround().host, ...labEnv() });
   });
 
   after(async () => {
@@ -46,8 +46,15 @@ describe('Swarm Lab as a person sees it (Playwright, real VS Code, real dockerd)
     for (const title of ['Machines', 'Swarm', 'Containers']) {
       await session.page.locator('.pane-header h3.title', { hasText: new RegExp(`^${title}$`, 'i') }).waitFor();
     }
-    // The empty Machines view says what to do.
-    await session.page.locator('.welcome-view-content', { hasText: 'No machines yet' }).waitFor();
+  });
+
+  it("shows the local lab's nodes in the Machines view, with their engine", async () => {
+    const row = session.page.locator('.pane-body .monaco-list-row', { hasText: 'core-01' });
+    await row.waitFor({ timeout: 30_000 });
+    await session.page
+      .locator('.pane-body .monaco-list-row', { hasText: /core-03.*Docker \d+/ })
+      .waitFor({ timeout: 30_000 });
+    await session.screenshot('ui-machines-view');
   });
 
   it('lists the running container in the Containers view', async () => {

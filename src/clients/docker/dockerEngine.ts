@@ -37,6 +37,7 @@ export interface ContainerLogStream {
 interface WithOptions {
   ping(opts: { abortSignal: AbortSignal }): Promise<unknown>;
   version(opts: { abortSignal: AbortSignal }): Promise<unknown>;
+  info(opts: { abortSignal: AbortSignal }): Promise<unknown>;
 }
 
 /**
@@ -66,6 +67,15 @@ export class DockerEngine {
       abortSignal: this.deadline(),
     })) as Dockerode.DockerVersion;
     return { version: v.Version, apiVersion: v.ApiVersion, os: v.Os, arch: v.Arch };
+  }
+
+  /** `GET /info`: engine ID, name, swarm state. */
+  async info(): Promise<{ ID: string; Name: string; Swarm?: { LocalNodeState?: string; ControlAvailable?: boolean } }> {
+    const docker = await this.docker();
+    return (await (docker as unknown as WithOptions).info({ abortSignal: this.deadline() })) as {
+      ID: string;
+      Name: string;
+    };
   }
 
   async listContainers(filters?: Record<string, string[]>): Promise<ContainerSummary[]> {

@@ -1,0 +1,102 @@
+import * as fs from 'node:fs';
+import { MachineDefinition, MachineState, swarmRoleOf } from '../../core/machines/machine';
+import { english, Localizer } from '../../core/l10n';
+import { parseDockerHost } from '../docker/dockerEndpoint';
+import { DockerEngine } from '../docker/dockerEngine';
+import { ForwardedSocketAgent, HostKeyMismatchError, SshConnection } from '../ssh/sshConnection';
+
+/**
+ * One machine's SSH connection, opened once and reused, with its Docker
+ * engine reached through a forwarded Unix socket (no agent on the node, no
+ * new handshake per request).
+ */
+export class MachineConnection {
+  private connection: Promise<SshConnection> | undefined;
+  private engineInstance: DockerEngine | undefined;
+
+  constructor(
+    readonly machine: MachineDefinition,
+    private readonly l10n: Localizer = english,
+  ) {}
+
+  private connect(): Promise<SshConnection> {
+    if (!this.connection) {
+      const m = this.machine;
+      const pinned = m.hostKey ? Buffer.from(m.hostKey.split(' ')[1] ?? '', 'base64') : undefined;
+      this.connection = SshConnection.open({
+        host: m.host,
+        port: m.port,
+        username: m.user,
+        privateKey: fs.readFileSync(m.identityFile),
+        // A pinned key must match; unpinned hosts go through known_hosts (next step of issue 5).
+        verifyHostKey: (key) => (pinned ? key.equals(pinned) : false),
+        readyTimeoutMs: 5_000,
+      });
+      this.connection.catch(() => (this.connection = undefined));
+    }
+    return this.connection;
+  }
+
+  async engine(): Promise<DockerEngine> {
+    const conn = await this.connect();
+    if (!conn.isOpen) {
+      this.connection = undefined;
+      this.engineInstance = undefined;
+      return this.engine();
+    }
+    this.engineInstance ??= new DockerEngine({
+      endpoint: parseDockerHost(`ssh://${this.machine.user}@${this.machine.host}:${this.machine.port}`),
+      agent: new ForwardedSocketAgent(conn, '/var/run/docker.sock'),
+    });
+    return this.engineInstance;
+  }
+
+  /** The machine's state now: engine version and swarm role, or why it cannot be reached. */
+  async probe(): Promise<MachineState> {
+    try {
+      const engine = await this.engine();
+      const [version, info] = await Promise.all([engine.version(), engine.info()]);
+      return { kind: 'running', engineVersion: version.version, swarmRole: swarmRoleOf(info) };
+    } catch (error) {
+      this.close();
+      return { kind: 'unreachable', reason: describeSshError(error, this.machine, this.l10n) };
+    }
+  }
+
+  close(): void {
+    void this.connection?.then(
+      (c) => c.close(),
+      () => undefined,
+    );
+    this.connection = undefined;
+    this.engineInstance = undefined;
+  }
+}
+
+/** Each cause of an SSH failure gets its own sentence. */
+export function describeSshError(error: unknown, m: MachineDefinition, l10n: Localizer = english): string {
+  const where = `${m.user}@${m.host}:${m.port}`;
+  if (error instanceof HostKeyMismatchError) {
+    return l10n.t('The host key of {0} changed: Swarm Lab refuses to connect.', where);
+  }
+  const e = error as { code?: string; level?: string; message?: string };
+  if (e?.level === 'client-authentication') {
+    return l10n.t('{0} refused the key {1}.', where, m.identityFile);
+  }
+  switch (e?.code) {
+    case 'ECONNREFUSED':
+      return l10n.t('{0} refused the connection: is sshd running?', where);
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return l10n.t('Cannot resolve {0}.', m.host);
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return l10n.t('{0} cannot be reached on the network.', where);
+    case 'ENOENT':
+      return l10n.t('The key file {0} does not exist.', m.identityFile);
+  }
+  if (/Timed out/i.test(e?.message ?? '')) {
+    return l10n.t('{0} did not answer in time.', where);
+  }
+  return l10n.t('{0}: {1}', where, e?.message ?? String(error));
+}

@@ -1,0 +1,50 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { SwarmLabApi } from '../../../src/extension';
+import type { Machine } from '../../../src/core/machines/machine';
+import { activateSwarmLab, waitForEvent } from './extensionApi';
+
+describe("Machines view in a real VS Code (the tests' local lab: 3 real nodes over SSH)", function () {
+  let api: SwarmLabApi;
+
+  before(async () => {
+    assert.equal(process.env['SWARM_LAB_INSTANCE'], '1', "the runner points the extension at the tests' lab");
+    api = await activateSwarmLab();
+  });
+
+  const machinesIn = (kind: Machine['state']['kind']) => (): Machine[] | undefined => {
+    const machines = api.machinesTree.getChildren();
+    return machines.length === 3 && machines.every((m) => m.state.kind === kind) ? machines : undefined;
+  };
+
+  it('lists core-01 … core-03 with their address, Docker engine and swarm role, reached over SSH', async () => {
+    api.machinesTree.getChildren(); // what the view does when first shown
+    const machines = await waitForEvent(api.localLab.onDidChange, machinesIn('running'), 20_000, '3 running machines');
+    assert.deepEqual(
+      machines.map((m) => m.name),
+      ['core-01', 'core-02', 'core-03'],
+    );
+    const item = api.machinesTree.getTreeItem(machines[0]);
+    assert.match(String(item.description), /^10\.213\.9\.101 · Docker \d+\.\d+/);
+    assert.equal(item.contextValue, 'machine.local-lab.running');
+  });
+
+  it('stops and starts the local lab from its commands, and shows each state', async function () {
+    this.timeout(120_000);
+    await vscode.commands.executeCommand('swarmLab.localLab.stop');
+    await waitForEvent(api.localLab.onDidChange, machinesIn('stopped'), 30_000, '3 stopped machines');
+    assert.equal(
+      api.machinesTree.getTreeItem(api.machinesTree.getChildren()[1]).contextValue,
+      'machine.local-lab.stopped',
+    );
+    await vscode.commands.executeCommand('swarmLab.localLab.start');
+    await waitForEvent(api.localLab.onDidChange, machinesIn('running'), 90_000, '3 running machines again');
+  });
+
+  it('opens an SSH terminal on a node', async () => {
+    const [machine] = api.machinesTree.getChildren();
+    const terminal = await vscode.commands.executeCommand<vscode.Terminal>('swarmLab.machines.openTerminal', machine);
+    assert.equal(terminal.name, 'core-01');
+    terminal.dispose();
+  });
+});
