@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { RUN_DIR } from './paths';
 import { spawnGroup, stopGroup, waitForLogLine } from './processes';
+import { freePort } from './testNet';
 
 export interface TestSshDaemon {
   readonly host: string;
@@ -73,15 +73,4 @@ export async function startTestSshDaemon(): Promise<TestSshDaemon> {
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }

@@ -1,6 +1,5 @@
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import Docker from 'dockerode';
@@ -9,6 +8,8 @@ import { ensureLabImages, LabImagesOptions, loadLabImages } from '../../src/loca
 import { dockerGround } from '../harness/ground';
 import { CACHE_DIR, REPO_ROOT } from '../harness/paths';
 import { waitFor } from '../harness/waitFor';
+import { demuxFrames } from '../harness/dockerFrames';
+import { freePort } from '../harness/testNet';
 
 /**
  * The lab images, built offline from Debian packages on the test engine and
@@ -198,7 +199,7 @@ describe('lab images (built offline)', function () {
     await container.start();
     const { StatusCode } = (await container.wait()) as { StatusCode: number };
     const raw = await container.logs({ stdout: true, stderr: true, follow: false });
-    return { code: StatusCode, output: demux(raw) };
+    return { code: StatusCode, output: demuxFrames(raw) };
   }
 });
 
@@ -207,28 +208,6 @@ function hostInterface(): string {
     .filter(([, addrs]) => addrs?.some((a) => !a.internal))
     .map(([name]) => name);
   return names.includes('eth0') ? 'eth0' : (names[0] ?? 'eth0');
-}
-
-/** The multiplexed log format of a container without a TTY: 8-byte frame headers. */
-function demux(raw: Buffer): string {
-  const parts: Buffer[] = [];
-  for (let i = 0; i + 8 <= raw.length;) {
-    const size = raw.readUInt32BE(i + 4);
-    parts.push(raw.subarray(i + 8, i + 8 + size));
-    i += 8 + size;
-  }
-  return Buffer.concat(parts).toString('utf8');
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function httpGet(url: string): Promise<string> {

@@ -15,6 +15,7 @@ import { ForwardedSocketAgent, SshConnection } from '../../src/clients/ssh/sshCo
 import { CACHE_DIR, REPO_ROOT } from '../harness/paths';
 import { ensureBusyboxImage } from '../harness/testImages';
 import { waitFor } from '../harness/waitFor';
+import { demuxFrames } from '../harness/dockerFrames';
 
 const exec = promisify(execFile);
 
@@ -25,15 +26,7 @@ async function dockerExec(container: Docker.Container, cmd: string[]): Promise<s
   const chunks: Buffer[] = [];
   stream.on('data', (c: Buffer) => chunks.push(c));
   await new Promise((r) => stream.on('end', r));
-  // Strip the 8-byte frame headers of the multiplexed stream.
-  const raw = Buffer.concat(chunks);
-  const out: Buffer[] = [];
-  for (let i = 0; i + 8 <= raw.length;) {
-    const size = raw.readUInt32BE(i + 4);
-    out.push(raw.subarray(i + 8, i + 8 + size));
-    i += 8 + size;
-  }
-  return Buffer.concat(out).toString('utf8');
+  return demuxFrames(Buffer.concat(chunks));
 }
 
 describe('The local lab: 3 real nodes on this machine (namespaces, sshd, dockerd)', function () {
