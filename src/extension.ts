@@ -14,6 +14,10 @@ import { openMachineTerminalCommand } from './commands/openMachineTerminal';
 import { refreshMachinesCommand } from './commands/refreshMachines';
 import { startLocalLabCommand } from './commands/startLocalLab';
 import { stopLocalLabCommand } from './commands/stopLocalLab';
+import { refreshSwarmCommand } from './commands/refreshSwarm';
+import { scaleServiceCommand } from './commands/scaleService';
+import { SwarmService } from './services/swarmService';
+import { SwarmTreeProvider } from './views/swarmTreeProvider';
 import { ContainersNode, ContainersTreeProvider } from './views/containersTreeProvider';
 
 /** What the extension exposes to other extensions and to its own tests. */
@@ -22,6 +26,8 @@ export interface SwarmLabApi {
   readonly localEngine: LocalDockerEngine;
   readonly machinesTree: MachinesTreeProvider;
   readonly localLab: LocalLabService;
+  readonly swarmTree: SwarmTreeProvider;
+  readonly swarm: SwarmService;
 }
 
 /**
@@ -40,6 +46,13 @@ export function activate(context: vscode.ExtensionContext): SwarmLabApi {
   const selection = (): readonly ContainersNode[] => containersView.selection;
   const localLab = new LocalLabService(context.globalStorageUri, log);
   const machinesTree = new MachinesTreeProvider(localLab);
+  const swarm = new SwarmService(localLab, log);
+  const swarmTree = new SwarmTreeProvider(swarm, localLab);
+  const swarmView = vscode.window.createTreeView('swarmLab.swarm', {
+    treeDataProvider: swarmTree,
+    showCollapseAll: true,
+  });
+  swarmTree.attach(swarmView);
 
   context.subscriptions.push(
     log,
@@ -48,6 +61,9 @@ export function activate(context: vscode.ExtensionContext): SwarmLabApi {
     containersView,
     localLab,
     machinesTree,
+    swarm,
+    swarmTree,
+    swarmView,
     vscode.window.registerTreeDataProvider('swarmLab.machines', machinesTree),
     vscode.workspace.registerTextDocumentContentProvider(INSPECT_SCHEME, new InspectDocumentProvider(localEngine)),
     ...registerCommands(
@@ -62,11 +78,13 @@ export function activate(context: vscode.ExtensionContext): SwarmLabApi {
         stopLocalLabCommand(localLab),
         refreshMachinesCommand(localLab),
         openMachineTerminalCommand(localLab),
+        refreshSwarmCommand(swarm),
+        scaleServiceCommand(swarm),
       ],
       log,
     ),
   );
-  return { containersTree, localEngine, machinesTree, localLab };
+  return { containersTree, localEngine, machinesTree, localLab, swarmTree, swarm };
 }
 
 export function deactivate(): void {

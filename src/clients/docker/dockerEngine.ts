@@ -7,6 +7,7 @@ import {
   fromListEntry,
   RawContainerListEntry,
 } from '../../core/containers/containerSummary';
+import type { RawNode, RawService, RawTask } from '../../core/cluster/swarmSnapshot';
 import { DockerEndpoint } from './dockerEndpoint';
 
 export interface DockerEngineOptions {
@@ -76,6 +77,30 @@ export class DockerEngine {
       ID: string;
       Name: string;
     };
+  }
+
+  /** The swarm as a manager sees it (a worker answers 503). */
+  async swarmState(): Promise<{ nodes: RawNode[]; services: RawService[]; tasks: RawTask[] }> {
+    const docker = await this.docker();
+    const opts = (): object => ({ abortSignal: this.deadline() });
+    const [nodes, services, tasks] = await Promise.all([
+      docker.listNodes(opts()),
+      docker.listServices(opts()),
+      docker.listTasks(opts()),
+    ]);
+    return {
+      nodes: nodes as unknown as RawNode[],
+      services: services as unknown as RawService[],
+      tasks: tasks as unknown as RawTask[],
+    };
+  }
+
+  /** Sets a replicated service's replica count (the spec is sent back whole, at its version). */
+  async scaleService(id: string, replicas: number): Promise<void> {
+    const docker = await this.docker();
+    const service = docker.getService(id);
+    const info = (await service.inspect()) as { Version: { Index: number }; Spec: { Mode?: object } };
+    await service.update({ ...info.Spec, Mode: { Replicated: { Replicas: replicas } }, version: info.Version.Index });
   }
 
   async listContainers(filters?: Record<string, string[]>): Promise<ContainerSummary[]> {

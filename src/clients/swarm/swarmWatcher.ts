@@ -1,0 +1,114 @@
+import { buildSwarmSnapshot, isConverging, SwarmSnapshot } from '../../core/cluster/swarmSnapshot';
+import { JsonLineSplitter } from '../../core/events/jsonLines';
+import { DockerEngine } from '../docker/dockerEngine';
+
+export interface SwarmWatcherOptions {
+  /** Events arriving within this window cost one refresh. */
+  readonly debounceMs?: number;
+  /** Swarm sends no task events: while services converge, re-read them this often… */
+  readonly convergePollMs?: number;
+  /** …for at most this long after the last event. */
+  readonly convergeForMs?: number;
+}
+
+/**
+ * Follows a swarm through one manager: a snapshot when started, then one
+ * more after each burst of swarm events (service, node, network), and, while
+ * a service converges (tasks not yet where they should be), a few short
+ * follow-ups that stop by themselves. At rest it only holds the event stream.
+ */
+export class SwarmWatcher {
+  private readonly abort = new AbortController();
+  private pending: NodeJS.Timeout | undefined;
+  private followUntil = 0;
+  private reading: Promise<void> | undefined;
+  private again = false;
+  private snapshotValue: SwarmSnapshot | undefined;
+  private readonly debounceMs: number;
+  private readonly convergePollMs: number;
+  private readonly convergeForMs: number;
+  /** Docker API requests made, for the bench's idle figure. */
+  requests = 0;
+
+  constructor(
+    private readonly engine: DockerEngine,
+    private readonly onSnapshot: (s: SwarmSnapshot) => void,
+    private readonly onError: (e: unknown) => void,
+    options: SwarmWatcherOptions = {},
+  ) {
+    this.debounceMs = options.debounceMs ?? 50;
+    this.convergePollMs = options.convergePollMs ?? 500;
+    this.convergeForMs = options.convergeForMs ?? 20_000;
+  }
+
+  get snapshot(): SwarmSnapshot | undefined {
+    return this.snapshotValue;
+  }
+
+  async start(): Promise<void> {
+    const stream = await this.engine.events({ type: ['service', 'node', 'network'] }, this.abort.signal);
+    const splitter = new JsonLineSplitter();
+    stream.on('data', (chunk: Buffer) => {
+      if (splitter.push(chunk).length > 0) {
+        this.followUntil = Date.now() + this.convergeForMs;
+        this.schedule(this.debounceMs);
+      }
+    });
+    stream.on('error', (e) => !this.abort.signal.aborted && this.onError(e));
+    stream.on('end', () => !this.abort.signal.aborted && this.onError(new Error('the swarm event stream ended')));
+    // A swarm found mid-change (a service just created) is followed like one seen changing.
+    this.followUntil = Date.now() + this.convergeForMs;
+    await this.read();
+  }
+
+  /** Reads the swarm now (a user's refresh, or after an action). */
+  refresh(): Promise<void> {
+    this.followUntil = Date.now() + this.convergeForMs;
+    return this.read();
+  }
+
+  stop(): void {
+    this.abort.abort();
+    clearTimeout(this.pending);
+  }
+
+  private schedule(ms: number): void {
+    if (this.pending || this.abort.signal.aborted) {
+      return;
+    }
+    this.pending = setTimeout(() => {
+      this.pending = undefined;
+      void this.read();
+    }, ms);
+  }
+
+  /** One read at a time; a request made meanwhile runs once more after it. */
+  private read(): Promise<void> {
+    if (this.reading) {
+      this.again = true;
+      return this.reading;
+    }
+    this.reading = (async () => {
+      try {
+        this.requests += 3;
+        const snapshot = buildSwarmSnapshot(await this.engine.swarmState());
+        this.snapshotValue = snapshot;
+        this.onSnapshot(snapshot);
+        if (isConverging(snapshot) && Date.now() < this.followUntil) {
+          this.schedule(this.convergePollMs);
+        }
+      } catch (error) {
+        if (!this.abort.signal.aborted) {
+          this.onError(error);
+        }
+      } finally {
+        this.reading = undefined;
+        if (this.again) {
+          this.again = false;
+          void this.read();
+        }
+      }
+    })();
+    return this.reading;
+  }
+}

@@ -1,0 +1,147 @@
+import * as vscode from 'vscode';
+import { describeReplicas, SwarmNode, SwarmService, SwarmStack, SwarmTask } from '../core/cluster/swarmSnapshot';
+import { Disposable } from '../platform/disposable';
+import { LocalLabService } from '../services/localLabService';
+import { SwarmService as SwarmServiceModel } from '../services/swarmService';
+
+export type SwarmItem =
+  | { readonly kind: 'nodes'; readonly nodes: readonly SwarmNode[] }
+  | { readonly kind: 'node'; readonly node: SwarmNode }
+  | { readonly kind: 'stack'; readonly stack: SwarmStack }
+  | { readonly kind: 'service'; readonly service: SwarmService }
+  | { readonly kind: 'task'; readonly service: SwarmService; readonly task: SwarmTask };
+
+const TASK_ICONS: Record<string, [string, string | undefined]> = {
+  running: ['pass-filled', 'charts.green'],
+  failed: ['error', 'charts.red'],
+  rejected: ['error', 'charts.red'],
+  shutdown: ['circle-slash', 'disabledForeground'],
+  complete: ['pass', undefined],
+};
+
+function taskName(service: SwarmService, task: SwarmTask): string {
+  return service.mode === 'global' ? `${service.name}.${task.nodeName ?? '?'}` : `${service.name}.${task.slot ?? '?'}`;
+}
+
+/**
+ * The Swarm view: its nodes, then stacks → services → tasks, each task with
+ * the node it runs on. It renders SwarmService's snapshot, which follows the
+ * swarm's event stream; it never polls.
+ */
+export class SwarmTreeProvider extends Disposable implements vscode.TreeDataProvider<SwarmItem> {
+  private readonly changed = this._register(new vscode.EventEmitter<SwarmItem | undefined>());
+  readonly onDidChangeTreeData = this.changed.event;
+  private view: vscode.TreeView<SwarmItem> | undefined;
+  private shown = false;
+
+  constructor(
+    private readonly swarm: SwarmServiceModel,
+    private readonly machines: LocalLabService,
+  ) {
+    super();
+    this._register(
+      swarm.onDidChange(() => {
+        if (this.view) {
+          this.view.message = swarm.error;
+        }
+        this.changed.fire(undefined);
+      }),
+    );
+  }
+
+  attach(view: vscode.TreeView<SwarmItem>): void {
+    this.view = view;
+  }
+
+  getChildren(item?: SwarmItem): SwarmItem[] {
+    if (!this.shown) {
+      this.shown = true;
+      void this.machines.refresh();
+    }
+    const s = this.swarm.snapshot;
+    if (!s) {
+      return [];
+    }
+    if (!item) {
+      return [
+        { kind: 'nodes', nodes: s.nodes },
+        ...s.stacks.map((stack): SwarmItem => ({ kind: 'stack', stack })),
+        ...s.services.map((service): SwarmItem => ({ kind: 'service', service })),
+      ];
+    }
+    switch (item.kind) {
+      case 'nodes':
+        return item.nodes.map((node) => ({ kind: 'node', node }));
+      case 'stack':
+        return item.stack.services.map((service) => ({ kind: 'service', service }));
+      case 'service':
+        return item.service.tasks.map((task) => ({ kind: 'task', service: item.service, task }));
+      default:
+        return [];
+    }
+  }
+
+  getTreeItem(item: SwarmItem): vscode.TreeItem {
+    const { Collapsed, Expanded, None } = vscode.TreeItemCollapsibleState;
+    switch (item.kind) {
+      case 'nodes': {
+        const t = new vscode.TreeItem(vscode.l10n.t('Nodes'), Collapsed);
+        t.id = 'swarm:nodes';
+        t.description = String(item.nodes.length);
+        t.iconPath = new vscode.ThemeIcon('server-environment');
+        return t;
+      }
+      case 'node': {
+        const n = item.node;
+        const t = new vscode.TreeItem(n.hostname, None);
+        t.id = `swarm:node:${n.id}`;
+        const role = n.leader ? `${n.role} (leader)` : n.role;
+        t.description = [role, n.availability, n.state, n.engineVersion].join(' · ');
+        t.iconPath = new vscode.ThemeIcon(
+          'server',
+          new vscode.ThemeColor(n.state === 'ready' ? 'charts.green' : 'charts.red'),
+        );
+        t.contextValue = `swarmNode.${n.role}.${n.availability}`;
+        return t;
+      }
+      case 'stack': {
+        const t = new vscode.TreeItem(item.stack.name, Expanded);
+        t.id = `swarm:stack:${item.stack.name}`;
+        t.description = vscode.l10n.t('{0} services', item.stack.services.length);
+        t.iconPath = new vscode.ThemeIcon('layers');
+        t.contextValue = 'swarmStack';
+        return t;
+      }
+      case 'service': {
+        const s = item.service;
+        const t = new vscode.TreeItem(s.name, Collapsed);
+        t.id = `swarm:service:${s.id}`;
+        t.description = `${describeReplicas(s)} · ${s.image}`;
+        t.iconPath = new vscode.ThemeIcon(
+          'symbol-class',
+          new vscode.ThemeColor(s.running === s.desired ? 'charts.green' : 'charts.yellow'),
+        );
+        t.contextValue = `swarmService.${s.mode}`;
+        return t;
+      }
+      case 'task': {
+        const { service, task } = item;
+        const t = new vscode.TreeItem(taskName(service, task), None);
+        t.id = `swarm:task:${task.id}`;
+        const target = task.desiredState !== task.state ? ` → ${task.desiredState}` : '';
+        t.description = `${task.nodeName ?? vscode.l10n.t('not placed')} · ${task.state}${target}`;
+        const [icon, color] = TASK_ICONS[task.state] ?? ['loading~spin', undefined];
+        t.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
+        const tooltip = new vscode.MarkdownString(undefined, false);
+        tooltip.isTrusted = false;
+        tooltip.appendText(`${taskName(service, task)} · ${task.id.slice(0, 12)}\n\n`);
+        if (task.error) {
+          tooltip.appendText(task.error);
+        }
+        t.tooltip = tooltip;
+        t.contextValue = `swarmTask.${task.state}`;
+        return t;
+      }
+    }
+  }
+}
