@@ -15,26 +15,8 @@ import { nodePids } from '../../src/localLab/nodeCgroups';
 import { nodeCgroupName } from '../../src/localLab/nodeProcess';
 import { CACHE_DIR, REPO_ROOT } from '../harness/paths';
 import { runVsCodeSuite } from '../harness/vscodeSuiteRunner';
-
-interface Figure {
-  readonly name: string;
-  readonly value: number;
-  readonly unit: string;
-}
-
-interface FigureSource {
-  /** Names of the figures it produces (for --only). */
-  readonly names: readonly string[];
-  measure(runs: number): Promise<Figure[]>;
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
-
-const kb = (file: string): number => Math.round((fs.statSync(path.join(REPO_ROOT, file)).size / 1024) * 10) / 10;
+import { clusterFigures } from './clusterFigures';
+import { Figure, FigureSource, median, round1 } from './figures';
 
 /**
  * Memory of an idle lab node, in MB: the resident set (VmRSS, as `ps` shows
@@ -53,12 +35,13 @@ function nodeRssMb(layout: LabLayout, node: LabNode): number {
   return kb / 1024;
 }
 
-const round1 = (x: number): number => Math.round(x * 10) / 10;
-
 /** The bench's own lab (instance 2), beside a user's and the tests'. */
 const benchLab = (): LocalLab => new LocalLab(path.join(CACHE_DIR, 'lab-bench'), () => undefined, 2);
 
+const kb = (file: string): number => Math.round((fs.statSync(path.join(REPO_ROOT, file)).size / 1024) * 10) / 10;
+
 const FIGURES: FigureSource[] = [
+  clusterFigures,
   {
     names: ['ext.bundle_kb', 'ext.vsix_kb'],
     measure: () =>

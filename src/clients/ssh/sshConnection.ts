@@ -149,6 +149,9 @@ export class SshConnection {
  * connection: give it to dockerode to speak to a remote engine.
  */
 export class ForwardedSocketAgent extends http.Agent {
+  /** Requests sent through it so far (one socket each): for figures and diagnostics. */
+  socketsOpened = 0;
+
   constructor(
     private readonly connection: SshConnection,
     private readonly socketPath: string,
@@ -160,6 +163,7 @@ export class ForwardedSocketAgent extends http.Agent {
     _options: unknown,
     callback?: (err: Error | null, stream: Duplex) => void,
   ): Duplex | undefined {
+    this.socketsOpened++;
     this.connection.forwardUnixSocket(this.socketPath).then(
       (stream) => callback?.(null, stream),
       (err: Error) => callback?.(err, undefined as unknown as Duplex),

@@ -27,8 +27,6 @@ export class SwarmWatcher {
   private readonly debounceMs: number;
   private readonly convergePollMs: number;
   private readonly convergeForMs: number;
-  /** Docker API requests made, for the bench's idle figure. */
-  requests = 0;
 
   constructor(
     private readonly engine: DockerEngine,
@@ -90,7 +88,6 @@ export class SwarmWatcher {
     }
     this.reading = (async () => {
       try {
-        this.requests += 3;
         const snapshot = buildSwarmSnapshot(await this.engine.swarmState());
         this.snapshotValue = snapshot;
         this.onSnapshot(snapshot);
