@@ -15,6 +15,7 @@ import { LabLayout } from '../../src/localLab/labLayout';
 import { LocalLab } from '../../src/localLab/localLab';
 import { CACHE_DIR } from '../harness/paths';
 import { ensureBusyboxImage } from '../harness/testImages';
+import { formManagerSwarm } from '../harness/labSwarm';
 import { Figure, FigureSource, median, round1 } from './figures';
 
 /** Resolves once `check` holds for a snapshot the watcher delivered (bounded). */
@@ -97,25 +98,7 @@ export const clusterFigures: FigureSource = {
     const conns: SshConnection[] = [];
     try {
       await Promise.all(docker.map((d) => ensureBusyboxImage(d)));
-      await Promise.all(docker.map((d) => d.swarmLeave({ force: true }).catch(() => undefined)));
-      const [a] = layout.nodes;
-      await docker[0].swarmInit({
-        ListenAddr: `${a.address}:2377`,
-        AdvertiseAddr: a.address,
-        SubnetSize: 24,
-        DefaultAddrPool: ['10.214.0.0/16'],
-      });
-      const { JoinTokens } = (await docker[0].swarmInspect()) as { JoinTokens: { Manager: string } };
-      await Promise.all(
-        layout.nodes.slice(1).map((n, i) =>
-          docker[i + 1].swarmJoin({
-            ListenAddr: `${n.address}:2377`,
-            AdvertiseAddr: n.address,
-            RemoteAddrs: [`${a.address}:2377`],
-            JoinToken: JoinTokens.Manager,
-          }),
-        ),
-      );
+      await formManagerSwarm(layout);
       const svc = await docker[0].createService({
         Name: 'bench',
         Mode: { Replicated: { Replicas: 1 } },

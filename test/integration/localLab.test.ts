@@ -14,6 +14,7 @@ import { DockerEngine } from '../../src/clients/docker/dockerEngine';
 import { ForwardedSocketAgent, SshConnection } from '../../src/clients/ssh/sshConnection';
 import { CACHE_DIR, REPO_ROOT } from '../harness/paths';
 import { ensureBusyboxImage } from '../harness/testImages';
+import { formManagerSwarm } from '../harness/labSwarm';
 import { waitFor } from '../harness/waitFor';
 import { demuxFrames } from '../harness/dockerFrames';
 
@@ -114,24 +115,7 @@ describe('The local lab: 3 real nodes on this machine (namespaces, sshd, dockerd
   it('forms a 3-manager swarm; a host-mode port answers on its node; an overlay carries traffic between nodes', async function () {
     this.timeout(120_000);
     await Promise.all([0, 1, 2].map((i) => ensureBusyboxImage(docker(i))));
-    const [a, b, c] = layout.nodes;
-    await docker(0).swarmInit({
-      ListenAddr: `${a.address}:2377`,
-      AdvertiseAddr: a.address,
-      DefaultAddrPool: ['10.214.0.0/16'],
-      SubnetSize: 24,
-    });
-    const swarm = (await docker(0).swarmInspect()) as { JoinTokens: { Manager: string } };
-    await Promise.all(
-      [b, c].map((n, i) =>
-        docker(i + 1).swarmJoin({
-          ListenAddr: `${n.address}:2377`,
-          AdvertiseAddr: n.address,
-          RemoteAddrs: [`${a.address}:2377`],
-          JoinToken: swarm.JoinTokens.Manager,
-        }),
-      ),
-    );
+    await formManagerSwarm(layout);
     await waitFor(
       'three ready managers',
       async () => {

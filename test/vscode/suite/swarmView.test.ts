@@ -5,6 +5,7 @@ import type { SwarmLabApi } from '../../../src/extension';
 import { labLayout } from '../../../src/localLab/labLayout';
 import type { SwarmItem } from '../../../src/views/swarmTreeProvider';
 import { ensureBusyboxImage } from '../../harness/testImages';
+import { formManagerSwarm } from '../../harness/labSwarm';
 import { activateSwarmLab, waitForEvent } from './extensionApi';
 
 describe("Swarm view in a real VS Code (a 3-node swarm on the tests' local lab)", function () {
@@ -16,26 +17,8 @@ describe("Swarm view in a real VS Code (a 3-node swarm on the tests' local lab)"
     this.timeout(120_000);
     api = await activateSwarmLab();
     await Promise.all(docker.map((d) => ensureBusyboxImage(d)));
-    // Start from no swarm, whatever an earlier tier left on these nodes.
-    await Promise.all(docker.map((d) => d.swarmLeave({ force: true }).catch(() => undefined)));
-    const [a] = layout.nodes;
-    await docker[0].swarmInit({
-      ListenAddr: `${a.address}:2377`,
-      AdvertiseAddr: a.address,
-      DefaultAddrPool: ['10.214.0.0/16'],
-      SubnetSize: 24,
-    });
-    const { JoinTokens } = (await docker[0].swarmInspect()) as { JoinTokens: { Manager: string } };
-    await Promise.all(
-      layout.nodes.slice(1).map((n, i) =>
-        docker[i + 1].swarmJoin({
-          ListenAddr: `${n.address}:2377`,
-          AdvertiseAddr: n.address,
-          RemoteAddrs: [`${a.address}:2377`],
-          JoinToken: JoinTokens.Manager,
-        }),
-      ),
-    );
+    // A fresh swarm, whatever an earlier tier left on these nodes.
+    await formManagerSwarm(layout);
     await docker[0].createService({
       Name: 'whoami',
       Mode: { Replicated: { Replicas: 2 } },

@@ -1,0 +1,32 @@
+import Docker from 'dockerode';
+import { LabLayout, SWARM_ADDRESS_POOL } from '../../src/localLab/labLayout';
+
+/**
+ * Makes every node of a lab a manager of one fresh swarm, through each
+ * node's own engine (whatever swarm they were in before is left first).
+ * Returns a client per node.
+ */
+export async function formManagerSwarm(layout: LabLayout): Promise<Docker[]> {
+  const docker = layout.nodes.map((n) => new Docker({ socketPath: n.dockerSocket }));
+  await Promise.all(docker.map((d) => d.swarmLeave({ force: true }).catch(() => undefined)));
+  const [first, ...others] = layout.nodes;
+  await docker[0].swarmInit({
+    ListenAddr: `${first.address}:2377`,
+    AdvertiseAddr: first.address,
+    // The default pool (10.0.0.0/8) would cover the lab's own addresses.
+    DefaultAddrPool: [SWARM_ADDRESS_POOL],
+    SubnetSize: 24,
+  });
+  const { JoinTokens } = (await docker[0].swarmInspect()) as { JoinTokens: { Manager: string } };
+  await Promise.all(
+    others.map((n, i) =>
+      docker[i + 1].swarmJoin({
+        ListenAddr: `${n.address}:2377`,
+        AdvertiseAddr: n.address,
+        RemoteAddrs: [`${first.address}:2377`],
+        JoinToken: JoinTokens.Manager,
+      }),
+    ),
+  );
+  return docker;
+}
