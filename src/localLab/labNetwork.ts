@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { LAB_PREFIX_LENGTH, LabLayout, LabNode, NODE_INTERFACE } from './labLayout';
-import { run } from './run';
+import { run, runStatus } from './run';
 
 /**
  * The lab's network: a bridge in a namespace of its own, one veth per node
@@ -12,7 +12,7 @@ import { run } from './run';
 const ip = (...args: string[]): Promise<unknown> => run('ip', args);
 
 export async function namespaces(): Promise<Set<string>> {
-  const out = await run('ip', ['netns', 'list'], { check: false });
+  const out = await runStatus('ip', ['netns', 'list']);
   return new Set(
     out.stdout
       .split('\n')
@@ -23,7 +23,7 @@ export async function namespaces(): Promise<Set<string>> {
 
 async function linkExists(name: string, namespace?: string): Promise<boolean> {
   const args = namespace ? ['-n', namespace, 'link', 'show', name] : ['link', 'show', name];
-  return (await run('ip', args, { check: false })).code === 0;
+  return (await runStatus('ip', args)).code === 0;
 }
 
 export async function ensureBridge(layout: LabLayout): Promise<void> {
@@ -87,7 +87,7 @@ export async function removeBridge(layout: LabLayout): Promise<void> {
   }
   // The kernel destroys a deleted namespace's veths asynchronously: delete
   // the host end ourselves (it may vanish meanwhile) and wait until it has.
-  await run('ip', ['link', 'del', layout.hostVeth], { check: false });
+  await runStatus('ip', ['link', 'del', layout.hostVeth]);
   for (let i = 0; i < 50 && (await linkExists(layout.hostVeth)); i++) {
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -105,6 +105,6 @@ async function releaseNetnsMount(): Promise<void> {
   const mounts = fs.readFileSync('/proc/self/mounts', 'utf8').split('\n');
   const count = mounts.filter((l) => l.split(' ')[1] === '/run/netns').length;
   for (let i = 0; i < count; i++) {
-    await run('umount', ['/run/netns'], { check: false });
+    await runStatus('umount', ['/run/netns']);
   }
 }

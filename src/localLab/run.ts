@@ -1,36 +1,87 @@
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 
-export interface RunResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
+export interface RunOptions {
+  readonly signal?: AbortSignal;
+  readonly log?: (line: string) => void;
+  readonly env?: NodeJS.ProcessEnv;
+  /** A shell pipeline is sometimes the simplest tool (tar | gzip); off by default. */
+  readonly shell?: boolean;
 }
 
 /**
- * Runs a program with arguments (never through a shell) and returns its
- * output; `check` turns a non-zero exit into an error naming the command.
+ * Runs a system tool (ip, ssh-keygen, debootstrap, chroot, tar, ldd, dpkg-query) and resolves
+ * with its stdout. Its stderr is kept (last lines) for the error message,
+ * because "debootstrap exited 1" alone tells nobody what went wrong.
+ * An abort kills the process and rejects.
  */
-export function run(
-  file: string,
-  args: readonly string[],
-  options: { check?: boolean; input?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
-): Promise<RunResult> {
+export function run(command: string, args: readonly string[], opts: RunOptions = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = execFile(
-      file,
-      args,
-      { encoding: 'utf8', timeout: options.timeoutMs ?? 60_000, maxBuffer: 16 * 1024 * 1024, env: options.env },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        if (code !== 0 && options.check !== false) {
-          reject(new Error(`${file} ${args.join(' ')} failed (${code}): ${stderr.trim() || stdout.trim()}`));
-          return;
-        }
-        resolve({ code, stdout, stderr });
-      },
-    );
-    if (options.input !== undefined) {
-      child.stdin?.end(options.input);
+    if (opts.signal?.aborted) {
+      reject(abortError());
+      return;
     }
+    const child = spawn(command, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: opts.env ?? process.env,
+      shell: opts.shell ?? false,
+      // Its own process group, so that an abort also stops what it started
+      // (debootstrap runs dpkg and apt in the chroot as children).
+      detached: true,
+    });
+    const out: Buffer[] = [];
+    let errTail = '';
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => {
+      errTail = (errTail + chunk.toString('utf8')).slice(-4000);
+    });
+    const onAbort = (): void => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+    };
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    child.once('error', (error) => {
+      opts.signal?.removeEventListener('abort', onAbort);
+      reject(error);
+    });
+    child.once('close', (code, sig) => {
+      opts.signal?.removeEventListener('abort', onAbort);
+      if (opts.signal?.aborted) {
+        reject(abortError());
+      } else if (code === 0) {
+        resolve(Buffer.concat(out).toString('utf8'));
+      } else {
+        const why = errTail.trim().split('\n').slice(-15).join('\n');
+        reject(new Error(`${command} ${args.join(' ')} failed (${code ?? sig}):\n${why}`));
+      }
+    });
   });
+}
+
+/**
+ * Runs a command whose exit code is the answer (`ip link show X`: does it
+ * exist?): never throws on a non-zero exit, only when it cannot run at all.
+ */
+export function runStatus(command: string, args: readonly string[]): Promise<{ code: number; stdout: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+    const out: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code: code ?? 1, stdout: Buffer.concat(out).toString('utf8') }));
+  });
+}
+
+export function abortError(): Error {
+  const error = new Error('aborted');
+  error.name = 'AbortError';
+  return error;
+}
+
+export function throwIfAborted(signal?: AbortSignal): void {
+  if (signal?.aborted) {
+    throw abortError();
+  }
 }

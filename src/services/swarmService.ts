@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { DockerEngine } from '../clients/docker/dockerEngine';
 import { SwarmWatcher } from '../clients/swarm/swarmWatcher';
 import { SwarmSnapshot } from '../core/cluster/swarmSnapshot';
 import { Disposable } from '../platform/disposable';
@@ -49,7 +50,7 @@ export class SwarmService extends Disposable {
     await this.watcher?.watcher.refresh();
   }
 
-  private async managerEngine(): Promise<import('../clients/docker/dockerEngine').DockerEngine> {
+  private async managerEngine(): Promise<DockerEngine> {
     const id = this.watcher?.machineId;
     const conn = id ? this.machines.connection(id) : undefined;
     if (!conn) {

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { LabImageSpec } from './labImageSpecs';
-import { run } from './run';
+import { run } from '../run';
 
 /** A folder to send to the builder, and the files in it (dockerode tars exactly these). */
 export interface BuildContext {

@@ -1,7 +1,7 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { run, throwIfAborted } from './run';
+import { run, throwIfAborted } from '../run';
 
 /**
  * The Debian root file system every "real app" lab image starts from

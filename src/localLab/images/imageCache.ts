@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { listFiles } from './buildContext';
 import { rootfsKey } from './debianBase';
 import { BASE_IMAGE_CHANGES, BASE_PACKAGES, DEBIAN_SUITE, LabImageSpec } from './labImageSpecs';
-import { run } from './run';
+import { run } from '../run';
 
 /**
  * The lab images are cached as one gzip tarball (`docker save` of all of

@@ -13,7 +13,7 @@ import {
   labImageNames,
   labImageSpecs,
 } from './labImageSpecs';
-import { throwIfAborted } from './run';
+import { throwIfAborted } from '../run';
 
 export interface LabImagesOptions {
   /** A Docker engine to build on (unix socket path). */
