@@ -2,6 +2,7 @@
 //   dist/extension.js        what VS Code loads at activation: our code only
 //   dist/vendor/dockerode.js dockerode (and its gRPC parts), loaded on first Docker call
 //   dist/vendor/ssh2.js      ssh2, loaded on first SSH connection
+//   dist/vendor/yaml.js, markdown-it.js  loaded on first compose file / lab panel
 // The heavy libraries stay out of extension.js so activation parses little;
 // `import('dockerode')` in our code becomes `require('./vendor/dockerode.js')`.
 // `vscode` is provided by the host; ssh2's optional native parts are left
@@ -10,7 +11,7 @@ import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
-const VENDORED = ['dockerode', 'ssh2'];
+const VENDORED = ['dockerode', 'ssh2', 'yaml', 'markdown-it'];
 
 /** Sends imports of the vendored libraries to their own bundles at run time. */
 function vendorPlugin(fromDir, names = VENDORED) {
@@ -52,6 +53,7 @@ const builds = [
     plugins: [vendorPlugin('./', ['ssh2'])],
   },
   { ...common, entryPoints: { ssh2: 'ssh2' }, outdir: 'dist/vendor' },
+  { ...common, entryPoints: { yaml: 'yaml', 'markdown-it': 'markdown-it' }, outdir: 'dist/vendor' },
 ];
 
 function report(result) {
