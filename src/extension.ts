@@ -9,6 +9,7 @@ import { showLogCommand } from './commands/showLog';
 import { INSPECT_SCHEME, InspectDocumentProvider } from './documents/inspectDocumentProvider';
 import { LocalDockerEngine } from './services/localDockerEngine';
 import { LocalLabService } from './services/localLabService';
+import { ContainerHosts } from './services/containerHosts';
 import { MachinesTreeProvider } from './views/machinesTreeProvider';
 import { openMachineTerminalCommand } from './commands/openMachineTerminal';
 import { refreshMachinesCommand } from './commands/refreshMachines';
@@ -24,6 +25,7 @@ import { ContainersNode, ContainersTreeProvider } from './views/containersTreePr
 export interface SwarmLabApi {
   readonly containersTree: ContainersTreeProvider;
   readonly localEngine: LocalDockerEngine;
+  readonly containerHosts: ContainerHosts;
   readonly machinesTree: MachinesTreeProvider;
   readonly localLab: LocalLabService;
   readonly swarmTree: SwarmTreeProvider;
@@ -37,14 +39,15 @@ export interface SwarmLabApi {
 export function activate(context: vscode.ExtensionContext): SwarmLabApi {
   const log = vscode.window.createOutputChannel('Swarm Lab', { log: true });
   const localEngine = new LocalDockerEngine(log);
-  const containersTree = new ContainersTreeProvider(localEngine);
+  const localLab = new LocalLabService(context.globalStorageUri, log);
+  const containerHosts = new ContainerHosts(localEngine, localLab, log);
+  const containersTree = new ContainersTreeProvider(containerHosts);
   const containersView = vscode.window.createTreeView('swarmLab.containers', {
     treeDataProvider: containersTree,
     showCollapseAll: true,
   });
   containersTree.attach(containersView);
   const selection = (): readonly ContainersNode[] => containersView.selection;
-  const localLab = new LocalLabService(context.globalStorageUri, log);
   const machinesTree = new MachinesTreeProvider(localLab);
   const swarm = new SwarmService(localLab, log);
   const swarmTree = new SwarmTreeProvider(swarm, localLab);
@@ -57,6 +60,7 @@ export function activate(context: vscode.ExtensionContext): SwarmLabApi {
   context.subscriptions.push(
     log,
     localEngine,
+    containerHosts,
     containersTree,
     containersView,
     localLab,
@@ -65,12 +69,12 @@ export function activate(context: vscode.ExtensionContext): SwarmLabApi {
     swarmTree,
     swarmView,
     vscode.window.registerTreeDataProvider('swarmLab.machines', machinesTree),
-    vscode.workspace.registerTextDocumentContentProvider(INSPECT_SCHEME, new InspectDocumentProvider(localEngine)),
+    vscode.workspace.registerTextDocumentContentProvider(INSPECT_SCHEME, new InspectDocumentProvider(containerHosts)),
     ...registerCommands(
       [
-        refreshContainersCommand(localEngine),
-        showContainerLogsCommand(localEngine, selection),
-        inspectContainerCommand(localEngine, selection),
+        refreshContainersCommand(containerHosts),
+        showContainerLogsCommand(containerHosts, selection),
+        inspectContainerCommand(containerHosts, selection),
         checkDockerConnectionCommand(localEngine, log),
         showLogCommand(log),
         openSettingsCommand(context.extension.id),
@@ -84,7 +88,7 @@ export function activate(context: vscode.ExtensionContext): SwarmLabApi {
       log,
     ),
   );
-  return { containersTree, localEngine, machinesTree, localLab, swarmTree, swarm };
+  return { containersTree, localEngine, containerHosts, machinesTree, localLab, swarmTree, swarm };
 }
 
 export function deactivate(): void {

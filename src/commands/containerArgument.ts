@@ -1,29 +1,50 @@
 import * as vscode from 'vscode';
 import { ContainerSummary } from '../core/containers/containerSummary';
-import { LocalDockerEngine } from '../services/localDockerEngine';
+import type { ContainerHost, ContainerHosts } from '../services/containerHosts';
 import type { ContainersNode } from '../views/containersTreeProvider';
+
+export interface ContainerTarget {
+  readonly container: ContainerSummary;
+  readonly host: ContainerHost;
+}
 
 /**
  * Container commands run from a tree item (the node is the argument), from a
- * keybinding (the view's selection) or with an ID/name string (tests, URIs).
+ * keybinding (the view's selection) or with an ID/name string (tests, URIs),
+ * optionally with the engine's key as second argument (default: this computer).
  */
 export async function resolveContainer(
   arg: unknown,
-  local: LocalDockerEngine,
+  hosts: ContainerHosts,
   selection: readonly ContainersNode[] | undefined,
-): Promise<ContainerSummary | undefined> {
+  engineKey?: unknown,
+): Promise<ContainerTarget | undefined> {
   const node = isContainerNode(arg) ? arg : selection?.find(isContainerNode);
   if (node) {
-    return node.container;
+    const host = hosts.host(node.engineKey);
+    return host ? { container: node.container, host } : undefined;
   }
   if (typeof arg === 'string') {
-    return local.model.find(arg) ?? (await local.engine().getContainer(arg));
+    const host = hosts.host(typeof engineKey === 'string' ? engineKey : 'local');
+    if (!host) {
+      return undefined;
+    }
+    const container = host.model.find(arg) ?? (await (await host.engine()).getContainer(arg));
+    return container ? { container, host } : undefined;
   }
+  const all = hosts.hosts();
   const picked = await vscode.window.showQuickPick(
-    local.model.list().map((c) => ({ label: c.name, description: c.image, detail: c.status, container: c })),
+    all.flatMap((host) =>
+      host.model.list().map((c) => ({
+        label: c.name,
+        description: all.length > 1 ? `${c.image} · ${host.label}` : c.image,
+        detail: c.status,
+        target: { container: c, host },
+      })),
+    ),
     { placeHolder: vscode.l10n.t('Select a container') },
   );
-  return picked?.container;
+  return picked?.target;
 }
 
 function isContainerNode(x: unknown): x is Extract<ContainersNode, { kind: 'container' }> {

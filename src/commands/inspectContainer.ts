@@ -1,22 +1,23 @@
 import * as vscode from 'vscode';
 import { InspectDocumentProvider } from '../documents/inspectDocumentProvider';
-import { LocalDockerEngine } from '../services/localDockerEngine';
+import type { ContainerHosts } from '../services/containerHosts';
 import type { ContainersNode } from '../views/containersTreeProvider';
 import { Command } from './command';
 import { resolveContainer } from './containerArgument';
 
 export function inspectContainerCommand(
-  local: LocalDockerEngine,
+  hosts: ContainerHosts,
   selection: () => readonly ContainersNode[] | undefined,
 ): Command {
   return {
     id: 'swarmLab.containers.inspect',
-    async execute(arg: unknown) {
-      const container = await resolveContainer(arg, local, selection());
-      if (!container) {
+    async execute(arg: unknown, engineKey?: unknown) {
+      const target = await resolveContainer(arg, hosts, selection(), engineKey);
+      if (!target) {
         return undefined;
       }
-      const doc = await vscode.workspace.openTextDocument(InspectDocumentProvider.uriFor(container.name, container.id));
+      const uri = InspectDocumentProvider.uriFor(target.host.key, target.container.name, target.container.id);
+      const doc = await vscode.workspace.openTextDocument(uri);
       return vscode.window.showTextDocument(doc, { preview: true });
     },
   };

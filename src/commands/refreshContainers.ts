@@ -1,9 +1,15 @@
-import { LocalDockerEngine } from '../services/localDockerEngine';
+import type { ContainerHosts } from '../services/containerHosts';
+import type { ContainersNode } from '../views/containersTreeProvider';
 import { Command } from './command';
 
-export function refreshContainersCommand(local: LocalDockerEngine): Command {
+/** From an engine's item: that engine only; from the view's title: every engine. */
+export function refreshContainersCommand(hosts: ContainerHosts): Command {
   return {
     id: 'swarmLab.containers.refresh',
-    execute: () => local.refresh(),
+    async execute(arg: unknown) {
+      const key = (arg as ContainersNode | undefined)?.kind === 'engine' ? (arg as { key: string }).key : undefined;
+      const targets = hosts.hosts().filter((h) => key === undefined || h.key === key);
+      await Promise.all(targets.map((h) => h.refresh()));
+    },
   };
 }

@@ -1,22 +1,26 @@
 import * as vscode from 'vscode';
-import { LocalDockerEngine } from '../services/localDockerEngine';
+import type { ContainerHosts } from '../services/containerHosts';
 import { ContainerLogsTerminal } from '../terminals/containerLogsTerminal';
 import type { ContainersNode } from '../views/containersTreeProvider';
 import { Command } from './command';
 import { resolveContainer } from './containerArgument';
 
 export function showContainerLogsCommand(
-  local: LocalDockerEngine,
+  hosts: ContainerHosts,
   selection: () => readonly ContainersNode[] | undefined,
 ): Command {
   return {
     id: 'swarmLab.containers.showLogs',
-    async execute(arg: unknown) {
-      const container = await resolveContainer(arg, local, selection());
-      if (!container) {
+    async execute(arg: unknown, engineKey?: unknown) {
+      const target = await resolveContainer(arg, hosts, selection(), engineKey);
+      if (!target) {
         return undefined;
       }
-      const name = vscode.l10n.t('Logs: {0}', container.name);
+      const { container, host } = target;
+      const name =
+        host.key === 'local'
+          ? vscode.l10n.t('Logs: {0}', container.name)
+          : vscode.l10n.t('Logs: {0} on {1}', container.name, host.label);
       // One terminal per container: showing the logs again focuses it.
       const existing = vscode.window.terminals.find((t) => t.name === name);
       if (existing) {
@@ -25,7 +29,7 @@ export function showContainerLogsCommand(
       }
       const terminal = vscode.window.createTerminal({
         name,
-        pty: new ContainerLogsTerminal(local.engine(), container),
+        pty: new ContainerLogsTerminal(await host.engine(), container),
         iconPath: new vscode.ThemeIcon('output'),
       });
       terminal.show();

@@ -1,30 +1,36 @@
 import * as vscode from 'vscode';
-import { LocalDockerEngine } from '../services/localDockerEngine';
+import type { ContainerHosts } from '../services/containerHosts';
 
 export const INSPECT_SCHEME = 'swarm-lab-inspect';
 
 /**
  * Read-only JSON documents of `docker inspect`, addressed as
- * `swarm-lab-inspect:/local/containers/<name>.json?<id>`. A content provider's
+ * `swarm-lab-inspect:/<engine>/containers/<name>.json?<id>` (engine:
+ * `local` or a machine's ID). A content provider's
  * documents cannot be edited, which is what an inspect view should be.
  */
 export class InspectDocumentProvider implements vscode.TextDocumentContentProvider {
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
 
-  constructor(private readonly local: LocalDockerEngine) {}
+  constructor(private readonly hosts: ContainerHosts) {}
 
-  static uriFor(containerName: string, id: string): vscode.Uri {
+  static uriFor(engineKey: string, containerName: string, id: string): vscode.Uri {
     return vscode.Uri.from({
       scheme: INSPECT_SCHEME,
-      path: `/local/containers/${encodeURIComponent(containerName)}.json`,
+      path: `/${encodeURIComponent(engineKey)}/containers/${encodeURIComponent(containerName)}.json`,
       query: id,
     });
   }
 
   async provideTextDocumentContent(uri: vscode.Uri, token: vscode.CancellationToken): Promise<string> {
     const id = uri.query;
-    const info = await this.local.engine().inspectContainer(id);
+    const engineKey = decodeURIComponent(uri.path.split('/')[1] ?? 'local');
+    const host = this.hosts.host(engineKey);
+    if (!host) {
+      throw new Error(vscode.l10n.t('{0} is not connected.', engineKey));
+    }
+    const info = await (await host.engine()).inspectContainer(id);
     if (token.isCancellationRequested) {
       return '';
     }

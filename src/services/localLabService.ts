@@ -88,6 +88,37 @@ export class LocalLabService extends Disposable {
     this.changed.fire();
   }
 
+  /**
+   * What a machine's event stream learnt: it dropped (the machine is marked
+   * unreachable at once, without waiting for a refresh) or it is back (one
+   * probe reads its engine version and role again).
+   */
+  async reportConnection(
+    machineId: string,
+    outcome: { reachable: true } | { reachable: false; reason: string },
+  ): Promise<void> {
+    const conn = this.connections.get(machineId);
+    if (!conn) {
+      return;
+    }
+    if (!outcome.reachable) {
+      const current = this.states.get(machineId);
+      if (current?.kind !== 'unreachable' || current.reason !== outcome.reason) {
+        this.states.set(machineId, { kind: 'unreachable', reason: outcome.reason });
+        this.changed.fire();
+      }
+      return;
+    }
+    if (this.states.get(machineId)?.kind === 'running') {
+      return;
+    }
+    const state = await conn.probe();
+    if (this.connections.get(machineId) === conn) {
+      this.states.set(machineId, state);
+      this.changed.fire();
+    }
+  }
+
   /** Runs a machine-changing operation on the lab, then refreshes. */
   async change(work: (lab: LocalLab) => Promise<unknown>): Promise<void> {
     this.busy = true;

@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
+import type { WatchState } from '../clients/docker/containerWatcher';
 import { ContainerState, ContainerSummary, formatPort, shortId } from '../core/containers/containerSummary';
+import type { ContainerHost } from '../services/containerHosts';
 
 /** Icon and colour per state: the same codicons the Docker extensions use. */
 const STATE_ICONS: Record<ContainerState, [string, string | undefined]> = {
@@ -50,5 +52,37 @@ export function containerTreeItem(c: ContainerSummary, engineKey: string): vscod
   // The state is part of contextValue so menus can match it with a regex.
   item.contextValue = `container.${c.state}`;
   item.accessibilityInformation = { label: `${c.name}, ${c.image}, ${c.status}` };
+  return item;
+}
+
+const ENGINE_ICONS: Record<WatchState['kind'], [string, string | undefined]> = {
+  live: ['server-environment', undefined],
+  connecting: ['loading~spin', undefined],
+  unreachable: ['warning', 'charts.red'],
+  stopped: ['server-environment', 'disabledForeground'],
+};
+
+/** An engine's item: its name, where it is, how many containers, or why it cannot be reached. */
+export function engineTreeItem(host: ContainerHost): vscode.TreeItem {
+  const state = host.state;
+  const item = new vscode.TreeItem(host.label, vscode.TreeItemCollapsibleState.Expanded);
+  item.id = `engine:${host.key}`;
+  const [icon, color] = ENGINE_ICONS[state.kind];
+  item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
+  item.contextValue = `engine.${host.key === 'local' ? 'local' : 'machine'}.${state.kind}`;
+  const status =
+    state.kind === 'live'
+      ? vscode.l10n.t('{0} containers', host.model.size)
+      : state.kind === 'unreachable'
+        ? vscode.l10n.t('unreachable')
+        : state.kind === 'connecting'
+          ? vscode.l10n.t('connecting…')
+          : state.kind;
+  item.description = [host.address, status].filter(Boolean).join(' · ');
+  const tooltip = new vscode.MarkdownString(undefined, false);
+  tooltip.isTrusted = false;
+  tooltip.appendMarkdown('**').appendText(host.label).appendMarkdown('**\n\n');
+  tooltip.appendText(state.kind === 'unreachable' ? state.message : String(item.description));
+  item.tooltip = tooltip;
   return item;
 }

@@ -1,39 +1,37 @@
 import * as vscode from 'vscode';
+import type { WatchState } from '../clients/docker/containerWatcher';
 import { ContainerSummary } from '../core/containers/containerSummary';
-import { describeEndpoint } from '../clients/docker/dockerEndpoint';
 import { Disposable } from '../platform/disposable';
-import { LocalDockerEngine } from '../services/localDockerEngine';
-import { containerTreeItem } from './containerTreeItems';
+import { ContainerHost, ContainerHosts } from '../services/containerHosts';
+import { containerTreeItem, engineTreeItem } from './containerTreeItems';
 
 export type ContainersNode =
-  | { readonly kind: 'engine'; readonly key: string; readonly label: string }
+  | { readonly kind: 'engine'; readonly key: string }
   | { readonly kind: 'container'; readonly engineKey: string; readonly container: ContainerSummary };
 
-const LOCAL_KEY = 'local';
 const STATE_CONTEXT_KEY = 'swarmLab.containers.state';
 
 /**
- * The Containers view: machines at the root, their containers below. It only
- * renders the model; the engine's watcher keeps that model current from
- * Docker's event stream, so this view never polls.
+ * The Containers view: engines at the root (this computer's, then one per
+ * machine), their containers below. It only renders the hosts' models, which
+ * their watchers keep current from Docker's event streams: it never polls.
+ * A change on one machine re-renders that machine's item only.
  */
 export class ContainersTreeProvider extends Disposable implements vscode.TreeDataProvider<ContainersNode> {
   private readonly changed = this._register(new vscode.EventEmitter<ContainersNode | undefined>());
   readonly onDidChangeTreeData = this.changed.event;
   private view: vscode.TreeView<ContainersNode> | undefined;
   private pendingRender: NodeJS.Timeout | undefined;
+  /** Keys of the engines to re-render; `undefined` inside means the whole tree. */
+  private readonly dirty = new Set<string | undefined>();
   /** The state the view shows; before the watcher starts the view shows none. */
   private shownStatus = 'stopped';
-  private readonly engineNode: ContainersNode = {
-    kind: 'engine',
-    key: LOCAL_KEY,
-    label: vscode.l10n.t('This machine'),
-  };
+  /** The view matches elements by identity: one object per engine, kept. */
+  private readonly engineNodes = new Map<string, ContainersNode>();
 
-  constructor(private readonly local: LocalDockerEngine) {
+  constructor(private readonly hosts: ContainerHosts) {
     super();
-    this._register(local.model.onDidChange(() => this.scheduleRender()));
-    this._register(local.onDidChangeState(() => this.scheduleRender()));
+    this._register(hosts.onDidChange((key) => this.scheduleRender(key)));
     this._register({ dispose: () => clearTimeout(this.pendingRender) });
   }
 
@@ -45,55 +43,93 @@ export class ContainersTreeProvider extends Disposable implements vscode.TreeDat
     if (node.kind === 'container') {
       return containerTreeItem(node.container, node.engineKey);
     }
-    const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
-    item.id = `engine:${node.key}`;
-    item.iconPath = new vscode.ThemeIcon('server-environment');
-    item.contextValue = 'engine.local';
-    const count = this.local.model.size;
-    item.description = `${describeEndpoint(this.local.endpoint())} · ${vscode.l10n.t('{0} containers', count)}`;
-    return item;
+    const host = this.hosts.host(node.key);
+    return host ? engineTreeItem(host) : new vscode.TreeItem(node.key, vscode.TreeItemCollapsibleState.None);
+  }
+
+  getParent(node: ContainersNode): ContainersNode | undefined {
+    return node.kind === 'container' ? this.engineNode(node.engineKey) : undefined;
   }
 
   getChildren(node?: ContainersNode): ContainersNode[] {
-    // The first look at the view is what starts the engine's watcher.
-    this.local.watch();
+    // The first look at the view is what starts this computer's watcher.
+    this.hosts.local.watch();
     this.updateStatus();
-    if (this.local.state.kind !== 'live') {
-      return [];
-    }
+    const hosts = this.hosts.hosts();
     if (!node) {
-      return [this.engineNode];
+      const [local, ...machines] = hosts;
+      // Without machines, an unreachable local engine leaves the view to its welcome content.
+      if (machines.length === 0) {
+        return local.state.kind === 'live' ? [this.engineNode(local.key)] : [];
+      }
+      return hosts.map((h) => this.engineNode(h.key));
     }
     if (node.kind === 'engine') {
-      return this.local.model.list().map((container) => ({ kind: 'container', engineKey: node.key, container }));
+      const host = hosts.find((h) => h.key === node.key);
+      if (!host || host.state.kind !== 'live') {
+        return [];
+      }
+      return host.model.list().map((container) => ({ kind: 'container', engineKey: host.key, container }));
     }
     return [];
   }
 
-  /** Nodes as the view shows them now (used by tests and by commands). */
+  /** This computer's containers as the view shows them now (tests, commands). */
   containers(): ContainerSummary[] {
-    return this.local.state.kind === 'live' ? this.local.model.list() : [];
+    return this.hosts.local.state.kind === 'live' ? this.hosts.local.model.list() : [];
   }
 
-  /** Bursts of events (a stack starting) re-render once. */
-  private scheduleRender(): void {
+  /** The node of a container on an engine, to reveal it (from a swarm task). */
+  containerNode(engineKey: string, containerId: string): ContainersNode | undefined {
+    const container = this.hosts.host(engineKey)?.model.get(containerId);
+    return container ? { kind: 'container', engineKey, container } : undefined;
+  }
+
+  host(key: string): ContainerHost | undefined {
+    return this.hosts.host(key);
+  }
+
+  private engineNode(key: string): ContainersNode {
+    let node = this.engineNodes.get(key);
+    if (!node) {
+      node = { kind: 'engine', key };
+      this.engineNodes.set(key, node);
+    }
+    return node;
+  }
+
+  /** Bursts of events (a stack starting) re-render once, and only the engines concerned. */
+  private scheduleRender(key: string | undefined): void {
+    this.dirty.add(key);
     if (this.pendingRender) {
       return;
     }
     this.pendingRender = setTimeout(() => {
       this.pendingRender = undefined;
       this.updateStatus();
-      this.changed.fire(undefined);
+      const keys = [...this.dirty];
+      this.dirty.clear();
+      const machinesShown = this.hosts.hosts().length > 1;
+      // The local engine is not an item of its own while it is the only one and down.
+      if (keys.includes(undefined) || (!machinesShown && keys.includes('local'))) {
+        this.changed.fire(undefined);
+        return;
+      }
+      for (const key of keys) {
+        this.changed.fire(this.engineNode(key!));
+      }
     }, 30);
   }
 
   /**
-   * Mirrors the watcher's state into the view (message, description) and the
-   * context key its welcome content reads, only when it changed: each of
-   * these is a round trip to the workbench.
+   * Mirrors the local watcher's state into the view (message, description) and
+   * the context key its welcome content reads, only when it changed: each of
+   * these is a round trip to the workbench. With machines, each engine item
+   * shows its own state instead.
    */
   private updateStatus(): void {
-    const state = this.local.state;
+    const machinesShown = this.hosts.hosts().length > 1;
+    const state: WatchState = machinesShown ? { kind: 'live' } : this.hosts.local.state;
     const shown = state.kind === 'unreachable' ? `unreachable:${state.message}` : state.kind;
     if (!this.view || shown === this.shownStatus) {
       return;
@@ -105,7 +141,7 @@ export class ContainersTreeProvider extends Disposable implements vscode.TreeDat
   }
 }
 
-function stateLabel(kind: string): string | undefined {
+export function stateLabel(kind: string): string | undefined {
   switch (kind) {
     case 'connecting':
       return vscode.l10n.t('connecting…');

@@ -13,6 +13,8 @@ export interface ContainerSource {
   listContainers(): Promise<ContainerSummary[]>;
   getContainer(id: string): Promise<ContainerSummary | undefined>;
   events(filters: Record<string, string[]>, signal: AbortSignal): Promise<Readable>;
+  /** One sentence for a failure; sources reached over SSH know their own causes. */
+  describeError?(error: unknown): string;
 }
 
 export type WatchState =
@@ -134,7 +136,8 @@ export class ContainerWatcher {
         }
         const retryInMs = this.backoffMs[Math.min(attempt, this.backoffMs.length - 1)];
         attempt++;
-        const message = describeDockerError(error, this.source.endpoint, this.l10n);
+        const message =
+          this.source.describeError?.(error) ?? describeDockerError(error, this.source.endpoint, this.l10n);
         this.log.warn(`${message} (retrying in ${retryInMs} ms)`);
         this.setState({ kind: 'unreachable', message, retryInMs });
         await this.pause(retryInMs, signal);

@@ -71,7 +71,11 @@ export class DockerEngine {
   }
 
   /** `GET /info`: engine ID, name, swarm state. */
-  async info(): Promise<{ ID: string; Name: string; Swarm?: { LocalNodeState?: string; ControlAvailable?: boolean } }> {
+  async info(): Promise<{
+    ID: string;
+    Name: string;
+    Swarm?: { LocalNodeState?: string; ControlAvailable?: boolean; NodeID?: string };
+  }> {
     const docker = await this.docker();
     return (await (docker as unknown as WithOptions).info({ abortSignal: this.deadline() })) as {
       ID: string;

@@ -56,7 +56,13 @@ export class MachineConnection {
     try {
       const engine = await this.engine();
       const [version, info] = await Promise.all([engine.version(), engine.info()]);
-      return { kind: 'running', engineVersion: version.version, swarmRole: swarmRoleOf(info) };
+      const nodeId = info.Swarm?.NodeID;
+      return {
+        kind: 'running',
+        engineVersion: version.version,
+        swarmRole: swarmRoleOf(info),
+        ...(nodeId ? { swarmNodeId: nodeId } : {}),
+      };
     } catch (error) {
       this.close();
       return { kind: 'unreachable', reason: describeSshError(error, this.machine, this.l10n) };
@@ -86,6 +92,8 @@ export function describeSshError(error: unknown, m: MachineDefinition, l10n: Loc
   switch (e?.code) {
     case 'ECONNREFUSED':
       return l10n.t('{0} refused the connection: is sshd running?', where);
+    case 'ECONNRESET':
+      return l10n.t('{0} closed the connection.', where);
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
       return l10n.t('Cannot resolve {0}.', m.host);

@@ -13,6 +13,8 @@ export type MachineState =
       readonly engineVersion: string;
       readonly swarmRole: SwarmRole;
       readonly isLeader?: boolean;
+      /** The node's ID in its swarm: how a task's node is matched to a machine. */
+      readonly swarmNodeId?: string;
     }
   | { readonly kind: 'unreachable'; readonly reason: string };
 
