@@ -18,6 +18,14 @@ import { stopLocalLabCommand } from './commands/stopLocalLab';
 import { refreshSwarmCommand } from './commands/refreshSwarm';
 import { scaleServiceCommand } from './commands/scaleService';
 import { SwarmService } from './services/swarmService';
+import { forceUpdateServiceCommand } from './commands/forceUpdateService';
+import { rollbackServiceCommand } from './commands/rollbackService';
+import { removeServiceCommand } from './commands/removeService';
+import { showServiceLogsCommand } from './commands/showServiceLogs';
+import { nodeActionCommands } from './commands/nodeActions';
+import { editNodeLabelsCommand } from './commands/editNodeLabels';
+import { containerActionCommands } from './commands/containerActions';
+import { revealTaskContainerCommand } from './commands/revealTaskContainer';
 import { SwarmTreeProvider } from './views/swarmTreeProvider';
 import { ContainersNode, ContainersTreeProvider } from './views/containersTreeProvider';
 
@@ -56,6 +64,16 @@ export function activate(context: vscode.ExtensionContext): SwarmLabApi {
     showCollapseAll: true,
   });
   swarmTree.attach(swarmView);
+  const revealTaskContainer = revealTaskContainerCommand(localLab, containersTree, containersView);
+  // Selecting a task shows its container on its node, without taking the focus away.
+  const followSelection = swarmView.onDidChangeSelection((e) => {
+    const [item] = e.selection;
+    if (item?.kind === 'task' && item.task.containerId) {
+      void Promise.resolve(revealTaskContainer.execute(item, { focus: false })).catch((error: unknown) =>
+        log.warn(`reveal of task ${item.task.id} failed: ${String(error)}`),
+      );
+    }
+  });
 
   context.subscriptions.push(
     log,
@@ -68,6 +86,7 @@ export function activate(context: vscode.ExtensionContext): SwarmLabApi {
     swarm,
     swarmTree,
     swarmView,
+    followSelection,
     vscode.window.registerTreeDataProvider('swarmLab.machines', machinesTree),
     vscode.workspace.registerTextDocumentContentProvider(INSPECT_SCHEME, new InspectDocumentProvider(containerHosts)),
     ...registerCommands(
@@ -84,6 +103,14 @@ export function activate(context: vscode.ExtensionContext): SwarmLabApi {
         openMachineTerminalCommand(localLab),
         refreshSwarmCommand(swarm),
         scaleServiceCommand(swarm),
+        forceUpdateServiceCommand(swarm),
+        rollbackServiceCommand(swarm),
+        removeServiceCommand(swarm),
+        showServiceLogsCommand(swarm),
+        ...nodeActionCommands(swarm),
+        editNodeLabelsCommand(swarm),
+        ...containerActionCommands(containerHosts, selection),
+        revealTaskContainer,
       ],
       log,
     ),

@@ -1,5 +1,13 @@
 import * as vscode from 'vscode';
-import { describeReplicas, SwarmNode, SwarmService, SwarmStack, SwarmTask } from '../core/cluster/swarmSnapshot';
+import {
+  describeReplicas,
+  SwarmNode,
+  SwarmResource,
+  SwarmResources,
+  SwarmService,
+  SwarmStack,
+  SwarmTask,
+} from '../core/cluster/swarmSnapshot';
 import { Disposable } from '../platform/disposable';
 import { LocalLabService } from '../services/localLabService';
 import { SwarmService as SwarmServiceModel } from '../services/swarmService';
@@ -9,7 +17,14 @@ export type SwarmItem =
   | { readonly kind: 'node'; readonly node: SwarmNode }
   | { readonly kind: 'stack'; readonly stack: SwarmStack }
   | { readonly kind: 'service'; readonly service: SwarmService }
-  | { readonly kind: 'task'; readonly service: SwarmService; readonly task: SwarmTask };
+  | { readonly kind: 'task'; readonly service: SwarmService; readonly task: SwarmTask }
+  | { readonly kind: 'resources'; readonly resources: SwarmResources }
+  | { readonly kind: 'resourceGroup'; readonly group: ResourceGroup; readonly items: readonly SwarmResource[] }
+  | { readonly kind: 'resource'; readonly group: ResourceGroup; readonly resource: SwarmResource };
+
+type ResourceGroup = 'networks' | 'configs' | 'secrets';
+
+const RESOURCE_ICONS: Record<ResourceGroup, string> = { networks: 'type-hierarchy', configs: 'file', secrets: 'key' };
 
 const TASK_ICONS: Record<string, [string, string | undefined]> = {
   running: ['pass-filled', 'charts.green'],
@@ -67,6 +82,7 @@ export class SwarmTreeProvider extends Disposable implements vscode.TreeDataProv
         { kind: 'nodes', nodes: s.nodes },
         ...s.stacks.map((stack): SwarmItem => ({ kind: 'stack', stack })),
         ...s.services.map((service): SwarmItem => ({ kind: 'service', service })),
+        { kind: 'resources', resources: s.resources },
       ];
     }
     switch (item.kind) {
@@ -76,6 +92,14 @@ export class SwarmTreeProvider extends Disposable implements vscode.TreeDataProv
         return item.stack.services.map((service) => ({ kind: 'service', service }));
       case 'service':
         return item.service.tasks.map((task) => ({ kind: 'task', service: item.service, task }));
+      case 'resources':
+        return (['networks', 'configs', 'secrets'] as const).map((group) => ({
+          kind: 'resourceGroup',
+          group,
+          items: item.resources[group],
+        }));
+      case 'resourceGroup':
+        return item.items.map((resource) => ({ kind: 'resource', group: item.group, resource }));
       default:
         return [];
     }
@@ -102,6 +126,17 @@ export class SwarmTreeProvider extends Disposable implements vscode.TreeDataProv
           new vscode.ThemeColor(n.state === 'ready' ? 'charts.green' : 'charts.red'),
         );
         t.contextValue = `swarmNode.${n.role}.${n.availability}`;
+        const tooltip = new vscode.MarkdownString(undefined, false);
+        tooltip.isTrusted = false;
+        tooltip.appendMarkdown('**').appendText(n.hostname).appendMarkdown('**\n\n');
+        tooltip.appendText(`${n.address} · ${n.id.slice(0, 12)}\n\n`);
+        const labels = Object.entries(n.labels);
+        tooltip.appendText(
+          labels.length > 0
+            ? `${vscode.l10n.t('Labels')}: ${labels.map(([k, v]) => `${k}=${v}`).join(', ')}`
+            : vscode.l10n.t('No labels'),
+        );
+        t.tooltip = tooltip;
         return t;
       }
       case 'stack': {
@@ -139,7 +174,37 @@ export class SwarmTreeProvider extends Disposable implements vscode.TreeDataProv
           tooltip.appendText(task.error);
         }
         t.tooltip = tooltip;
-        t.contextValue = `swarmTask.${task.state}`;
+        // `withContainer`: the task has a container to reveal (it was placed and started).
+        t.contextValue = `swarmTask.${task.state}${task.containerId ? '.withContainer' : ''}`;
+        return t;
+      }
+      case 'resources': {
+        const t = new vscode.TreeItem(vscode.l10n.t('Networks, configs and secrets'), Collapsed);
+        t.id = 'swarm:resources';
+        const r = item.resources;
+        t.description = `${r.networks.length} · ${r.configs.length} · ${r.secrets.length}`;
+        t.iconPath = new vscode.ThemeIcon('library');
+        return t;
+      }
+      case 'resourceGroup': {
+        const labels: Record<ResourceGroup, string> = {
+          networks: vscode.l10n.t('Networks'),
+          configs: vscode.l10n.t('Configs'),
+          secrets: vscode.l10n.t('Secrets'),
+        };
+        const t = new vscode.TreeItem(labels[item.group], item.items.length > 0 ? Collapsed : None);
+        t.id = `swarm:resources:${item.group}`;
+        t.description = String(item.items.length);
+        t.iconPath = new vscode.ThemeIcon(RESOURCE_ICONS[item.group]);
+        return t;
+      }
+      case 'resource': {
+        const r = item.resource;
+        const t = new vscode.TreeItem(r.name, None);
+        t.id = `swarm:${item.group}:${r.id}`;
+        t.description = [r.detail, r.stack].filter(Boolean).join(' · ');
+        t.iconPath = new vscode.ThemeIcon(RESOURCE_ICONS[item.group]);
+        t.contextValue = `swarmResource.${item.group}`;
         return t;
       }
     }

@@ -5,6 +5,7 @@ import Docker from 'dockerode';
 import { ContainerWatcher } from '../../src/clients/docker/containerWatcher';
 import { parseDockerHost } from '../../src/clients/docker/dockerEndpoint';
 import { DockerEngine } from '../../src/clients/docker/dockerEngine';
+import { scaleService } from '../../src/clients/docker/swarmOperations';
 import { ForwardedSocketAgent, SshConnection, SshTarget } from '../../src/clients/ssh/sshConnection';
 import { SwarmWatcher } from '../../src/clients/swarm/swarmWatcher';
 import { ContainerModel } from '../../src/core/containers/containerModel';
@@ -163,7 +164,7 @@ export const clusterFigures: FigureSource = {
           (s) => s.services.some((x) => x.name === 'bench' && x.desired === replicas),
           10_000,
         );
-        await engines[0].scaleService(svc.id, replicas);
+        await scaleService(engines[0], svc.id, replicas);
         const t1 = await shown;
         endToEnd.push(t1 - t0);
         afterEvent.push(t1 - (eventAt || t0));

@@ -7,7 +7,7 @@ import {
   fromListEntry,
   RawContainerListEntry,
 } from '../../core/containers/containerSummary';
-import type { RawNode, RawService, RawTask } from '../../core/cluster/swarmSnapshot';
+import type { RawConfigOrSecret, RawNetwork, RawNode, RawService, RawTask } from '../../core/cluster/swarmSnapshot';
 import { DockerEndpoint } from './dockerEndpoint';
 
 export interface DockerEngineOptions {
@@ -84,27 +84,32 @@ export class DockerEngine {
   }
 
   /** The swarm as a manager sees it (a worker answers 503). */
-  async swarmState(): Promise<{ nodes: RawNode[]; services: RawService[]; tasks: RawTask[] }> {
+  async swarmState(): Promise<{
+    nodes: RawNode[];
+    services: RawService[];
+    tasks: RawTask[];
+    networks: RawNetwork[];
+    configs: RawConfigOrSecret[];
+    secrets: RawConfigOrSecret[];
+  }> {
     const docker = await this.docker();
     const opts = (): object => ({ abortSignal: this.deadline() });
-    const [nodes, services, tasks] = await Promise.all([
+    const [nodes, services, tasks, networks, configs, secrets] = await Promise.all([
       docker.listNodes(opts()),
       docker.listServices(opts()),
       docker.listTasks(opts()),
+      docker.listNetworks({ filters: JSON.stringify({ scope: ['swarm'] }), ...opts() }),
+      docker.listConfigs(opts()),
+      docker.listSecrets(opts()),
     ]);
     return {
       nodes: nodes as unknown as RawNode[],
       services: services as unknown as RawService[],
       tasks: tasks as unknown as RawTask[],
+      networks: networks as unknown as RawNetwork[],
+      configs: configs as unknown as RawConfigOrSecret[],
+      secrets: secrets as unknown as RawConfigOrSecret[],
     };
-  }
-
-  /** Sets a replicated service's replica count (the spec is sent back whole, at its version). */
-  async scaleService(id: string, replicas: number): Promise<void> {
-    const docker = await this.docker();
-    const service = docker.getService(id);
-    const info = (await service.inspect()) as { Version: { Index: number }; Spec: { Mode?: object } };
-    await service.update({ ...info.Spec, Mode: { Replicated: { Replicas: replicas } }, version: info.Version.Index });
   }
 
   async listContainers(filters?: Record<string, string[]>): Promise<ContainerSummary[]> {
@@ -168,11 +173,13 @@ export class DockerEngine {
     docker.modem.demuxStream(stream, stdout, stderr);
   }
 
-  private deadline(): AbortSignal {
+  /** The time limit of one non-streaming request, from now. */
+  deadline(): AbortSignal {
     return AbortSignal.timeout(this.timeoutMs);
   }
 
-  private docker(): Promise<Dockerode> {
+  /** The dockerode client, for the operations kept in their own modules (swarmOperations). */
+  docker(): Promise<Dockerode> {
     this.client ??= import('dockerode').then((m) => {
       const Docker = (m as unknown as { default: typeof Dockerode }).default ?? (m as unknown as typeof Dockerode);
       return new Docker(this.dockerodeOptions());

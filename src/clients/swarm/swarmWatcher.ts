@@ -31,7 +31,8 @@ export class SwarmWatcher {
   constructor(
     private readonly engine: DockerEngine,
     private readonly onSnapshot: (s: SwarmSnapshot) => void,
-    private readonly onError: (e: unknown) => void,
+    /** `streamLost`: the event stream is gone and this watcher will not see changes any more. */
+    private readonly onError: (e: unknown, streamLost: boolean) => void,
     options: SwarmWatcherOptions = {},
   ) {
     this.debounceMs = options.debounceMs ?? 50;
@@ -44,7 +45,11 @@ export class SwarmWatcher {
   }
 
   async start(): Promise<void> {
-    const stream = await this.engine.events({ type: ['service', 'node', 'network'] }, this.abort.signal);
+    const stream = await this.engine.events(
+      // Swarm scope only: a container joining a local network is not a change of the swarm.
+      { type: ['service', 'node', 'network', 'secret', 'config'], scope: ['swarm'] },
+      this.abort.signal,
+    );
     const splitter = new JsonLineSplitter();
     stream.on('data', (chunk: Buffer) => {
       if (splitter.push(chunk).length > 0) {
@@ -52,8 +57,8 @@ export class SwarmWatcher {
         this.schedule(this.debounceMs);
       }
     });
-    stream.on('error', (e) => !this.abort.signal.aborted && this.onError(e));
-    stream.on('end', () => !this.abort.signal.aborted && this.onError(new Error('the swarm event stream ended')));
+    stream.on('error', (e) => !this.abort.signal.aborted && this.onError(e, true));
+    stream.on('end', () => !this.abort.signal.aborted && this.onError(new Error('the swarm event stream ended'), true));
     // A swarm found mid-change (a service just created) is followed like one seen changing.
     this.followUntil = Date.now() + this.convergeForMs;
     await this.read();
@@ -96,7 +101,7 @@ export class SwarmWatcher {
         }
       } catch (error) {
         if (!this.abort.signal.aborted) {
-          this.onError(error);
+          this.onError(error, false);
         }
       } finally {
         this.reading = undefined;

@@ -50,8 +50,24 @@ export interface SwarmStack {
   readonly services: readonly SwarmService[];
 }
 
+/** A swarm-scoped network, config or secret (a secret's value is never read: the API does not give it). */
+export interface SwarmResource {
+  readonly id: string;
+  readonly name: string;
+  /** Networks: their driver (overlay…); configs and secrets: their creation date. */
+  readonly detail: string;
+  readonly stack?: string;
+}
+
+export interface SwarmResources {
+  readonly networks: readonly SwarmResource[];
+  readonly configs: readonly SwarmResource[];
+  readonly secrets: readonly SwarmResource[];
+}
+
 export interface SwarmSnapshot {
   readonly nodes: readonly SwarmNode[];
+  readonly resources: SwarmResources;
   readonly stacks: readonly SwarmStack[];
   /** Services created outside any stack (`docker service create`). */
   readonly services: readonly SwarmService[];
@@ -86,7 +102,49 @@ export interface RawTask {
   Status?: { State?: string; Err?: string; ContainerStatus?: { ContainerID?: string } };
 }
 
+export interface RawNetwork {
+  Id: string;
+  Name: string;
+  Driver?: string;
+  Scope?: string;
+  Labels?: Record<string, string> | null;
+}
+
+export interface RawConfigOrSecret {
+  ID: string;
+  CreatedAt?: string;
+  Spec?: { Name?: string; Labels?: Record<string, string> };
+}
+
 const STACK_LABEL = 'com.docker.stack.namespace';
+
+function toResources(raw: {
+  networks?: readonly RawNetwork[];
+  configs?: readonly RawConfigOrSecret[];
+  secrets?: readonly RawConfigOrSecret[];
+}): SwarmResources {
+  const byName = (a: SwarmResource, b: SwarmResource): number => a.name.localeCompare(b.name);
+  const named = (x: RawConfigOrSecret): SwarmResource => {
+    const stack = x.Spec?.Labels?.[STACK_LABEL];
+    return {
+      id: x.ID,
+      name: x.Spec?.Name ?? x.ID.slice(0, 12),
+      detail: x.CreatedAt?.slice(0, 19).replace('T', ' ') ?? '',
+      ...(stack ? { stack } : {}),
+    };
+  };
+  return {
+    networks: (raw.networks ?? [])
+      .filter((n) => n.Scope === 'swarm')
+      .map((n): SwarmResource => {
+        const stack = n.Labels?.[STACK_LABEL];
+        return { id: n.Id, name: n.Name, detail: n.Driver ?? '', ...(stack ? { stack } : {}) };
+      })
+      .sort(byName),
+    configs: (raw.configs ?? []).map(named).sort(byName),
+    secrets: (raw.secrets ?? []).map(named).sort(byName),
+  };
+}
 
 /** The image as users wrote it: Docker appends "@sha256:…" once it resolved it. */
 function shortImage(image: string): string {
@@ -131,6 +189,9 @@ export function buildSwarmSnapshot(raw: {
   nodes: readonly RawNode[];
   services: readonly RawService[];
   tasks: readonly RawTask[];
+  networks?: readonly RawNetwork[];
+  configs?: readonly RawConfigOrSecret[];
+  secrets?: readonly RawConfigOrSecret[];
 }): SwarmSnapshot {
   const nodes = raw.nodes.map(toNode).sort((a, b) => a.hostname.localeCompare(b.hostname));
   const nodeNames = new Map(nodes.map((n) => [n.id, n.hostname]));
@@ -174,6 +235,7 @@ export function buildSwarmSnapshot(raw: {
   }
   return {
     nodes,
+    resources: toResources(raw),
     stacks: [...stacks].map(([name, list]) => ({ name, services: list.sort(byName) })).sort(byName),
     services: services.filter((s) => !s.stack).sort(byName),
   };

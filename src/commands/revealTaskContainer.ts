@@ -1,0 +1,61 @@
+import * as vscode from 'vscode';
+import type { ContainerHost } from '../services/containerHosts';
+import type { LocalLabService } from '../services/localLabService';
+import type { ContainersNode, ContainersTreeProvider } from '../views/containersTreeProvider';
+import type { SwarmItem } from '../views/swarmTreeProvider';
+import { Command } from './command';
+
+/**
+ * Shows a swarm task's container in the Containers view, under the machine
+ * the task runs on (matched by the node ID each machine's engine reports).
+ * Returns the container's node, or undefined with a message saying why not.
+ */
+export function revealTaskContainerCommand(
+  lab: LocalLabService,
+  tree: ContainersTreeProvider,
+  view: vscode.TreeView<ContainersNode>,
+): Command {
+  return {
+    id: 'swarmLab.swarm.revealTaskContainer',
+    async execute(arg: unknown, options?: unknown) {
+      const item = arg as SwarmItem | undefined;
+      if (item?.kind !== 'task' || !item.task.containerId || !item.task.nodeId) {
+        return undefined;
+      }
+      const { nodeId, containerId, nodeName } = item.task;
+      const machine = lab.machines().find((m) => m.state.kind === 'running' && m.state.swarmNodeId === nodeId);
+      const host = machine ? tree.host(machine.id) : undefined;
+      if (!host) {
+        void vscode.window.showInformationMessage(
+          vscode.l10n.t('The node {0} running this task is not one of your machines.', nodeName ?? nodeId),
+        );
+        return undefined;
+      }
+      const node = await findContainer(tree, host, containerId);
+      if (!node) {
+        void vscode.window.showInformationMessage(
+          vscode.l10n.t('The container of this task is not on {0} any more.', host.label),
+        );
+        return undefined;
+      }
+      // From a selection in the Swarm view, keep the focus there.
+      const focus = (options as { focus?: boolean } | undefined)?.focus ?? true;
+      await view.reveal(node, { select: true, focus, expand: true });
+      return node;
+    },
+  };
+}
+
+/** The container may have started a moment before its event reached us: one re-list before giving up. */
+async function findContainer(
+  tree: ContainersTreeProvider,
+  host: ContainerHost,
+  id: string,
+): Promise<ContainersNode | undefined> {
+  const found = tree.containerNode(host.key, id);
+  if (found) {
+    return found;
+  }
+  await host.refresh();
+  return tree.containerNode(host.key, id);
+}

@@ -1,0 +1,31 @@
+import * as vscode from 'vscode';
+import { NoPreviousSpecError } from '../clients/docker/swarmOperations';
+import { SwarmService } from '../services/swarmService';
+import { Command } from './command';
+import { resolveService } from './swarmItemArgument';
+import { requireMachineChanges } from './workspaceTrust';
+
+/** Goes back to the service's previous spec (`docker service rollback`). */
+export function rollbackServiceCommand(swarm: SwarmService): Command {
+  return {
+    id: 'swarmLab.swarm.rollbackService',
+    async execute(arg: unknown) {
+      const service = await resolveService(arg, swarm);
+      if (!service || !requireMachineChanges(vscode.l10n.t('Rolling back a service'))) {
+        return false;
+      }
+      try {
+        await swarm.rollback(service.id);
+        return true;
+      } catch (error) {
+        if (error instanceof NoPreviousSpecError) {
+          void vscode.window.showInformationMessage(
+            vscode.l10n.t('{0} has no earlier version to roll back to.', service.name),
+          );
+          return false;
+        }
+        throw error;
+      }
+    },
+  };
+}
