@@ -100,6 +100,29 @@ describe('Containers view in a real VS Code (real dockerd)', function () {
     }
   });
 
+  it('stops, starts and removes a container from its commands, the view following each change', async function () {
+    this.timeout(30_000);
+    const tree = api.containersTree;
+    // PID 1 ignores SIGTERM unless it traps it: stop at once, not after Docker's 10 s.
+    const cmd = ['sh', '-c', 'trap "exit 0" TERM; sleep 300 & wait'];
+    const container = await docker.createContainer({ name, Image: image, Cmd: cmd });
+    await container.start();
+    const stateIs = (state: string) => () =>
+      tree.containers().find((c) => c.name === name && c.state === state) ? true : undefined;
+    await waitForEvent(tree.onDidChangeTreeData, stateIs('running'), 5_000, 'running');
+    assert.equal(await vscode.commands.executeCommand('swarmLab.containers.stop', name), true);
+    await waitForEvent(tree.onDidChangeTreeData, stateIs('exited'), 15_000, 'exited');
+    assert.equal(await vscode.commands.executeCommand('swarmLab.containers.start', name), true);
+    await waitForEvent(tree.onDidChangeTreeData, stateIs('running'), 5_000, 'running again');
+    assert.equal(await vscode.commands.executeCommand('swarmLab.containers.remove', name, 'local', true), true);
+    await waitForEvent(
+      tree.onDidChangeTreeData,
+      () => (tree.containers().some((c) => c.name === name) ? undefined : true),
+      5_000,
+      'removed',
+    );
+  });
+
   it('checks the Docker connection and reports the engine version', async () => {
     const version = await vscode.commands.executeCommand<{ version: string }>('swarmLab.checkDockerConnection');
     const expected = await docker.version();
