@@ -72,7 +72,9 @@ export function engineTreeItem(host: ContainerHost): vscode.TreeItem {
   item.contextValue = `engine.${host.key === 'local' ? 'local' : 'machine'}.${state.kind}`;
   const status =
     state.kind === 'live'
-      ? vscode.l10n.t('{0} containers', host.model.size)
+      ? host.model.size === 1
+        ? vscode.l10n.t('1 container')
+        : vscode.l10n.t('{0} containers', host.model.size)
       : state.kind === 'unreachable'
         ? vscode.l10n.t('unreachable')
         : state.kind === 'connecting'

@@ -54,6 +54,8 @@ const DEFAULT_SETTINGS = {
   'chat.disableAIFeatures': true,
   'update.mode': 'none',
   'security.workspace.trust.enabled': false,
+  // The DOM renderer keeps a terminal's text in the page, where tests can read it.
+  'terminal.integrated.gpuAcceleration': 'off',
 };
 
 /**
