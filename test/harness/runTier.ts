@@ -12,9 +12,10 @@ import { startTestDockerDaemon, TestDockerDaemon } from './dockerDaemon';
 import { setGround } from './ground';
 import { testFiles } from './mochaFiles';
 import { LocalLab } from '../../src/localLab/localLab';
-import { CACHE_DIR, REPO_ROOT } from './paths';
+import { REPO_ROOT } from './paths';
 import { closingLine, TierResult, writeResult } from './results';
 import { startTestSshDaemon, TestSshDaemon } from './sshDaemon';
+import { TEST_LAB_INSTANCE, TEST_LAB_STATE_DIR } from './testLab';
 import { runVsCodeSuite } from './vscodeSuiteRunner';
 
 const TIERS = ['unit', 'integration', 'vscode', 'ui'] as const;
@@ -43,11 +44,11 @@ async function runMocha(tier: Tier, timeoutMs: number): Promise<TierResult> {
  * SWARM_LAB_STATE and SWARM_LAB_INSTANCE.
  */
 async function startTestLab(): Promise<{ env: Record<string, string>; stop(): Promise<void> }> {
-  const stateDir = path.join(CACHE_DIR, 'lab-test');
-  const lab = new LocalLab(stateDir, () => undefined, 1);
+  const stateDir = TEST_LAB_STATE_DIR;
+  const lab = new LocalLab(stateDir, () => undefined, TEST_LAB_INSTANCE);
   await lab.down();
   await lab.up(3);
-  return { env: { SWARM_LAB_STATE: stateDir, SWARM_LAB_INSTANCE: '1' }, stop: () => lab.down() };
+  return { env: { SWARM_LAB_STATE: stateDir, SWARM_LAB_INSTANCE: String(TEST_LAB_INSTANCE) }, stop: () => lab.down() };
 }
 
 async function runTier(tier: Tier): Promise<TierResult> {

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { TEST_LAB_INSTANCE, TEST_LAB_STATE_DIR } from '../harness/testLab';
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -31,9 +32,9 @@ async function dockerExec(container: Docker.Container, cmd: string[]): Promise<s
 }
 
 describe('The local lab: 3 real nodes on this machine (namespaces, sshd, dockerd)', function () {
-  // The tests' lab is instance 1 (10.213.9.0/24): a developer's own lab (instance 0) keeps running.
-  const stateDir = path.join(CACHE_DIR, 'lab-test');
-  const lab = new LocalLab(stateDir, () => undefined, 1);
+  // The tests' lab (instance 1, 10.213.9.0/24): a developer's own lab (instance 0) keeps running.
+  const lab = new LocalLab(TEST_LAB_STATE_DIR, () => undefined, TEST_LAB_INSTANCE);
+  const subnet = `10.213.${8 + TEST_LAB_INSTANCE}`;
   let layout: LabLayout;
   const docker = (i: number): Docker => new Docker({ socketPath: layout.nodes[i].dockerSocket });
 
@@ -53,9 +54,9 @@ describe('The local lab: 3 real nodes on this machine (namespaces, sshd, dockerd
     assert.deepEqual(
       status.map((s) => [s.name, s.address, s.sshd, s.dockerd, s.role]),
       [
-        ['core-01', '10.213.9.101', true, true, 'none'],
-        ['core-02', '10.213.9.102', true, true, 'none'],
-        ['core-03', '10.213.9.103', true, true, 'none'],
+        ['core-01', `${subnet}.101`, true, true, 'none'],
+        ['core-02', `${subnet}.102`, true, true, 'none'],
+        ['core-03', `${subnet}.103`, true, true, 'none'],
       ],
     );
   });
@@ -247,9 +248,9 @@ describe('The local lab: 3 real nodes on this machine (namespaces, sshd, dockerd
     const { stdout: links } = await exec('ip', ['-br', 'link']);
     assert.ok(!links.includes(layout.hostVeth), links);
     const { stdout: ps } = await exec('ps', ['-eo', 'args']);
-    assert.ok(!ps.includes(stateDir), 'no process runs from the lab folder');
+    assert.ok(!ps.includes(TEST_LAB_STATE_DIR), 'no process runs from the lab folder');
     const mounts = fs.readFileSync('/proc/self/mounts', 'utf8');
-    assert.ok(!mounts.includes(stateDir), 'no mount of the lab folder is left');
+    assert.ok(!mounts.includes(TEST_LAB_STATE_DIR), 'no mount of the lab folder is left');
   });
 
   it('comes up over the leftovers of a crash (a stale namespace and a stale pid file) and goes down clean again', async function () {

@@ -3,18 +3,18 @@ import type { Locator } from 'playwright-core';
 import { labEnv } from '../harness/ground';
 import { formManagerSwarm } from '../harness/labSwarm';
 import { ensureBusyboxImage } from '../harness/testImages';
-import { labLayout } from '../../src/localLab/labLayout';
+import { LabLayout, labLayout } from '../../src/localLab/labLayout';
 import { VsCodeSession } from './vscodeSession';
 
 describe('From a machine to a task’s logs, clicking (Playwright, real VS Code, the tests’ local lab)', function () {
   let session: VsCodeSession;
-  let layout: ReturnType<typeof labLayout>;
+  let layout: LabLayout;
   let docker: Docker[];
 
   before(async function () {
     this.timeout(180_000);
     const env = labEnv();
-    layout = labLayout(env['SWARM_LAB_STATE'] ?? '', 3, 1);
+    layout = labLayout(env['SWARM_LAB_STATE'] ?? '', 3, Number(env['SWARM_LAB_INSTANCE']));
     docker = layout.nodes.map((n) => new Docker({ socketPath: n.dockerSocket }));
     await Promise.all(docker.map((d) => ensureBusyboxImage(d)));
     await formManagerSwarm(layout);

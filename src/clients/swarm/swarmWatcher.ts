@@ -20,6 +20,7 @@ export interface SwarmWatcherOptions {
 export class SwarmWatcher {
   private readonly abort = new AbortController();
   private pending: NodeJS.Timeout | undefined;
+  private pendingDue = 0;
   private followUntil = 0;
   private reading: Promise<void> | undefined;
   private again = false;
@@ -75,10 +76,21 @@ export class SwarmWatcher {
     clearTimeout(this.pending);
   }
 
+  /**
+   * Reads after `ms`, unless a read is already due sooner. An event's short
+   * debounce must win over a pending convergence follow-up (500 ms away), or
+   * the view would lag the event by up to that much.
+   */
   private schedule(ms: number): void {
-    if (this.pending || this.abort.signal.aborted) {
+    if (this.abort.signal.aborted) {
       return;
     }
+    const due = Date.now() + ms;
+    if (this.pending && this.pendingDue <= due) {
+      return;
+    }
+    clearTimeout(this.pending);
+    this.pendingDue = due;
     this.pending = setTimeout(() => {
       this.pending = undefined;
       void this.read();

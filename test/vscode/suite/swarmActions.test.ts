@@ -4,11 +4,11 @@ import Docker from 'dockerode';
 import * as vscode from 'vscode';
 import type { SwarmLabApi } from '../../../src/extension';
 import { LineBuffer, parseServiceLogLine, serviceLogPrefix } from '../../../src/core/cluster/serviceLogLines';
-import { labLayout } from '../../../src/localLab/labLayout';
 import type { ContainersNode } from '../../../src/views/containersTreeProvider';
 import type { SwarmItem } from '../../../src/views/swarmTreeProvider';
 import { formManagerSwarm } from '../../harness/labSwarm';
 import { ensureBusyboxImage } from '../../harness/testImages';
+import { testLabLayout } from '../../harness/testLab';
 import { activateSwarmLab, waitForEvent } from './extensionApi';
 
 type ServiceItem = Extract<SwarmItem, { kind: 'service' }>;
@@ -16,7 +16,7 @@ type NodeItem = Extract<SwarmItem, { kind: 'node' }>;
 
 describe("Swarm actions from the views in a real VS Code (a 3-node swarm on the tests' local lab)", function () {
   let api: SwarmLabApi;
-  const layout = labLayout(process.env['SWARM_LAB_STATE'] ?? '', 3, 1);
+  const layout = testLabLayout();
   const docker = layout.nodes.map((n) => new Docker({ socketPath: n.dockerSocket }));
 
   before(async function () {

@@ -2,15 +2,15 @@ import * as assert from 'node:assert/strict';
 import Docker from 'dockerode';
 import * as vscode from 'vscode';
 import type { SwarmLabApi } from '../../../src/extension';
-import { labLayout } from '../../../src/localLab/labLayout';
 import type { SwarmItem } from '../../../src/views/swarmTreeProvider';
 import { ensureBusyboxImage } from '../../harness/testImages';
 import { formManagerSwarm } from '../../harness/labSwarm';
+import { testLabLayout } from '../../harness/testLab';
 import { activateSwarmLab, waitForEvent } from './extensionApi';
 
 describe("Swarm view in a real VS Code (a 3-node swarm on the tests' local lab)", function () {
   let api: SwarmLabApi;
-  const layout = labLayout(process.env['SWARM_LAB_STATE'] ?? '', 3, 1);
+  const layout = testLabLayout();
   const docker = layout.nodes.map((n) => new Docker({ socketPath: n.dockerSocket }));
 
   before(async function () {
