@@ -26,6 +26,8 @@ import { nodeActionCommands } from './commands/nodeActions';
 import { editNodeLabelsCommand } from './commands/editNodeLabels';
 import { containerActionCommands } from './commands/containerActions';
 import { revealTaskContainerCommand } from './commands/revealTaskContainer';
+import { openContainerShellCommand } from './commands/openContainerShell';
+import { enterContainerNamespacesCommand } from './commands/enterContainerNamespaces';
 import { SwarmTreeProvider } from './views/swarmTreeProvider';
 import { ContainersNode, ContainersTreeProvider } from './views/containersTreeProvider';
 
@@ -111,6 +113,8 @@ export function activate(context: vscode.ExtensionContext): SwarmLabApi {
         editNodeLabelsCommand(swarm),
         ...containerActionCommands(containerHosts, selection),
         revealTaskContainer,
+        openContainerShellCommand(containerHosts, selection),
+        enterContainerNamespacesCommand(containerHosts, selection),
       ],
       log,
     ),

@@ -111,6 +111,21 @@ describe("Swarm actions from the views in a real VS Code (a 3-node swarm on the 
     }
   });
 
+  it("follows a change made outside VS Code, from the swarm's events alone", async function () {
+    this.timeout(60_000);
+    const item = service('talker', 2)();
+    assert.ok(item);
+    const svc = docker[0].getService(item.service.id);
+    const info = (await svc.inspect()) as { Version: { Index: number }; Spec: object };
+    await svc.update({
+      _query: { version: info.Version.Index },
+      _body: { ...info.Spec, Mode: { Replicated: { Replicas: 1 } } },
+    });
+    await waitForEvent(api.swarm.onDidChange, service('talker', 1), 30_000, 'talker scaled to 1 by someone else');
+    await vscode.commands.executeCommand('swarmLab.swarm.scaleService', service('talker')(), 2);
+    await waitForEvent(api.swarm.onDidChange, service('talker', 2), 45_000, 'talker back to 2 tasks');
+  });
+
   it('force-updates a service (new tasks) and rolls back a scale', async function () {
     this.timeout(90_000);
     const before = service('talker', 2)()!;
