@@ -13,6 +13,8 @@ export interface TestSshDaemon {
   readonly privateKey: string;
   /** The server's host key as SSH wire-format bytes (what ssh2's hostVerifier sees). */
   readonly hostKey: Buffer;
+  /** Read by sshd at each login: tests may append keys (passphrase-protected ones, agent keys). */
+  readonly authorizedKeysFile: string;
   stop(): Promise<void>;
 }
 
@@ -31,7 +33,8 @@ export async function startTestSshDaemon(): Promise<TestSshDaemon> {
   for (const f of [hostKeyFile, clientKeyFile]) {
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'swarm-lab-test', '-f', f]);
   }
-  fs.copyFileSync(`${clientKeyFile}.pub`, path.join(dir, 'authorized_keys'));
+  const authorizedKeysFile = path.join(dir, 'authorized_keys');
+  fs.copyFileSync(`${clientKeyFile}.pub`, authorizedKeysFile);
   const port = await freePort();
   const user = os.userInfo().username;
   const config = path.join(dir, 'sshd_config');
@@ -41,7 +44,7 @@ export async function startTestSshDaemon(): Promise<TestSshDaemon> {
       `ListenAddress 127.0.0.1:${port}`,
       `HostKey ${hostKeyFile}`,
       `PidFile ${path.join(dir, 'sshd.pid')}`,
-      `AuthorizedKeysFile ${path.join(dir, 'authorized_keys')}`,
+      `AuthorizedKeysFile ${authorizedKeysFile}`,
       `AllowUsers ${user}`,
       'PermitRootLogin prohibit-password',
       'PasswordAuthentication no',
@@ -68,6 +71,7 @@ export async function startTestSshDaemon(): Promise<TestSshDaemon> {
     username: user,
     privateKey: fs.readFileSync(clientKeyFile, 'utf8'),
     hostKey,
+    authorizedKeysFile,
     stop: async () => {
       await stopGroup(child, 5_000);
       fs.rmSync(dir, { recursive: true, force: true });

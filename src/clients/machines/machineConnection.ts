@@ -3,7 +3,16 @@ import { MachineDefinition, MachineState, swarmRoleOf } from '../../core/machine
 import { english, Localizer } from '../../core/l10n';
 import { parseDockerHost } from '../docker/dockerEndpoint';
 import { DockerEngine } from '../docker/dockerEngine';
-import { ForwardedSocketAgent, HostKeyMismatchError, SshConnection } from '../ssh/sshConnection';
+import { HostKeyPolicy, HostKeyRefusedError } from '../ssh/hostKeyPolicy';
+import { ForwardedSocketAgent, HostKeyMismatchError, SshConnection, SshTarget } from '../ssh/sshConnection';
+import { IdentityError, IdentityLoader } from '../ssh/sshIdentity';
+
+export interface MachineConnectionOptions {
+  /** known_hosts for machines without a pinned key. Without it such machines are refused, as before. */
+  readonly hostKeys?: HostKeyPolicy;
+  /** Loads key files, asking passphrases. Without it the key file is read as is (no passphrase). */
+  readonly identities?: IdentityLoader;
+}
 
 /**
  * One machine's SSH connection, opened once and reused, with its Docker
@@ -17,19 +26,29 @@ export class MachineConnection {
   constructor(
     readonly machine: MachineDefinition,
     private readonly l10n: Localizer = english,
+    private readonly options: MachineConnectionOptions = {},
   ) {}
 
   private connect(): Promise<SshConnection> {
     if (!this.connection) {
       const m = this.machine;
       const pinned = m.hostKey ? Buffer.from(m.hostKey.split(' ')[1] ?? '', 'base64') : undefined;
+      const identities = this.options.identities;
+      const auth: Partial<SshTarget> = !m.identityFile
+        ? {}
+        : identities
+          ? { loadPrivateKey: () => identities.load(m.identityFile) }
+          : { privateKey: fs.readFileSync(m.identityFile) };
       this.connection = SshConnection.open({
         host: m.host,
         port: m.port,
         username: m.user,
-        privateKey: fs.readFileSync(m.identityFile),
-        // A pinned key must match; unpinned hosts go through known_hosts (next step of issue 5).
-        verifyHostKey: (key) => (pinned ? key.equals(pinned) : false),
+        ...auth,
+        ...(m.agent ? { agent: m.agent } : {}),
+        // A pinned key must match; unpinned hosts go through known_hosts when a policy is given.
+        verifyHostKey: this.options.hostKeys
+          ? this.options.hostKeys.verifier(m.host, m.port, m.hostKey)
+          : (key) => (pinned ? key.equals(pinned) : false),
         readyTimeoutMs: 5_000,
       });
       this.connection.catch(() => (this.connection = undefined));
@@ -46,7 +65,7 @@ export class MachineConnection {
     }
     this.engineInstance ??= new DockerEngine({
       endpoint: parseDockerHost(`ssh://${this.machine.user}@${this.machine.host}:${this.machine.port}`),
-      agent: new ForwardedSocketAgent(conn, '/var/run/docker.sock'),
+      agent: new ForwardedSocketAgent(conn, this.machine.dockerSocket ?? '/var/run/docker.sock'),
     });
     return this.engineInstance;
   }
@@ -82,12 +101,20 @@ export class MachineConnection {
 /** Each cause of an SSH failure gets its own sentence. */
 export function describeSshError(error: unknown, m: MachineDefinition, l10n: Localizer = english): string {
   const where = `${m.user}@${m.host}:${m.port}`;
+  if (error instanceof HostKeyRefusedError || error instanceof IdentityError) {
+    return error.message; // already the whole sentence, with the fingerprints and the file
+  }
   if (error instanceof HostKeyMismatchError) {
     return l10n.t('The host key of {0} changed: Swarm Lab refuses to connect.', where);
   }
   const e = error as { code?: string; level?: string; message?: string };
+  if (e?.level === 'agent') {
+    return l10n.t('The ssh-agent at {0} cannot be used: {1}', m.agent ?? '', e.message ?? '');
+  }
   if (e?.level === 'client-authentication') {
-    return l10n.t('{0} refused the key {1}.', where, m.identityFile);
+    return m.identityFile
+      ? l10n.t('{0} refused the key {1}.', where, m.identityFile)
+      : l10n.t('{0} refused the keys of the ssh-agent.', where);
   }
   switch (e?.code) {
     case 'ECONNREFUSED':

@@ -1,18 +1,30 @@
 import * as http from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { Client, ConnectConfig } from 'ssh2';
+import type { AnyAuthMethod, Client, ConnectConfig, NextAuthHandler, ParsedKey } from 'ssh2';
 
 export interface SshTarget {
   readonly host: string;
   readonly port: number;
   readonly username: string;
-  readonly privateKey: string | Buffer;
+  /** The private key, read already. Or loadPrivateKey, or agent, or both. */
+  readonly privateKey?: string | Buffer;
+  /**
+   * Loads the private key only when the server is ready to try it: after
+   * the agent's keys, so a passphrase is asked only if they were not enough.
+   * Its errors (missing file, passphrase refused) are what open() rejects
+   * with when no other method succeeded.
+   */
+  readonly loadPrivateKey?: () => Promise<{ key: string | Buffer | ParsedKey; passphrase?: string }>;
+  /** An ssh-agent socket (SSH_AUTH_SOCK): its keys are offered first, as ssh does. */
+  readonly agent?: string;
   /**
    * Decides whether the server's host key (raw SSH wire-format blob) is the
    * one we expect. Never optional: connecting to an unchecked host is not
-   * something this extension does.
+   * something this extension does. May take its time (ask the user): the
+   * handshake timeout is suspended meanwhile. May reject: open() then
+   * rejects with that error (e.g. a HostKeyRefusedError saying why).
    */
-  readonly verifyHostKey: (key: Buffer) => boolean;
+  readonly verifyHostKey: (key: Buffer) => boolean | Promise<boolean>;
   readonly readyTimeoutMs?: number;
 }
 
@@ -42,45 +54,111 @@ export class SshConnection {
     readonly target: SshTarget,
   ) {
     client.on('close', () => (this.closed = true));
+    // After the handshake an error (keepalive timeout, reset) is followed by
+    // 'close', which is what users of the connection see; without a listener
+    // the error event would be thrown as an uncaught exception.
+    client.on('error', () => (this.closed = true));
   }
 
   static async open(target: SshTarget): Promise<SshConnection> {
     const { Client } = await import('ssh2');
     const client = new Client();
-    let rejectedKey = false;
-    const config: ConnectConfig = {
-      host: target.host,
-      port: target.port,
-      username: target.username,
-      privateKey: target.privateKey,
-      readyTimeout: target.readyTimeoutMs ?? 10_000,
-      keepaliveInterval: 15_000,
-      keepaliveCountMax: 3,
-      hostVerifier: (key: Buffer) => {
-        const ok = target.verifyHostKey(key);
-        rejectedKey = !ok;
-        return ok;
-      },
-    };
     return new Promise<SshConnection>((resolve, reject) => {
-      const onError = (err: Error): void => {
-        client.removeListener('ready', onReady);
-        reject(
-          rejectedKey
-            ? new HostKeyMismatchError(`The host key of ${target.host}:${target.port} does not match the known key`)
-            : err,
-        );
+      let settled = false;
+      let rejectedKey = false;
+      let refusal: unknown;
+      let keyError: unknown;
+      let agentError: Error | undefined;
+      // Our own handshake timer rather than ssh2's readyTimeout: it must stop
+      // while the user answers a host key question or types a passphrase.
+      let timer: NodeJS.Timeout | undefined;
+      const pause = (): void => clearTimeout(timer);
+      const arm = (): void => {
+        pause();
+        if (!settled) {
+          timer = setTimeout(
+            () => fail(Object.assign(new Error('Timed out while waiting for handshake'), { level: 'client-timeout' })),
+            target.readyTimeoutMs ?? 10_000,
+          );
+        }
       };
+      const fail = (err: unknown): void => {
+        if (settled) {
+          return;
+        }
+        settled = true;
+        pause();
+        client.removeListener('ready', onReady);
+        client.destroy();
+        const cause =
+          refusal ??
+          (rejectedKey
+            ? new HostKeyMismatchError(`The host key of ${target.host}:${target.port} does not match the known key`)
+            : (keyError ?? (isAuthFailure(err) ? (agentError ?? err) : err)));
+        reject(cause instanceof Error ? cause : new Error(String(cause)));
+      };
+      const onError = (err: Error & { level?: string }): void => {
+        // ssh2 reports the failure of one agent or key as an error, then goes
+        // on with the next method: not the end of the attempt.
+        if (err.level === 'agent' || /^Error signing data with key/.test(err.message)) {
+          agentError ??= err;
+          return;
+        }
+        fail(err);
+      };
+      // A server that hangs up during the handshake may close without an error event.
+      const onClose = (): void =>
+        fail(Object.assign(new Error('Connection closed during the handshake'), { code: 'ECONNRESET' }));
       const onReady = (): void => {
+        settled = true;
+        pause();
         client.removeListener('error', onError);
+        client.removeListener('close', onClose);
         // Small interactive requests (HTTP over a channel) must not wait for
         // Nagle's algorithm and a delayed ACK: that alone costs ~40 ms each.
         client.setNoDelay(true);
         resolve(new SshConnection(client, target));
       };
+      const config: ConnectConfig = {
+        host: target.host,
+        port: target.port,
+        username: target.username,
+        readyTimeout: 0,
+        keepaliveInterval: 15_000,
+        keepaliveCountMax: 3,
+        hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => {
+          pause();
+          Promise.resolve()
+            .then(() => target.verifyHostKey(key))
+            .then(
+              (ok) => {
+                rejectedKey = !ok;
+                arm();
+                return ok;
+              },
+              (err: unknown) => {
+                refusal = err;
+                return false;
+              },
+            )
+            .then((ok) => !settled && verify(ok))
+            .catch((err: unknown) => fail(err));
+        },
+      };
+      if (target.agent || target.loadPrivateKey) {
+        config.authHandler = authSequence(target, pause, arm, (err) => (keyError = err));
+      } else {
+        config.privateKey = target.privateKey;
+      }
       client.once('ready', onReady);
-      client.once('error', onError);
-      client.connect(config);
+      client.on('error', onError); // kept after a failure: later errors of the dead client are ignored
+      client.once('close', onClose);
+      arm();
+      try {
+        client.connect(config);
+      } catch (err) {
+        fail(err);
+      }
     });
   }
 
@@ -145,6 +223,57 @@ export class SshConnection {
     this.closed = true;
     this.client.end();
   }
+}
+
+function isAuthFailure(err: unknown): boolean {
+  return (err as { level?: string } | undefined)?.level === 'client-authentication';
+}
+
+/**
+ * ssh's order: the agent's keys, then the key file, loaded (and its
+ * passphrase asked) only if the agent did not do. A method that cannot be
+ * prepared is skipped and its error kept for the final report.
+ */
+function authSequence(
+  target: SshTarget,
+  pause: () => void,
+  arm: () => void,
+  onKeyError: (err: unknown) => void,
+): (methodsLeft: unknown, partialSuccess: unknown, next: NextAuthHandler) => void {
+  const username = target.username;
+  const steps: Array<() => Promise<AnyAuthMethod>> = [];
+  if (target.agent) {
+    const agent = target.agent;
+    steps.push(() => Promise.resolve({ type: 'agent', username, agent }));
+  }
+  if (target.privateKey) {
+    const key = target.privateKey;
+    steps.push(() => Promise.resolve({ type: 'publickey', username, key }));
+  }
+  if (target.loadPrivateKey) {
+    const load = target.loadPrivateKey;
+    steps.push(async () => {
+      pause();
+      try {
+        const { key, passphrase } = await load();
+        return { type: 'publickey', username, key, ...(passphrase !== undefined ? { passphrase } : {}) };
+      } finally {
+        arm();
+      }
+    });
+  }
+  const tryNext = (next: NextAuthHandler): void => {
+    const step = steps.shift();
+    if (!step) {
+      next(false as unknown as AnyAuthMethod); // ssh2: no method left, authentication failed
+      return;
+    }
+    step().then(next, (err: unknown) => {
+      onKeyError(err);
+      tryNext(next);
+    });
+  };
+  return (_left, _partial, next) => tryNext(next);
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
  * A machine of the cluster as the views show it, whatever its source (the
- * local lab now; SSH hosts and Vagrant machines next).
+ * local lab, SSH hosts from the settings; Vagrant machines next).
  */
 
 export type MachineSource = 'local-lab' | 'ssh' | 'vagrant';
@@ -29,9 +29,14 @@ export interface MachineDefinition {
   readonly host: string;
   readonly port: number;
   readonly user: string;
+  /** The private key file; '' when only the ssh-agent (`agent`) authenticates. */
   readonly identityFile: string;
-  /** The host key it must present (OpenSSH public key line), when pinned. */
+  /** An ssh-agent socket whose keys are tried first, as ssh does (SSH hosts: SSH_AUTH_SOCK). */
+  readonly agent?: string;
+  /** The host key it must present (OpenSSH public key line), when pinned; otherwise known_hosts decides. */
   readonly hostKey?: string;
+  /** Docker's socket on the machine; /var/run/docker.sock when unset. */
+  readonly dockerSocket?: string;
 }
 
 export interface Machine extends MachineDefinition {
