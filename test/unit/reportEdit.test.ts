@@ -1,8 +1,11 @@
 import * as assert from 'node:assert/strict';
+import { english } from '../../src/core/l10n';
 import { formatReport } from '../../src/core/report/reportFormat';
 import { applyEdit, ReportConflictError, setAnswer, type TextEdit } from '../../src/core/report/reportEdit';
+import { importReport } from '../../src/core/report/reportImport';
 import { newReport, withAnswer, type ReportModel } from '../../src/core/report/reportModel';
-import { outline } from './reportFixtures';
+import { parseReport } from '../../src/core/report/reportParse';
+import { fixture, HAND_WRITTEN, outline } from './reportFixtures';
 
 function edited(text: string, id: string, answer: string): string {
   const edit = setAnswer(text, id, answer, outline);
@@ -125,5 +128,21 @@ describe('setAnswer', () => {
     // A fence being typed above: Q5's heading is in it for now, do not add a second one.
     const typing = '## 6. R\n\n### Q4 — a\n\n```\nls\n\n### Q5 — b\n\n```\ncode\n```\n';
     assert.throws(() => setAnswer(typing, 'Q5', 'x', outline), ReportConflictError);
+  });
+
+  it('edits one answer of every imported fixture without touching the others', () => {
+    for (const name of HAND_WRITTEN) {
+      const written = formatReport(importReport(fixture(name), outline, english).model);
+      const before = parseReport(written, outline);
+      for (const id of ['Q1', 'Q4', 'QB1', 'Q11']) {
+        const after = parseReport(edited(written, id, `nouvelle réponse à ${id}`), outline);
+        for (const [other, answer] of before.answers) {
+          const expected = other === id ? `nouvelle réponse à ${id}` : answer.text;
+          assert.equal(after.answers.get(other)?.text, expected, `${name}: ${other} after editing ${id}`);
+        }
+        assert.equal(after.otherNotes?.text, before.otherNotes?.text);
+        assert.equal(after.preamble, before.preamble);
+      }
+    }
   });
 });

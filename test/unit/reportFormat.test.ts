@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { formatReport } from '../../src/core/report/reportFormat';
+import { importReport } from '../../src/core/report/reportImport';
 import {
   newReport,
   OTHER_NOTES_TITLES,
@@ -9,7 +10,7 @@ import {
 } from '../../src/core/report/reportModel';
 import { parseReport } from '../../src/core/report/reportParse';
 import { english } from '../../src/core/l10n';
-import { frenchLocalizer } from './reportFixtures';
+import { fixture, frenchLocalizer, HAND_WRITTEN, outline } from './reportFixtures';
 
 const small = {
   title: 'TP1',
@@ -66,6 +67,18 @@ describe('Report format', () => {
     ]) {
       const text = formatReport(model);
       assert.equal(formatReport(parseReport(text, small)), text);
+    }
+  });
+
+  it('reads back every imported fixture byte for byte, with the same answers', () => {
+    for (const name of HAND_WRITTEN) {
+      const model = importReport(fixture(name), outline, english).model;
+      const text = formatReport(model);
+      const parsed = parseReport(text, outline);
+      assert.equal(formatReport(parsed), text, name);
+      for (const q of parsed.sections.flatMap((s) => s.questions)) {
+        assert.equal(parsed.answers.get(q.id)?.text, q.text, `${name} ${q.id}`);
+      }
     }
   });
 
