@@ -29,7 +29,7 @@ export async function startExecShell(
     Tty: true,
     Env: ['TERM=xterm-256color', `COLUMNS=${size.columns}`, `LINES=${size.rows}`],
   });
-  const stream = (await exec.start({ hijack: true, stdin: true, Tty: true }));
+  const stream = await exec.start({ hijack: true, stdin: true, Tty: true });
   const resize = async (columns: number, rows: number): Promise<void> => {
     await exec.resize({ w: columns, h: rows });
   };
