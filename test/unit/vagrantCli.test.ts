@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { VagrantCli, VagrantError } from '../../src/clients/vagrant/vagrantCli';
+import { VagrantCli, VagrantError, vagrantSshTerminal } from '../../src/clients/vagrant/vagrantCli';
 import { ROOT } from './repoFiles';
 
 const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'vagrant-output');
@@ -162,6 +162,15 @@ esac`,
     abort.abort();
     await assert.rejects(running, (e: Error) => e.name === 'AbortError');
     assert.ok(await gone(child, 2_000), `sleep ${child} survived the abort`);
+  });
+
+  it("opens a machine's shell through `vagrant ssh` in its folder", () => {
+    assert.deepEqual(vagrantSshTerminal('/lab', 'core-02'), {
+      shellPath: 'vagrant',
+      shellArgs: ['ssh', 'core-02'],
+      cwd: '/lab',
+      env: { VAGRANT_CHECKPOINT_DISABLE: '1' },
+    });
   });
 
   it('gives up on a query that takes too long', async () => {

@@ -10,6 +10,7 @@ import {
   availableActions,
   initialMachineState,
   toMachineDefinition,
+  vagrantContextValue,
   VagrantMachine,
 } from '../../src/core/vagrant/vagrantMachines';
 import { parseVagrantStatus } from '../../src/core/vagrant/vagrantStatus';
@@ -67,6 +68,23 @@ describe('Vagrant machines as machines of the views', () => {
     const def = toMachineDefinition('/lab', { ...m, sshError: 'core-01 gives no SSH address yet' });
     assert.equal(def.id, 'vagrant:/lab/core-01');
     assert.deepEqual(initialMachineState(def), { kind: 'unreachable', reason: 'core-01 gives no SSH address yet' });
+  });
+
+  it('gives menus the Vagrant state and keeps the running match of the terminal menu', () => {
+    const defs = virtualBoxLab().map((m) => toMachineDefinition(DIR, m));
+    const values = defs.map((d) => vagrantContextValue({ ...d, state: initialMachineState(d) }));
+    assert.deepEqual(values, [
+      'machine.vagrant.running.connecting',
+      'machine.vagrant.running.connecting',
+      'machine.vagrant.poweroff.stopped',
+      'machine.vagrant.saved.stopped',
+      'machine.vagrant.aborted.stopped',
+    ]);
+    const probed = vagrantContextValue({
+      ...defs[0],
+      state: { kind: 'running', engineVersion: '24.0.7', swarmRole: 'manager' },
+    });
+    assert.match(probed, /^machine\..*\.running$/);
   });
 
   it('offers the actions that fit each state', () => {

@@ -292,6 +292,19 @@ export class VagrantCli {
   }
 }
 
+/**
+ * What a terminal runs for a shell on a Vagrant machine: `vagrant ssh <name>`
+ * in its folder, so Vagrant's own key, user, port and options apply (and a
+ * provider's way in, such as a docker host VM, keeps working).
+ */
+export function vagrantSshTerminal(
+  dir: string,
+  machine: string,
+  command = 'vagrant',
+): { shellPath: string; shellArgs: string[]; cwd: string; env: Record<string, string> } {
+  return { shellPath: command, shellArgs: ['ssh', machine], cwd: dir, env: { VAGRANT_CHECKPOINT_DISABLE: '1' } };
+}
+
 function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
   if (pid === undefined) {
     return;

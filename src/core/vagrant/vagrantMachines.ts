@@ -73,3 +73,15 @@ export function availableActions(state: VagrantMachineStatus['state']): VagrantA
       return ['up', 'destroy'];
   }
 }
+
+/**
+ * The tree item's contextValue for a Vagrant machine:
+ * `machine.vagrant.<vagrant state>.<machine state kind>`, e.g.
+ * `machine.vagrant.poweroff.stopped` or `machine.vagrant.running.running`.
+ * It keeps the existing `^machine\..*\.running$` match (open terminal) and
+ * lets menus tell `up` (not running) from halt/reload/provision (running)
+ * and hide destroy on machines never created.
+ */
+export function vagrantContextValue(m: MachineDefinition & { readonly state: MachineState }): string {
+  return `machine.vagrant.${m.vagrant?.state ?? 'other'}.${m.state.kind}`;
+}
