@@ -72,8 +72,15 @@ function ensureSystemPackages() {
   step(`apt-get install ${missing.join(' ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   mustRun('apt-get', ['update', '-qq'], { env });
-  // Without recommends: vagrant would pull libvirt, qemu and a kernel it does not need.
-  mustRun('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { env });
+  // Vagrant without recommends: it would pull libvirt, qemu and a kernel it does not need.
+  const lean = missing.filter((p) => p === 'vagrant');
+  const rest = missing.filter((p) => p !== 'vagrant');
+  if (rest.length > 0) {
+    mustRun('apt-get', ['install', '-y', '-qq', ...rest], { env });
+  }
+  if (lean.length > 0) {
+    mustRun('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...lean], { env });
+  }
 }
 
 function ensureNodeModules() {
