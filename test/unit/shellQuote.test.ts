@@ -22,6 +22,7 @@ const SHELLS = [
   ['/bin/bash', '-c'],
   ['/usr/bin/dash', '-c'],
   ['/bin/busybox', 'sh', '-c'],
+  ['/usr/bin/zsh', '-c'],
 ].filter(([bin]) => fs.existsSync(bin));
 
 /** What a shell hands to printf as arguments, one per NUL-terminated field. */
@@ -45,6 +46,7 @@ const HOSTILE = [
   '-rf',
   '--force',
   'NAME=value',
+  '=ls',
   '~root',
   '*',
   '[a-z]?',
@@ -106,6 +108,7 @@ describe('shell quoting', () => {
     assert.equal(quoteArg('nœud'), `'nœud'`);
     // As a first word NAME=value would be an assignment, so it is quoted anywhere.
     assert.equal(quoteArg('NAME=value'), `'NAME=value'`);
+    assert.equal(quoteArg('=ls'), `'=ls'`);
     assert.equal(commandLine(['docker', 'node', 'ls']), 'docker node ls');
   });
 

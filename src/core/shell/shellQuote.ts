@@ -42,8 +42,11 @@ export class ShellQuoteError extends Error {
  * could make some multibyte sequences special).
  */
 const BARE = /^[A-Za-z0-9_@%+,./:-]+$/;
-/** `NAME=value` as the first word would be an assignment, not a command. */
-const BARE_WITH_EQUALS = /^[A-Za-z0-9_@%+,./:=-]+$/;
+/**
+ * `NAME=value` as the first word would be an assignment, not a command; a
+ * leading `=` is an expansion in zsh (`=ls` is `/bin/ls`).
+ */
+const BARE_WITH_EQUALS = /^[A-Za-z0-9_@%+,./:-][A-Za-z0-9_@%+,./:=-]*$/;
 const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
 
 /**
