@@ -239,6 +239,31 @@ describe('step engine: one step on many nodes', () => {
     assert.deepEqual(cluster.commandsOf('core-01'), ['grep -q x /etc/hosts', 'false']);
   });
 
+  it('fails a node whose command stopped on its own, or whose value cannot be passed', async () => {
+    const cluster = new FakeCluster(labNodes(2), {
+      script: () => ({ code: null, cancelled: true, stderr: 'channel closed\n' }),
+    });
+    const step: Step<undefined> = {
+      id: 't',
+      title: 'T',
+      targets: 'all',
+      changesMachines: true,
+      plan: (ctx) => [{ kind: 'exec', command: ['echo', ctx.node.name === 'core-02' ? 'a\0b' : 'x'] }],
+    };
+    const report = await runStep(step, cluster, new RunValues(), options);
+    assert.deepEqual(
+      report.nodes.map((n) => n.outcome),
+      [
+        { kind: 'failed', stage: 'run', reason: 'echo x was interrupted: channel closed' },
+        {
+          kind: 'failed',
+          stage: 'plan',
+          reason: 'A value contains a NUL character, which no command argument can carry.',
+        },
+      ],
+    );
+  });
+
   it('sends hostile values as single quoted words', async () => {
     const cluster = new FakeCluster(labNodes(1), { script: () => ({}) });
     const label = `zone=a'; rm -rf / #`;

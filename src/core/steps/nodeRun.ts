@@ -4,7 +4,7 @@
  * never an exception: a failing node must not disturb the others.
  */
 import type { Localizer } from '../l10n';
-import { shellCommand } from '../shell/shellQuote';
+import { describeShellQuoteError, shellCommand, ShellQuoteError } from '../shell/shellQuote';
 import { OutputLines } from './outputLines';
 import type { RunValues } from './runValues';
 import type {
@@ -83,30 +83,34 @@ export async function runOnNode(input: NodeRunInput): Promise<NodeOutcome> {
   }
 
   let actions: readonly Action[];
+  let shownActions: string[];
   try {
     actions = await untilAborted(Promise.resolve(step.plan(ctx, memo)), signal);
+    // Quoting happens here: a value no command can carry (NUL) fails the plan, before anything runs.
+    shownActions = actions.map((action) => describeAction(action, l10n));
   } catch (error) {
     return signal.aborted ? cancelled({ stage: 'plan' }) : failed('plan', error);
   }
 
   if (input.dryRun) {
-    return dryRun(input, actions, reason);
+    return dryRun(input, actions, shownActions, reason);
   }
 
   const outputs: ActionOutput[] = [];
   for (const [i, action] of actions.entries()) {
-    const shown = describeAction(action, l10n);
+    const shown = shownActions[i];
     if (signal.aborted) {
       return cancelled({ stage: 'run', done: i, of: actions.length });
     }
     input.emit(action.kind === 'exec' ? 'command' : 'action', shown);
     try {
       const out = await untilAborted(runAction(action, session, input), signal);
-      if (out.cancelled || signal.aborted) {
-        return cancelled({ stage: 'run', done: i, of: actions.length, interrupted: shown });
-      }
-      if (out.code !== undefined && !(action.kind === 'exec' && (action.okCodes ?? [0]).includes(out.code ?? -1))) {
-        return { kind: 'failed', stage: 'run', reason: exitReason(shown, out, l10n) };
+      // A command stopped without our signal (the connection dropped) failed, code null.
+      const code = out.cancelled ? null : out.code;
+      if (code !== undefined && !(action.kind === 'exec' && (action.okCodes ?? [0]).includes(code ?? -1))) {
+        return signal.aborted
+          ? cancelled({ stage: 'run', done: i, of: actions.length, interrupted: shown })
+          : { kind: 'failed', stage: 'run', reason: exitReason(shown, { ...out, code }, l10n) };
       }
       outputs.push({ action, stdout: out.stdout, stderr: out.stderr });
     } catch (error) {
@@ -126,7 +130,12 @@ export async function runOnNode(input: NodeRunInput): Promise<NodeOutcome> {
   return { kind: 'ok', produces: product.produces, evidence: product.evidence };
 
   function failed(stage: 'connect' | 'check' | 'plan' | 'run', error: unknown, during?: string): NodeOutcome {
-    const why = error instanceof Error ? error.message : String(error);
+    const why =
+      error instanceof ShellQuoteError
+        ? describeShellQuoteError(error, l10n)
+        : error instanceof Error
+          ? error.message
+          : String(error);
     return { kind: 'failed', stage, reason: during === undefined ? why : l10n.t('{0} failed: {1}', during, why) };
   }
 }
@@ -165,10 +174,15 @@ async function runAction(action: Action, session: NodeSession, input: NodeRunInp
 }
 
 /** Dry run: the actions as data, their produced values as placeholders for the steps after. */
-function dryRun(input: NodeRunInput, actions: readonly Action[], reason: string | undefined): NodeOutcome {
+function dryRun(
+  input: NodeRunInput,
+  actions: readonly Action[],
+  shown: readonly string[],
+  reason: string | undefined,
+): NodeOutcome {
   const planned = actions.map(plannedAction);
-  for (const action of actions) {
-    input.emit(action.kind === 'exec' ? 'command' : 'action', describeAction(action, input.l10n));
+  for (const [i, action] of actions.entries()) {
+    input.emit(action.kind === 'exec' ? 'command' : 'action', shown[i]);
     if (
       action.kind !== 'upload' &&
       action.produces !== undefined &&
