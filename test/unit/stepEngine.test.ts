@@ -264,6 +264,27 @@ describe('step engine: one step on many nodes', () => {
     );
   });
 
+  it('logs the output of a session that does not stream, when the command ends', async () => {
+    const session = {
+      exec: () => Promise.resolve({ code: 0, stdout: 'one\ntwo\n', stderr: 'warn\n' }),
+      upload: () => Promise.resolve(),
+    };
+    const cluster = { nodes: labNodes(1), openSession: () => Promise.resolve(session) };
+    const step: Step<undefined> = {
+      id: 't',
+      title: 'T',
+      targets: 'all',
+      changesMachines: false,
+      plan: () => [{ kind: 'exec', command: ['docker', 'node', 'ls'] }],
+    };
+    const { events, seen } = recorder();
+    await runStep(step, cluster, new RunValues(), { ...options, events });
+    assert.deepEqual(
+      seen.filter((l) => / (out|err) /.test(l)),
+      ['core-01 out one', 'core-01 out two', 'core-01 err warn'],
+    );
+  });
+
   it('sends hostile values as single quoted words', async () => {
     const cluster = new FakeCluster(labNodes(1), { script: () => ({}) });
     const label = `zone=a'; rm -rf / #`;

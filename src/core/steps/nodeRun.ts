@@ -154,11 +154,26 @@ async function runAction(action: Action, session: NodeSession, input: NodeRunInp
     case 'exec': {
       const out = new OutputLines((line) => input.emit('out', line));
       const err = new OutputLines((line) => input.emit('err', line));
+      let streamedOut = false;
+      let streamedErr = false;
       const result = await session.exec(action.command, {
         signal,
-        onStdout: (chunk) => out.push(chunk),
-        onStderr: (chunk) => err.push(chunk),
+        onStdout: (chunk) => {
+          streamedOut = true;
+          out.push(chunk);
+        },
+        onStderr: (chunk) => {
+          streamedErr = true;
+          err.push(chunk);
+        },
       });
+      // A session that does not stream (SshConnection.exec today) still gets its output logged, at the end.
+      if (!streamedOut) {
+        out.push(result.stdout);
+      }
+      if (!streamedErr) {
+        err.push(result.stderr);
+      }
       out.end();
       err.end();
       return result;
