@@ -1,0 +1,39 @@
+/**
+ * Cuts a command's output, arriving in chunks of any size, into the lines
+ * the log shows. Progress output (docker pull, curl) redraws a line with
+ * `\r` and colours it with ANSI escapes: in a log only the last state of the
+ * line is worth a line, and escapes would show as garbage.
+ */
+export class OutputLines {
+  private pending = '';
+
+  constructor(private readonly emit: (line: string) => void) {}
+
+  push(chunk: string): void {
+    this.pending += chunk;
+    let nl: number;
+    while ((nl = this.pending.indexOf('\n')) >= 0) {
+      this.emit(cleanLine(this.pending.slice(0, nl)));
+      this.pending = this.pending.slice(nl + 1);
+    }
+  }
+
+  /** The last line, when the output did not end with a newline. */
+  end(): void {
+    if (this.pending !== '') {
+      this.emit(cleanLine(this.pending));
+      this.pending = '';
+    }
+  }
+}
+
+// CSI sequences (colours, cursor moves) and OSC sequences (titles, links).
+// eslint-disable-next-line no-control-regex
+const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
+
+/** One display line: no escapes, only what the last carriage return left. */
+export function cleanLine(raw: string): string {
+  const line = raw.replace(ANSI, '').replace(/\r+$/, '');
+  const cr = line.lastIndexOf('\r');
+  return cr >= 0 ? line.slice(cr + 1) : line;
+}
