@@ -20,7 +20,7 @@ describe("Machines view in a real VS Code (the tests' local lab: 3 real nodes ov
 
   it('lists core-01 … core-03 with their address, Docker engine and swarm role, reached over SSH', async () => {
     api.machinesTree.getChildren(); // what the view does when first shown
-    const machines = await waitForEvent(api.localLab.onDidChange, machinesIn('running'), 20_000, '3 running machines');
+    const machines = await waitForEvent(api.machines.onDidChange, machinesIn('running'), 20_000, '3 running machines');
     assert.deepEqual(
       machines.map((m) => m.name),
       ['core-01', 'core-02', 'core-03'],
@@ -36,13 +36,13 @@ describe("Machines view in a real VS Code (the tests' local lab: 3 real nodes ov
   it('stops and starts the local lab from its commands, and shows each state', async function () {
     this.timeout(120_000);
     await vscode.commands.executeCommand('swarmLab.localLab.stop');
-    await waitForEvent(api.localLab.onDidChange, machinesIn('stopped'), 30_000, '3 stopped machines');
+    await waitForEvent(api.machines.onDidChange, machinesIn('stopped'), 30_000, '3 stopped machines');
     assert.equal(
       api.machinesTree.getTreeItem(api.machinesTree.getChildren()[1]).contextValue,
       'machine.local-lab.stopped',
     );
     await vscode.commands.executeCommand('swarmLab.localLab.start');
-    await waitForEvent(api.localLab.onDidChange, machinesIn('running'), 90_000, '3 running machines again');
+    await waitForEvent(api.machines.onDidChange, machinesIn('running'), 90_000, '3 running machines again');
   });
 
   it('opens an SSH terminal on a node', async () => {

@@ -44,11 +44,11 @@ describe("Swarm view in a real VS Code (a 3-node swarm on the tests' local lab)"
 
   it("shows the swarm's 3 nodes and a service's tasks with the node each runs on", async function () {
     this.timeout(60_000);
-    await api.localLab.refresh(); // the machines are managers now: the view follows one of them
+    await api.machines.refresh(); // the machines are managers now: the view follows one of them
     const item = await waitForEvent(api.swarm.onDidChange, serviceWith(2), 45_000, 'whoami with 2 running tasks').catch(
       (e: Error) => {
         const why = {
-          machines: api.localLab.machines().map((m) => [m.name, m.state]),
+          machines: api.machines.machines().map((m) => [m.name, m.state]),
           manager: api.swarm.managerId,
           error: api.swarm.error,
           services: api.swarm.snapshot?.services.map((x) => [x.name, x.running, x.tasks.map((t) => t.state)]),
