@@ -146,18 +146,28 @@ export class MachineRegistry extends Disposable {
         this.states.delete(id);
       }
     }
+    // Machines known to be down get their state now, so the first render is already right.
+    const toProbe = all.filter((m) => !this.settle(m));
     this.changed.fire();
-    await Promise.all(all.map((m) => this.probe(m)));
+    await Promise.all(toProbe.map((m) => this.probe(m)));
     this.changed.fire();
   }
 
-  private async probe({ definition: d, up, state }: ListedMachine): Promise<void> {
-    if (up === false || !d.host) {
-      this.connections.get(d.id)?.close();
-      this.connections.delete(d.id);
-      this.states.set(d.id, state ?? { kind: 'stopped' });
-      return;
+  /** Sets the state of a machine that needs no probe; false when it needs one. */
+  private settle({ definition: d, up, state }: ListedMachine): boolean {
+    if (up !== false && d.host) {
+      if (this.states.get(d.id)?.kind === 'stopped') {
+        this.states.set(d.id, { kind: 'connecting' });
+      }
+      return false;
     }
+    this.connections.get(d.id)?.close();
+    this.connections.delete(d.id);
+    this.states.set(d.id, state ?? { kind: 'stopped' });
+    return true;
+  }
+
+  private async probe({ definition: d }: ListedMachine): Promise<void> {
     let conn = this.connections.get(d.id);
     if (!conn || !sameTarget(conn.machine, d)) {
       conn?.close();

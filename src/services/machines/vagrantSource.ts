@@ -2,11 +2,13 @@ import * as vscode from 'vscode';
 import { VagrantCli } from '../../clients/vagrant/vagrantCli';
 import { VagrantMachineSource, VagrantSnapshot } from '../../clients/vagrant/vagrantMachineSource';
 import { initialMachineState } from '../../core/vagrant/vagrantMachines';
+import { expandHome } from '../../core/ssh/knownHosts';
 import { Disposable } from '../../platform/disposable';
 import type { ListedMachine, MachineListSource } from './machineRegistry';
 
 /**
- * The machines of every workspace folder with a Vagrantfile. vagrant takes
+ * The machines of every workspace folder with a Vagrantfile, and of the
+ * folders listed in `swarmLab.vagrant.folders`. vagrant takes
  * seconds per run, so it runs only when asked (a view shown, a refresh) or
  * when `.vagrant/machines/` changes (a machine created or destroyed from a
  * terminal); after such a change the source's own fresh answer is used as is,
@@ -23,6 +25,13 @@ export class VagrantSource extends Disposable implements MachineListSource {
   constructor(private readonly log: vscode.LogOutputChannel) {
     super();
     this._register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.syncFolders()));
+    this._register(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('swarmLab.vagrant.folders')) {
+          this.syncFolders();
+        }
+      }),
+    );
     // A Vagrantfile created or deleted adds or removes its folder.
     const vagrantfiles = vscode.workspace.createFileSystemWatcher('**/{Vagrantfile,vagrantfile}', false, true, false);
     this._register(vagrantfiles);
@@ -58,9 +67,13 @@ export class VagrantSource extends Disposable implements MachineListSource {
   }
 
   private syncFolders(notify = true): void {
-    const dirs = (vscode.workspace.workspaceFolders ?? [])
-      .filter((f) => f.uri.scheme === 'file' && VagrantMachineSource.hasVagrantfile(f.uri.fsPath))
-      .map((f) => f.uri.fsPath);
+    // The workspace's folders, and those of the setting (a Vagrant project kept outside the workspace).
+    const configured = vscode.workspace.getConfiguration('swarmLab').get<string[]>('vagrant.folders', []);
+    const candidates = [
+      ...(vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath),
+      ...configured.filter((d) => typeof d === 'string' && d.trim()).map((d) => expandHome(d.trim())),
+    ];
+    const dirs = [...new Set(candidates)].filter((d) => VagrantMachineSource.hasVagrantfile(d));
     let changed = false;
     for (const dir of dirs) {
       if (!this.folders.has(dir)) {
