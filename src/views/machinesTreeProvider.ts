@@ -54,8 +54,9 @@ export class MachinesTreeProvider extends Disposable implements vscode.TreeDataP
   getTreeItem(m: Machine): vscode.TreeItem {
     const item = new vscode.TreeItem(m.name, vscode.TreeItemCollapsibleState.None);
     item.id = m.id;
-    item.description = describeMachine(m);
-    const [icon, color] = STATE_ICONS[m.state.kind];
+    const vip = m.state.kind === 'running' && m.state.holdsVirtualIp;
+    item.description = vip ? `${describeMachine(m)} · ${vscode.l10n.t('virtual IP')}` : describeMachine(m);
+    const [icon, color] = vip ? ['broadcast', 'charts.green'] : STATE_ICONS[m.state.kind];
     item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
     const tooltip = new vscode.MarkdownString(undefined, false);
     tooltip.isTrusted = false;
@@ -66,6 +67,10 @@ export class MachinesTreeProvider extends Disposable implements vscode.TreeDataP
       tooltip.appendText(`${m.vagrant.dir} · ${m.vagrant.provider} · ${m.vagrant.label}\n\n`);
     }
     tooltip.appendText(m.state.kind === 'unreachable' ? m.state.reason : describeMachine(m));
+    if (vip) {
+      const address = vscode.workspace.getConfiguration('swarmLab').get<string>('virtualIp', '');
+      tooltip.appendText(`\n\n${vscode.l10n.t('Holds the virtual IP {0}', address)}`);
+    }
     item.tooltip = tooltip;
     item.contextValue = m.source === 'vagrant' ? vagrantContextValue(m) : `machine.${m.source}.${m.state.kind}`;
     return item;

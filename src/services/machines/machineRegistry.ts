@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { MachineConnection, MachineConnectionOptions } from '../../clients/machines/machineConnection';
+import { virtualIpOf } from '../../core/machines/ipAddresses';
 import { Machine, MachineDefinition, MachineState } from '../../core/machines/machine';
 import { Disposable } from '../../platform/disposable';
 
@@ -54,6 +55,13 @@ export class MachineRegistry extends Disposable {
         this._register(source.onWillChange(() => this.closeSource(source.id)));
       }
     }
+    this._register(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('swarmLab.virtualIp')) {
+          void this.refresh();
+        }
+      }),
+    );
     this._register({ dispose: () => this.closeAll() });
   }
 
@@ -174,7 +182,21 @@ export class MachineRegistry extends Disposable {
       conn = new MachineConnection(d, vscode.l10n, this.connectionOptions());
       this.connections.set(d.id, conn);
     }
-    this.states.set(d.id, await conn.probe());
+    const state = await conn.probe();
+    this.states.set(d.id, state.kind === 'running' ? await this.withVirtualIp(conn, state) : state);
+  }
+
+  /** Marks the machine that holds the lab's virtual IP (keepalived moves it; a refresh reads it again). */
+  private async withVirtualIp(
+    conn: MachineConnection,
+    state: Extract<MachineState, { kind: 'running' }>,
+  ): Promise<MachineState> {
+    const vip = virtualIpOf(vscode.workspace.getConfiguration('swarmLab').get<string>('virtualIp'));
+    if (!vip) {
+      return state;
+    }
+    const addresses = await conn.addresses().catch(() => [] as string[]);
+    return { ...state, holdsVirtualIp: addresses.includes(vip) };
   }
 
   private closeSource(sourceId: string): void {

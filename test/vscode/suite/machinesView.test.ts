@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as vscode from 'vscode';
 import type { SwarmLabApi } from '../../../src/extension';
 import type { Machine } from '../../../src/core/machines/machine';
@@ -50,5 +51,32 @@ describe("Machines view in a real VS Code (the tests' local lab: 3 real nodes ov
     const terminal = await vscode.commands.executeCommand<vscode.Terminal>('swarmLab.machines.openTerminal', machine);
     assert.equal(terminal.name, 'core-01');
     terminal.dispose();
+  });
+
+  it('marks the machine that holds the virtual IP', async function () {
+    this.timeout(30_000);
+    const node = testLabLayout().nodes[1];
+    const vip = node.address.replace(/\.\d+$/, '.100');
+    // What keepalived does on the node that wins: the virtual IP as a second address.
+    execFileSync('ip', ['netns', 'exec', node.namespace, 'ip', 'addr', 'add', `${vip}/32`, 'dev', 'eth1']);
+    const config = vscode.workspace.getConfiguration('swarmLab');
+    try {
+      await config.update('virtualIp', vip, vscode.ConfigurationTarget.Global);
+      const holder = await waitForEvent(
+        api.machines.onDidChange,
+        () => api.machines.machines().find((m) => m.state.kind === 'running' && m.state.holdsVirtualIp),
+        20_000,
+        'a machine holding the virtual IP',
+      );
+      assert.equal(holder.name, node.name);
+      assert.match(String(api.machinesTree.getTreeItem(holder).description), /virtual IP$/);
+      assert.equal(
+        api.machines.machines().filter((m) => m.state.kind === 'running' && m.state.holdsVirtualIp).length,
+        1,
+      );
+    } finally {
+      execFileSync('ip', ['netns', 'exec', node.namespace, 'ip', 'addr', 'del', `${vip}/32`, 'dev', 'eth1']);
+      await config.update('virtualIp', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 });
