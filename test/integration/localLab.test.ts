@@ -178,10 +178,15 @@ describe('The local lab: 3 real nodes on this machine (namespaces, sshd, dockerd
     const { outcomes } = await lab.up(3);
     assert.equal(outcomes.get('core-02'), 'repaired');
     assert.equal(outcomes.get('core-01'), 'already up');
-    const status = await lab.status();
-    assert.ok(
-      status.every((s) => s.sshd && s.dockerd && s.role === 'manager'),
-      JSON.stringify(status),
+    // A restarted manager answers pings before it answers /info (it catches up with the raft log first).
+    await waitFor(
+      'every node with sshd and a manager dockerd again',
+      async () => {
+        const status = await lab.status();
+        return status.every((s) => s.sshd && s.dockerd && s.role === 'manager') ? status : undefined;
+      },
+      30_000,
+      500,
     );
   });
 
