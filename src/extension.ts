@@ -28,6 +28,7 @@ import { containerActionCommands } from './commands/containerActions';
 import { revealTaskContainerCommand } from './commands/revealTaskContainer';
 import { SwarmTreeProvider } from './views/swarmTreeProvider';
 import { ContainersNode, ContainersTreeProvider } from './views/containersTreeProvider';
+import { ComposeLenses } from './lenses/composeLenses';
 
 /** What the extension exposes to other extensions and to its own tests. */
 export interface SwarmLabApi {
@@ -38,6 +39,7 @@ export interface SwarmLabApi {
   readonly localLab: LocalLabService;
   readonly swarmTree: SwarmTreeProvider;
   readonly swarm: SwarmService;
+  readonly compose: ComposeLenses;
 }
 
 /**
@@ -75,6 +77,8 @@ export function activate(context: vscode.ExtensionContext): SwarmLabApi {
     }
   });
 
+  const compose = new ComposeLenses(containerHosts, localLab, log);
+
   context.subscriptions.push(
     log,
     localEngine,
@@ -111,11 +115,13 @@ export function activate(context: vscode.ExtensionContext): SwarmLabApi {
         editNodeLabelsCommand(swarm),
         ...containerActionCommands(containerHosts, selection),
         revealTaskContainer,
+        ...compose.commands,
       ],
       log,
     ),
+    compose,
   );
-  return { containersTree, localEngine, containerHosts, machinesTree, localLab, swarmTree, swarm };
+  return { containersTree, localEngine, containerHosts, machinesTree, localLab, swarmTree, swarm, compose };
 }
 
 export function deactivate(): void {

@@ -1,0 +1,117 @@
+import * as vscode from 'vscode';
+import { analyzeCompose, ComposeAnalysis, ComposeDiagnostic } from '../core/compose/composeImages';
+import { Disposable } from '../platform/disposable';
+import { isComposeDocument, labRegistry } from './composeSettings';
+
+interface Entry {
+  readonly version: number;
+  readonly registry: string;
+  readonly analysis: Promise<ComposeAnalysis>;
+}
+
+/** Typing pauses this long before a background file is analysed again (visible ones are asked by their lenses). */
+const SETTLE_MS = 300;
+
+/**
+ * The analysis of each open compose file, computed once per document
+ * version (parsing a 300-service file takes tens of milliseconds: lenses,
+ * hovers, diagnostics and commands share one), and its problems as
+ * diagnostics. A malformed file gets diagnostics and nothing else.
+ */
+export class ComposeAnalyses extends Disposable {
+  private readonly entries = new Map<string, Entry>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly diagnostics = this._register(vscode.languages.createDiagnosticCollection('swarmLab.compose'));
+  private readonly changed = this._register(new vscode.EventEmitter<vscode.Uri>());
+  /** Fires once a document's analysis has been published (its diagnostics set). */
+  readonly onDidAnalyze = this.changed.event;
+  /** Analyses really computed (not served from the cache): tests check that unchanged versions are not parsed again. */
+  computed = 0;
+
+  constructor(private readonly log: vscode.LogOutputChannel) {
+    super();
+    this._register(vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)));
+    this._register(vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, SETTLE_MS)));
+    this._register(vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri)));
+    this._register(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('swarmLab.registry') || e.affectsConfiguration('swarmLab.composeFiles')) {
+          this.entries.clear();
+          this.diagnostics.clear();
+          vscode.workspace.textDocuments.forEach((d) => this.schedule(d, 0));
+        }
+      }),
+    );
+    this._register({ dispose: () => [...this.timers.values()].forEach(clearTimeout) });
+    vscode.workspace.textDocuments.forEach((d) => this.schedule(d, 0));
+  }
+
+  /** The analysis of the document as it is now (cached per version and registry). */
+  analyze(document: vscode.TextDocument): Promise<ComposeAnalysis> {
+    const registry = labRegistry();
+    const key = document.uri.toString();
+    const cached = this.entries.get(key);
+    if (cached && cached.version === document.version && cached.registry === registry) {
+      return cached.analysis;
+    }
+    this.computed++;
+    const analysis = analyzeCompose(document.getText(), { registry, l10n: vscode.l10n });
+    this.entries.set(key, { version: document.version, registry, analysis });
+    analysis.then(
+      (a) => {
+        if (this.entries.get(key)?.analysis === analysis) {
+          this.publish(document.uri, a.diagnostics);
+        }
+      },
+      (error: unknown) => this.log.error(`analysis of ${document.uri.fsPath} failed`, error),
+    );
+    return analysis;
+  }
+
+  private schedule(document: vscode.TextDocument, delayMs: number): void {
+    if (!isComposeDocument(document)) {
+      return;
+    }
+    const key = document.uri.toString();
+    clearTimeout(this.timers.get(key));
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        if (!document.isClosed) {
+          void this.analyze(document);
+        }
+      }, delayMs),
+    );
+  }
+
+  private publish(uri: vscode.Uri, found: readonly ComposeDiagnostic[]): void {
+    this.diagnostics.set(
+      uri,
+      found.map((d) => {
+        const range = new vscode.Range(
+          d.range.start.line,
+          d.range.start.character,
+          d.range.end.line,
+          d.range.end.character,
+        );
+        const diagnostic = new vscode.Diagnostic(
+          range,
+          d.message,
+          d.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning,
+        );
+        diagnostic.source = 'Swarm Lab';
+        return diagnostic;
+      }),
+    );
+    this.changed.fire(uri);
+  }
+
+  private forget(uri: vscode.Uri): void {
+    const key = uri.toString();
+    clearTimeout(this.timers.get(key));
+    this.timers.delete(key);
+    this.entries.delete(key);
+    this.diagnostics.delete(uri);
+  }
+}
