@@ -43,7 +43,7 @@ export class ComposeLensProvider extends Disposable implements vscode.CodeLensPr
     private readonly presence: ImagePresenceService,
   ) {
     super();
-    this._register(presence.model.onDidChange(() => this.changed.fire()));
+    this._register(presence.onDidChange(() => this.changed.fire()));
     this._register(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('swarmLab.registry')) {

@@ -18,6 +18,9 @@ const CHANGING = new Set(['tag', 'untag', 'delete', 'import', 'load', 'pull', 'c
  */
 export class ImagePresenceService extends Disposable {
   readonly model = new ImagePresence();
+  private readonly changed = this._register(new vscode.EventEmitter<void>());
+  /** Fires on every change of the model. */
+  readonly onDidChange = this.changed.event;
   private active = false;
   /** Per machine: a list in flight, and whether another was asked meanwhile. */
   private readonly listing = new Map<string, { again: boolean }>();
@@ -30,6 +33,7 @@ export class ImagePresenceService extends Disposable {
     private readonly log: vscode.LogOutputChannel,
   ) {
     super();
+    this._register(this.model.onDidChange(() => this.changed.fire()));
   }
 
   /** Starts following the machines' images (idempotent): the first compose file shown calls it. */
