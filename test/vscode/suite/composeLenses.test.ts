@@ -49,6 +49,12 @@ async function run(d: Docker, cmd: string[]): Promise<string> {
 const lensesOf = (uri: vscode.Uri): Thenable<vscode.CodeLens[]> =>
   vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 100);
 
+/** Runs a lens's command as a click does. */
+function execute(lens: vscode.CodeLens): Thenable<unknown> {
+  const args: unknown[] = lens.command?.arguments ?? [];
+  return vscode.commands.executeCommand(lens.command?.command ?? '', ...args);
+}
+
 function titled(lenses: readonly vscode.CodeLens[], line: number): string[] {
   return lenses.filter((l) => l.range.start.line === line).map((l) => l.command?.title ?? '');
 }
@@ -111,7 +117,7 @@ describe('Compose lenses in a real VS Code (and images on the tests’ local lab
     const flip = (await lensesOf(doc.uri)).find(
       (l) => l.range.start.line === 4 && l.command?.title === '→ local form',
     )!;
-    const applied = await vscode.commands.executeCommand(flip.command!.command, ...(flip.command!.arguments ?? []));
+    const applied = await execute(flip);
     assert.equal(applied, true);
     const after = doc.getText();
     assert.equal(after, before.replace('    image: m1.swarm:5000/python-app:latest', '    image: python-app:latest'));
@@ -131,12 +137,13 @@ describe('Compose lenses in a real VS Code (and images on the tests’ local lab
 
   it('switches every built image in one edit, undone in one step', async () => {
     const before = doc.getText();
-    const all = (await lensesOf(doc.uri)).find((l) => l.command?.title === 'All images → local')!;
+    const all = (await lensesOf(doc.uri)).find((l) => l.command?.title === 'All images → local');
+    assert.ok(all);
     assert.deepEqual(all.command?.arguments?.slice(1), ['local', 'built']);
-    assert.equal(await vscode.commands.executeCommand(all.command!.command, ...(all.command!.arguments ?? [])), true);
+    assert.equal(await execute(all), true);
     const after = doc.getText();
     assert.match(after, /image: python-app:latest\r\n/);
-    assert.match(after, /image: "app-proxy"  # no tag: latest\r\n/);
+    assert.ok(after.includes('image: "app-proxy"  # no tag: latest\r\n'));
     assert.match(after, /image: 'redis'\r\n/);
     await vscode.window.showTextDocument(doc);
     await vscode.commands.executeCommand('undo');
