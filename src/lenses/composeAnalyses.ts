@@ -4,22 +4,29 @@ import { Disposable } from '../platform/disposable';
 import { isComposeDocument, labRegistry } from './composeSettings';
 
 interface Entry {
-  readonly version: number;
+  version: number;
+  /** The text analysed: an undo back to it is a new version with the same text. */
+  readonly text: string;
   readonly registry: string;
   readonly analysis: Promise<ComposeAnalysis>;
 }
+
+/** Analyses kept per document: the current one and the one before (what an undo goes back to). */
+const KEPT = 2;
 
 /** Typing pauses this long before a background file is analysed again (visible ones are asked by their lenses). */
 const SETTLE_MS = 300;
 
 /**
  * The analysis of each open compose file, computed once per document
- * version (parsing a 300-service file takes tens of milliseconds: lenses,
- * hovers, diagnostics and commands share one), and its problems as
- * diagnostics. A malformed file gets diagnostics and nothing else.
+ * version, or per text (an undo back to the text analysed before costs
+ * nothing): parsing a 300-service file takes a few hundred milliseconds on
+ * a small machine, so lenses, hovers, diagnostics and commands share one.
+ * Its problems become diagnostics; a malformed file gets nothing else.
  */
 export class ComposeAnalyses extends Disposable {
-  private readonly entries = new Map<string, Entry>();
+  /** Per document, most recent first. */
+  private readonly entries = new Map<string, Entry[]>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly diagnostics = this._register(vscode.languages.createDiagnosticCollection('swarmLab.compose'));
   private readonly changed = this._register(new vscode.EventEmitter<vscode.Uri>());
@@ -50,22 +57,37 @@ export class ComposeAnalyses extends Disposable {
   analyze(document: vscode.TextDocument): Promise<ComposeAnalysis> {
     const registry = labRegistry();
     const key = document.uri.toString();
-    const cached = this.entries.get(key);
-    if (cached && cached.version === document.version && cached.registry === registry) {
-      return cached.analysis;
+    const kept = (this.entries.get(key) ?? []).filter((e) => e.registry === registry);
+    const current = kept[0];
+    if (current?.version === document.version) {
+      return current.analysis;
+    }
+    const text = document.getText();
+    const again = kept.find((e) => e.text === text);
+    if (again) {
+      again.version = document.version;
+      this.entries.set(key, [again, ...kept.filter((e) => e !== again)]);
+      // Its diagnostics were replaced meanwhile: they hold again.
+      void again.analysis.then(
+        (a) => this.publishIfCurrent(key, document.uri, again.analysis, a),
+        () => undefined,
+      );
+      return again.analysis;
     }
     this.computed++;
-    const analysis = analyzeCompose(document.getText(), { registry, l10n: vscode.l10n });
-    this.entries.set(key, { version: document.version, registry, analysis });
+    const analysis = analyzeCompose(text, { registry, l10n: vscode.l10n });
+    this.entries.set(key, [{ version: document.version, text, registry, analysis }, ...kept].slice(0, KEPT));
     analysis.then(
-      (a) => {
-        if (this.entries.get(key)?.analysis === analysis) {
-          this.publish(document.uri, a.diagnostics);
-        }
-      },
+      (a) => this.publishIfCurrent(key, document.uri, analysis, a),
       (error: unknown) => this.log.error(`analysis of ${document.uri.fsPath} failed`, error),
     );
     return analysis;
+  }
+
+  private publishIfCurrent(key: string, uri: vscode.Uri, analysis: Promise<ComposeAnalysis>, a: ComposeAnalysis): void {
+    if (this.entries.get(key)?.[0]?.analysis === analysis) {
+      this.publish(uri, a.diagnostics);
+    }
   }
 
   private schedule(document: vscode.TextDocument, delayMs: number): void {

@@ -116,12 +116,25 @@ export const lensComputeFigures: FigureSource = {
 const BLOB_MB = 64;
 const TAG = 'swarm-lab-bench/blob:latest';
 
-/** An image of BLOB_MB random megabytes on busybox: random, so neither compression nor dedup helps. */
+/** Rounds of hashing the blob: the CPU a real build step spends (pip install, a compiler). */
+const BUILD_WORK_ROUNDS = 8;
+
+/**
+ * An image of BLOB_MB random megabytes on busybox (random, so neither
+ * compression nor layer sharing helps the transfer), built by a step that
+ * also spends CPU as real builds do (the seed's python-app installs packages
+ * on each VM): a build that only wrote bytes would make building anywhere
+ * as cheap as copying.
+ */
 function blobContext(dir: string): BuildRequest {
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(
     path.join(dir, 'Dockerfile'),
-    [`FROM ${BUSYBOX_IMAGE}`, `RUN head -c ${BLOB_MB * 1024 * 1024} /dev/urandom > /blob`, ''].join('\n'),
+    [
+      `FROM ${BUSYBOX_IMAGE}`,
+      `RUN head -c ${BLOB_MB * 1024 * 1024} /dev/urandom > /blob && for i in $(seq ${BUILD_WORK_ROUNDS}); do sha256sum /blob > /dev/null; done`,
+      '',
+    ].join('\n'),
   );
   return { contextDir: dir, files: contextFiles(dir), tag: TAG };
 }

@@ -159,6 +159,24 @@ describe('Compose lenses in a real VS Code (and images on the tests’ local lab
     assert.equal(api.compose.analyses.computed, computed);
   });
 
+  it('does not parse again the text an undo goes back to', async () => {
+    const before = doc.getText();
+    await lensesOf(doc.uri);
+    const computed = api.compose.analyses.computed;
+    // app-proxy: a text no earlier test made, so its analysis is new.
+    assert.equal(
+      await vscode.commands.executeCommand('swarmLab.compose.switchImage', doc.uri, 'app-proxy', 'local'),
+      true,
+    );
+    assert.ok(titled(await lensesOf(doc.uri), 9).includes('→ registry form'));
+    assert.equal(api.compose.analyses.computed, computed + 1, 'the new text is analysed once');
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('undo');
+    assert.equal(doc.getText(), before);
+    assert.ok(titled(await lensesOf(doc.uri), 9).includes('→ local form'));
+    assert.equal(api.compose.analyses.computed, computed + 1, 'the text before the edit was not parsed again');
+  });
+
   it('gives a malformed file a diagnostic and no lens, and never edits it', async () => {
     const broke = await vscode.workspace.openTextDocument(broken);
     await vscode.window.showTextDocument(broke);
