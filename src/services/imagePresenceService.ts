@@ -105,8 +105,8 @@ export class ImagePresenceService extends Disposable {
     const live = host.state.kind === 'live';
     const was = this.live.get(key) ?? false;
     this.live.set(key, live);
-    if (live && (!was || !this.model.hasImages(host.label))) {
-      // Events may have been missed while the stream was down.
+    if (live && !was) {
+      // First seen live, or back: events may have been missed while the stream was down.
       this.list(key);
     } else if (!live && was) {
       this.model.forgetImages(host.label);
