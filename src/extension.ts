@@ -36,6 +36,7 @@ import { openContainerShellCommand } from './commands/openContainerShell';
 import { enterContainerNamespacesCommand } from './commands/enterContainerNamespaces';
 import { SwarmTreeProvider } from './views/swarmTreeProvider';
 import { ContainersNode, ContainersTreeProvider } from './views/containersTreeProvider';
+import { ComposeLenses } from './lenses/composeLenses';
 
 /** What the extension exposes to other extensions and to its own tests. */
 export interface SwarmLabApi {
@@ -47,6 +48,7 @@ export interface SwarmLabApi {
   readonly machines: MachineRegistry;
   readonly swarmTree: SwarmTreeProvider;
   readonly swarm: SwarmService;
+  readonly compose: ComposeLenses;
 }
 
 /**
@@ -94,6 +96,8 @@ export function activate(context: vscode.ExtensionContext): SwarmLabApi {
     }
   });
 
+  const compose = new ComposeLenses(containerHosts, machines, log);
+
   context.subscriptions.push(
     log,
     localEngine,
@@ -138,11 +142,13 @@ export function activate(context: vscode.ExtensionContext): SwarmLabApi {
         revealTaskContainer,
         openContainerShellCommand(containerHosts, selection),
         enterContainerNamespacesCommand(containerHosts, selection),
+        ...compose.commands,
       ],
       log,
     ),
+    compose,
   );
-  return { containersTree, localEngine, containerHosts, machinesTree, localLab, machines, swarmTree, swarm };
+  return { containersTree, localEngine, containerHosts, machinesTree, localLab, machines, swarmTree, swarm, compose };
 }
 
 export function deactivate(): void {

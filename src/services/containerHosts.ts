@@ -4,6 +4,7 @@ import { describeEndpoint } from '../clients/docker/dockerEndpoint';
 import type { DockerEngine } from '../clients/docker/dockerEngine';
 import { MachineContainerSource } from '../clients/machines/machineContainerSource';
 import { ContainerModel } from '../core/containers/containerModel';
+import type { DockerEvent } from '../core/containers/containerEvents';
 import { Machine } from '../core/machines/machine';
 import { Disposable } from '../platform/disposable';
 import { LocalDockerEngine } from './localDockerEngine';
@@ -41,6 +42,9 @@ export class ContainerHosts extends Disposable {
   private readonly changed = this._register(new vscode.EventEmitter<string | undefined>());
   /** Fires with a host's key when only its containers or state changed, `undefined` when hosts came or went. */
   readonly onDidChange = this.changed.event;
+  private readonly imageEvents = this._register(new vscode.EventEmitter<{ key: string; event: DockerEvent }>());
+  /** A machine's image events, carried on its container event stream (for the image-presence model). */
+  readonly onDidImageEvent = this.imageEvents.event;
 
   constructor(
     readonly local: LocalDockerEngine,
@@ -130,9 +134,11 @@ export class ContainerHosts extends Disposable {
       { debug: (m) => this.log.debug(prefix + m), warn: (m) => this.log.warn(prefix + m) },
       undefined,
       vscode.l10n,
+      { otherEventTypes: ['image'] },
     );
     const subscriptions = [
       model.onDidChange(() => this.changed.fire(machine.id)),
+      watcher.onEvent((event) => this.imageEvents.fire({ key: machine.id, event })),
       watcher.onDidChangeState((s) => {
         this.changed.fire(machine.id);
         if (s.kind === 'unreachable') {

@@ -17,6 +17,7 @@ import { CACHE_DIR, REPO_ROOT } from '../harness/paths';
 import { runVsCodeSuite } from '../harness/vscodeSuiteRunner';
 import { clusterFigures } from './clusterFigures';
 import { Figure, FigureSource, median, round1 } from './figures';
+import { lensComputeFigures, lensDistributionFigures } from './lensFigures';
 
 /**
  * Memory of an idle lab node, in MB: the resident set (VmRSS, as `ps` shows
@@ -42,6 +43,8 @@ const kb = (file: string): number => Math.round((fs.statSync(path.join(REPO_ROOT
 
 const FIGURES: FigureSource[] = [
   clusterFigures,
+  lensComputeFigures,
+  lensDistributionFigures,
   {
     names: ['ext.bundle_kb', 'ext.vsix_kb'],
     measure: () =>

@@ -30,6 +30,15 @@ export interface WatcherLog {
 
 const DEFAULT_BACKOFF_MS = [500, 1_000, 2_000, 5_000, 10_000, 30_000];
 
+export interface WatcherOptions {
+  /**
+   * Event types besides `container` to carry on the same stream, handed to
+   * `onEvent` listeners (e.g. `image` for the image-presence model): one
+   * stream per engine instead of one per concern.
+   */
+  readonly otherEventTypes?: readonly string[];
+}
+
 /**
  * Keeps a ContainerModel equal to an engine's containers: one full list when
  * the event stream is (re)opened, then one targeted refresh per container
@@ -45,6 +54,7 @@ export class ContainerWatcher {
   private readonly generation = new Map<string, number>();
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
+  private readonly eventListeners = new Set<(e: DockerEvent) => void>();
 
   constructor(
     private readonly source: ContainerSource,
@@ -52,7 +62,14 @@ export class ContainerWatcher {
     private readonly log: WatcherLog = { debug: () => undefined, warn: () => undefined },
     private readonly backoffMs: readonly number[] = DEFAULT_BACKOFF_MS,
     private readonly l10n: Localizer = english,
+    private readonly options: WatcherOptions = {},
   ) {}
+
+  /** Events of the `otherEventTypes`, as they arrive (after a reconnection, re-read what they describe). */
+  onEvent(listener: (e: DockerEvent) => void): { dispose(): void } {
+    this.eventListeners.add(listener);
+    return { dispose: () => this.eventListeners.delete(listener) };
+  }
 
   get currentState(): WatchState {
     return this.state;
@@ -121,7 +138,8 @@ export class ContainerWatcher {
       this.setState({ kind: 'connecting' });
       try {
         // Subscribe before listing, so no change between the two is missed.
-        const stream = await this.source.events({ type: ['container'] }, signal);
+        const types = ['container', ...(this.options.otherEventTypes ?? [])];
+        const stream = await this.source.events({ type: types }, signal);
         const ended = this.consume(stream, signal);
         this.model.replaceAll(await this.source.listContainers());
         attempt = 0;
@@ -171,6 +189,16 @@ export class ContainerWatcher {
   }
 
   private apply(event: DockerEvent): void {
+    if (event.Type !== undefined && event.Type !== 'container') {
+      for (const l of [...this.eventListeners]) {
+        try {
+          l(event);
+        } catch (error) {
+          this.log.warn(`a ${event.Type} event listener failed: ${String(error)}`);
+        }
+      }
+      return;
+    }
     const effect = containerEventEffect(event);
     if (effect.kind === 'ignore') {
       return;

@@ -1,0 +1,48 @@
+import * as vscode from 'vscode';
+import { buildOnEach } from '../clients/images/imageDistribution';
+import { ComposeAnalyses } from '../lenses/composeAnalyses';
+import { ImagePresenceService } from '../services/imagePresenceService';
+import { Command } from './command';
+import { machineNodes, nodeProgress, reportOutcomes, resolveImageJob, withImageProgress } from './imageJob';
+import { requireMachineChanges } from './workspaceTrust';
+
+/** The seed's way, in parallel: the build context uploaded to every node and built there. */
+export function buildImageOnEveryNodeCommand(
+  analyses: ComposeAnalyses,
+  presence: ImagePresenceService,
+  log: vscode.LogOutputChannel,
+): Command {
+  return {
+    id: 'swarmLab.images.buildOnEveryNode',
+    async execute(uri?: unknown, serviceName?: unknown) {
+      if (!requireMachineChanges(vscode.l10n.t('Building an image on every node'))) {
+        return undefined;
+      }
+      const job = await resolveImageJob(uri, serviceName, analyses);
+      if (!job) {
+        return undefined;
+      }
+      presence.activate();
+      const { nodes, unreachable } = await machineNodes(presence);
+      if (nodes.length === 0) {
+        void vscode.window.showErrorMessage(
+          vscode.l10n.t('No machine is connected: start the lab or open the Machines view.'),
+        );
+        return undefined;
+      }
+      const what = vscode.l10n.t('Build of {0}', job.reference);
+      log.info(
+        `${what}: ${job.request.contextDir} (${job.request.files.length} files) on ${nodes.map((n) => n.name).join(', ')}`,
+      );
+      return withImageProgress(vscode.l10n.t('Building {0} on every node', job.reference), async (progress, signal) => {
+        const outcomes = await buildOnEach(nodes, job.request, {
+          signal,
+          log: (line) => log.info(line),
+          onNode: nodeProgress(progress, nodes.length),
+        });
+        reportOutcomes(what, outcomes, unreachable, log);
+        return outcomes;
+      });
+    },
+  };
+}

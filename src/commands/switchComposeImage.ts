@@ -1,0 +1,41 @@
+import * as vscode from 'vscode';
+import { FlipTarget } from '../core/compose/composeImages';
+import { ComposeAnalyses } from '../lenses/composeAnalyses';
+import { applyComposeEdits, openCompose, pickService } from '../lenses/composeTarget';
+import { Command } from './command';
+
+/** One service's image to its other form (the lens above `image:`); only that scalar changes. */
+export function switchComposeImageCommand(analyses: ComposeAnalyses): Command {
+  return {
+    id: 'swarmLab.compose.switchImage',
+    async execute(uri?: unknown, serviceName?: unknown, to?: unknown) {
+      const target = await openCompose(uri, analyses);
+      if (!target) {
+        return false;
+      }
+      const service = await pickService(
+        target,
+        serviceName,
+        (s) => s.flip !== undefined,
+        vscode.l10n.t('The service whose image to switch'),
+      );
+      if (!service) {
+        return false;
+      }
+      if (!service.flip) {
+        void vscode.window.showInformationMessage(
+          service.reason ?? vscode.l10n.t('{0} has no image to switch.', service.name),
+        );
+        return false;
+      }
+      if (to !== undefined && service.flip.to !== (to as FlipTarget)) {
+        // The lens was drawn for an older version of the file.
+        void vscode.window.showInformationMessage(
+          vscode.l10n.t('The image of {0} is already in that form.', service.name),
+        );
+        return false;
+      }
+      return applyComposeEdits(target, service.flip.edits);
+    },
+  };
+}
