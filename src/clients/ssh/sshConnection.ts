@@ -1,6 +1,7 @@
 import * as http from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { AnyAuthMethod, Client, ConnectConfig, NextAuthHandler, ParsedKey } from 'ssh2';
+import { StringDecoder } from 'node:string_decoder';
+import type { AnyAuthMethod, Client, ConnectConfig, NextAuthHandler, ParsedKey, SFTPWrapper } from 'ssh2';
 
 export interface SshTarget {
   readonly host: string;
@@ -35,6 +36,15 @@ export interface ExecResult {
   readonly stderr: string;
   /** True when the caller aborted before the command ended. */
   readonly cancelled: boolean;
+}
+
+export interface ExecOptions {
+  readonly signal?: AbortSignal;
+  /** Output as it arrives, decoded as UTF-8, in chunks of any size. */
+  readonly onStdout?: (chunk: string) => void;
+  readonly onStderr?: (chunk: string) => void;
+  /** Written to the command's standard input, which is then closed. */
+  readonly stdin?: string | Buffer;
 }
 
 /** The host key check failed: the connection was refused by us, not by the server. */
@@ -169,10 +179,20 @@ export class SshConnection {
   /**
    * Runs a command. On abort the remote process is sent SIGTERM and the
    * result comes back at once, marked cancelled, without waiting for
-   * descendants that may still hold the channel open.
+   * descendants that may still hold the channel open. The second argument
+   * is an AbortSignal (the original form) or options that add streaming:
+   * output chunks as they arrive (the whole output is still returned) and
+   * bytes for the command's standard input.
    */
-  exec(command: string, signal?: AbortSignal): Promise<ExecResult> {
+  exec(command: string, signalOrOptions?: AbortSignal | ExecOptions): Promise<ExecResult> {
+    const options: ExecOptions =
+      signalOrOptions instanceof AbortSignal ? { signal: signalOrOptions } : (signalOrOptions ?? {});
+    const { signal } = options;
     return new Promise((resolve, reject) => {
+      if (signal?.aborted) {
+        resolve({ code: null, signal: undefined, cancelled: true, stdout: '', stderr: '' });
+        return;
+      }
       this.client.exec(command, (err, channel) => {
         if (err) {
           reject(err);
@@ -180,6 +200,9 @@ export class SshConnection {
         }
         const out: Buffer[] = [];
         const errOut: Buffer[] = [];
+        // One decoder per stream: a UTF-8 character split across two chunks must not become two U+FFFD.
+        const outText = new StringDecoder('utf8');
+        const errText = new StringDecoder('utf8');
         let settled = false;
         const settle = (code: number | null, sig: string | undefined, cancelled: boolean): void => {
           if (settled) {
@@ -187,6 +210,14 @@ export class SshConnection {
           }
           settled = true;
           signal?.removeEventListener('abort', onAbort);
+          const restOut = outText.end();
+          const restErr = errText.end();
+          if (restOut) {
+            options.onStdout?.(restOut);
+          }
+          if (restErr) {
+            options.onStderr?.(restErr);
+          }
           resolve({
             code,
             signal: sig,
@@ -205,11 +236,70 @@ export class SshConnection {
           return;
         }
         signal?.addEventListener('abort', onAbort, { once: true });
-        channel.on('data', (d: Buffer) => out.push(d));
-        channel.stderr.on('data', (d: Buffer) => errOut.push(d));
+        channel.on('data', (d: Buffer) => {
+          out.push(d);
+          const text = outText.write(d);
+          if (text) {
+            options.onStdout?.(text);
+          }
+        });
+        channel.stderr.on('data', (d: Buffer) => {
+          errOut.push(d);
+          const text = errText.write(d);
+          if (text) {
+            options.onStderr?.(text);
+          }
+        });
         channel.on('close', (code: number | null, sig?: string) => settle(code ?? null, sig, false));
+        // Without stdin the remote command reads end-of-file at once, as with `ssh host cmd </dev/null`.
+        channel.end(options.stdin);
       });
     });
+  }
+
+  /**
+   * Writes a file on the machine by SFTP, atomically: the content goes to a
+   * temporary file beside it, which then replaces the target in one rename,
+   * so a reader never sees half a file and a failed upload leaves the old
+   * one. The temporary file is removed on failure or abort.
+   */
+  async upload(
+    remotePath: string,
+    content: string | Buffer,
+    options: { readonly mode?: number; readonly signal?: AbortSignal } = {},
+  ): Promise<void> {
+    const sftp = await this.sftp();
+    const slash = remotePath.lastIndexOf('/');
+    const tmp = `${remotePath.slice(0, slash + 1)}.${remotePath.slice(slash + 1)}.swarm-lab-${process.pid}-${Date.now()}.tmp`;
+    const call = (fn: (cb: (err?: Error | null) => void) => void): Promise<void> =>
+      new Promise((resolve, reject) => {
+        if (options.signal?.aborted) {
+          reject(abortError());
+          return;
+        }
+        fn((err) => (err ? reject(err) : resolve()));
+      });
+    try {
+      await call((cb) => sftp.writeFile(tmp, content, { mode: options.mode ?? 0o644 }, cb));
+      // writeFile's mode applies only when it creates the file; the umask may have cut it too.
+      await call((cb) => sftp.chmod(tmp, options.mode ?? 0o644, cb));
+      // Plain SFTP rename refuses to replace an existing file; OpenSSH's extension is rename(2).
+      await call((cb) => sftp.ext_openssh_rename(tmp, remotePath, cb)).catch((error: unknown) => {
+        if (!isUnsupported(error)) {
+          throw error;
+        }
+        return call((cb) => sftp.rename(tmp, remotePath, cb));
+      });
+    } catch (error) {
+      await new Promise<void>((resolve) => sftp.unlink(tmp, () => resolve()));
+      throw error;
+    } finally {
+      sftp.end();
+    }
+  }
+
+  private sftp(): Promise<SFTPWrapper> {
+    return new Promise((resolve, reject) => this.client.sftp((err, sftp) => (err ? reject(err) : resolve(sftp))));
   }
 
   /** A stream to a Unix socket on the remote machine (e.g. Docker's). */
@@ -223,6 +313,15 @@ export class SshConnection {
     this.closed = true;
     this.client.end();
   }
+}
+
+function abortError(): Error {
+  return Object.assign(new Error('aborted'), { name: 'AbortError' });
+}
+
+/** An SFTP server without OpenSSH's rename extension. */
+function isUnsupported(error: unknown): boolean {
+  return /not supported|unsupported/i.test(error instanceof Error ? error.message : String(error));
 }
 
 function isAuthFailure(err: unknown): boolean {

@@ -1,0 +1,230 @@
+/**
+ * Sections 3 and 7: the lab's stack, with images built on every node
+ * (stack.build-local), deployed from a manager (stack.deploy), then again
+ * with its images from the registry and its files under /data
+ * (stack.deploy-registry). `docker stack deploy` has no API: it runs on the
+ * manager over SSH, with `--resolve-image never` (the images are the nodes'
+ * own, and no registry outside the lab is asked). The steps then follow the
+ * tasks until the stack has converged and the app answers.
+ */
+import type { Localizer } from '../l10n';
+import { sh } from '../shell/shellQuote';
+import type { Action, NodeContext, NodeSession, Step } from '../steps/step';
+import type { LabCheck, LabStep, LabStepConfig, NodeCheck } from './labConfig';
+import { converged, describeServices, waitConverged } from './convergence';
+import { labSession, type LabDocker } from './labSession';
+import {
+  buildActions,
+  COMPOSE_FILE,
+  HOME_PROJECT_DIR,
+  normalizeImage,
+  posixJoin,
+  projectForm,
+  uploadProject,
+} from './stackProject';
+
+const DATA_PROJECT_DIR = '/data/python_dirty_app';
+const APP_URL = 'http://127.0.0.1:8080/';
+
+/** The stack's state against the compose file in one form: done, or what is missing. */
+async function stackState(
+  docker: LabDocker,
+  config: LabStepConfig,
+  forms: ReadonlyArray<ReadonlyMap<string, string>>,
+  l10n: Localizer,
+): Promise<{ done: boolean; why: string }> {
+  const services = await docker.services(config.stackName);
+  if (services.length === 0) {
+    return { done: false, why: l10n.t('the stack {0} is not deployed', config.stackName) };
+  }
+  const matches = forms.some((wanted) =>
+    [...wanted].every(([name, image]) => {
+      const s = services.find((x) => x.name === `${config.stackName}_${name}`);
+      return s !== undefined && normalizeImage(s.image) === normalizeImage(image);
+    }),
+  );
+  if (!matches) {
+    return {
+      done: false,
+      why: l10n.t('the stack runs other images than the compose file: {0}', services.map((s) => s.image).join(', ')),
+    };
+  }
+  if (!converged(services)) {
+    return { done: false, why: l10n.t('not converged: {0}', describeServices(services)) };
+  }
+  return { done: true, why: l10n.t('deployed and converged: {0}', describeServices(services)) };
+}
+
+function convergeAction(ctx: NodeContext, config: LabStepConfig, expect: readonly string[]): Action {
+  return {
+    kind: 'call',
+    description: ctx.l10n.t('follow the tasks of {0} until every service runs (docker stack ps)', config.stackName),
+    async run(session, io) {
+      const services = await waitConverged(labSession(session).docker, {
+        stack: config.stackName,
+        expect,
+        timeoutMs: config.timeouts.converge,
+        signal: io.signal,
+        log: (text) => io.log(text),
+        l10n: ctx.l10n,
+      });
+      return describeServices(services);
+    },
+  };
+}
+
+/** A bounded wait for the app's answer on this node (nginx may take a moment after its task starts). */
+function appAnswersAction(): Action {
+  return {
+    kind: 'exec',
+    command: sh`i=0; until curl -fsS -m 5 ${APP_URL}; do i=$((i+1)); if [ "$i" -ge 30 ]; then exit 1; fi; sleep 1; done`,
+    evidence: true,
+  };
+}
+
+function deployActions(
+  ctx: NodeContext,
+  config: LabStepConfig,
+  dir: string,
+  compose: string,
+  services: ReadonlyMap<string, string>,
+): Action[] {
+  return [
+    ...uploadProject(dir, config.project, compose),
+    {
+      kind: 'exec',
+      command: sh`docker stack deploy --resolve-image never -c ${posixJoin(dir, COMPOSE_FILE)} ${config.stackName}`,
+      evidence: true,
+    },
+    convergeAction(
+      ctx,
+      config,
+      [...services.keys()].map((s) => `${config.stackName}_${s}`),
+    ),
+    appAnswersAction(),
+  ];
+}
+
+export function stackBuildLocalStep(config: LabStepConfig, l10n: Localizer): LabStep {
+  const step: Step<undefined> = {
+    id: 'stack.build-local',
+    title: l10n.t('Stack images built on every node'),
+    targets: 'all',
+    changesMachines: true,
+    async check(ctx) {
+      const { built } = await projectForm(config.project, 'local', config.registry, ctx.l10n);
+      const images = built.map((b) => b.image);
+      const out = await ctx.session.exec(sh`docker image inspect --format '{{.Id}}' ${images}`, { signal: ctx.signal });
+      return out.code === 0
+        ? { state: 'done', reason: ctx.l10n.t('the images are there: {0}', images.join(', ')) }
+        : { state: 'todo', reason: ctx.l10n.t('missing images among: {0}', images.join(', ')) };
+    },
+    async plan(ctx) {
+      const form = await projectForm(config.project, 'local', config.registry, ctx.l10n);
+      return [
+        ...uploadProject(HOME_PROJECT_DIR, config.project, form.compose),
+        ...buildActions(HOME_PROJECT_DIR, form.built),
+      ];
+    },
+  };
+  return { id: step.id, title: step.title, section: 3, phases: [step] };
+}
+
+export function stackDeployStep(config: LabStepConfig, l10n: Localizer): LabStep {
+  const step: Step<undefined> = {
+    id: 'stack.deploy',
+    title: l10n.t('Deploy the stack'),
+    targets: 'firstManager',
+    changesMachines: true,
+    async check(ctx) {
+      const local = await projectForm(config.project, 'local', config.registry, ctx.l10n);
+      const registry = await projectForm(config.project, 'registry', config.registry, ctx.l10n);
+      // Deployed from the registry already (section 7) counts too: the stack runs.
+      const state = await stackState(
+        labSession(ctx.session).docker,
+        config,
+        [local.services, registry.services],
+        ctx.l10n,
+      );
+      return state.done ? { state: 'done', reason: state.why } : { state: 'todo', reason: state.why };
+    },
+    async plan(ctx) {
+      const form = await projectForm(config.project, 'local', config.registry, ctx.l10n);
+      return deployActions(ctx, config, HOME_PROJECT_DIR, form.compose, form.services);
+    },
+  };
+  return { id: step.id, title: step.title, section: 3, phases: [step] };
+}
+
+export function stackDeployRegistryStep(config: LabStepConfig, l10n: Localizer): LabStep {
+  const step: Step<undefined> = {
+    id: 'stack.deploy-registry',
+    title: l10n.t('Redeploy the stack from the registry'),
+    targets: 'firstManager',
+    changesMachines: true,
+    async check(ctx) {
+      const registry = await projectForm(config.project, 'registry', config.registry, ctx.l10n);
+      const state = await stackState(labSession(ctx.session).docker, config, [registry.services], ctx.l10n);
+      return state.done ? { state: 'done', reason: state.why } : { state: 'todo', reason: state.why };
+    },
+    async plan(ctx) {
+      const form = await projectForm(config.project, 'registry', config.registry, ctx.l10n);
+      // /data is the shared storage of section 5; without it the project stays in the home folder.
+      const data = await ctx.session.exec(sh`test -d /data && test -w /data`, { signal: ctx.signal });
+      const dir = data.code === 0 ? DATA_PROJECT_DIR : HOME_PROJECT_DIR;
+      if (data.code !== 0) {
+        ctx.log(
+          ctx.l10n.t('/data is missing or not writable (section 5): the project stays in ~/{0}', HOME_PROJECT_DIR),
+        );
+      }
+      return deployActions(ctx, config, dir, form.compose, form.services);
+    },
+  };
+  return { id: step.id, title: step.title, section: 7, phases: [step] };
+}
+
+export function stackConvergedCheck(config: LabStepConfig, l10n: Localizer): LabCheck {
+  return {
+    id: 'stack.converged',
+    title: l10n.t('Stack converged'),
+    section: 3,
+    targets: 'firstManager',
+    async node(ctx): Promise<NodeCheck> {
+      const services = await labSession(ctx.session).docker.services(config.stackName);
+      const form = await projectForm(config.project, 'local', config.registry, ctx.l10n);
+      const expect = [...form.services.keys()].map((s) => `${config.stackName}_${s}`);
+      return converged(services, expect)
+        ? { ok: true, why: describeServices(services) }
+        : {
+            ok: false,
+            why:
+              services.length === 0
+                ? ctx.l10n.t('the stack {0} is not deployed', config.stackName)
+                : describeServices(services),
+          };
+    },
+  };
+}
+
+async function appAnswers(session: NodeSession, signal: AbortSignal, l10n: Localizer): Promise<NodeCheck> {
+  const out = await session.exec(['curl', '-fsS', '-m', '5', APP_URL], { signal });
+  return out.code === 0
+    ? { ok: true, why: out.stdout.trim().split('\n')[0] ?? '' }
+    : {
+        ok: false,
+        why: l10n.t(
+          'no answer on port 8080 ({0}); a port published in ingress mode needs the routing mesh (IPVS), which the local lab lacks: publish it in host mode',
+          out.stderr.trim() || String(out.code),
+        ),
+      };
+}
+
+export function stackAppAnswersCheck(l10n: Localizer): LabCheck {
+  return {
+    id: 'stack.app-answers',
+    title: l10n.t('The app answers on port 8080'),
+    section: 3,
+    targets: 'all',
+    node: (ctx) => appAnswers(ctx.session, ctx.signal, ctx.l10n),
+  };
+}
