@@ -105,6 +105,39 @@ export class LocalLabNodeMachine implements NodeMachine {
 }
 
 /**
+ * A dockerd that died (killed, crashed) leaves its containerd behind, or
+ * only its pid file, whose number may by now be another process's: the
+ * next dockerd would then wait for that "containerd" until it gives up.
+ * Stop the orphan (its containers' shims stay, the next containerd takes
+ * them over) and remove the pid file.
+ */
+async function stopOrphanContainerd(node: LabNode, nodeProcess: number): Promise<void> {
+  const pidFile = path.join(node.dir, 'run', 'docker', 'containerd', 'containerd.pid');
+  const pid = readPid(pidFile);
+  if (pid === undefined) {
+    return;
+  }
+  const sameNode = (): boolean => {
+    try {
+      return (
+        fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'containerd' &&
+        fs.readlinkSync(`/proc/${pid}/ns/mnt`) === fs.readlinkSync(`/proc/${nodeProcess}/ns/mnt`)
+      );
+    } catch {
+      return false;
+    }
+  };
+  if (sameNode()) {
+    process.kill(pid, 'SIGTERM');
+    if (!(await until(() => Promise.resolve(!processAlive(pid)), 15_000))) {
+      process.kill(pid, 'SIGKILL');
+      await until(() => Promise.resolve(!processAlive(pid)), 5_000);
+    }
+  }
+  fs.rmSync(pidFile, { force: true });
+}
+
+/**
  * Stops the node's dockerd (its containers get their shutdown time), then
  * starts a new one in the node's namespaces and cgroups, as the node's own
  * start does, and waits until it answers. Also starts an engine that died.
@@ -124,6 +157,7 @@ export async function restartNodeEngine(
       await until(() => Promise.resolve(!processAlive(old)), 5_000);
     }
   }
+  await stopOrphanContainerd(node, pid);
   if (options.signal?.aborted) {
     throw new Error('cancelled');
   }

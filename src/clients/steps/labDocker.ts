@@ -17,6 +17,7 @@ interface RawService {
     TaskTemplate?: { ContainerSpec?: { Image?: string } };
   };
   ServiceStatus?: { RunningTasks?: number; DesiredTasks?: number };
+  UpdateStatus?: { State?: string };
 }
 
 interface RawTask {
@@ -26,6 +27,7 @@ interface RawTask {
   NodeID?: string;
   DesiredState?: string;
   Status?: { State?: string; Err?: string };
+  Spec?: { ContainerSpec?: { Image?: string } };
 }
 
 interface RawNode {
@@ -76,7 +78,7 @@ export class EngineLabDocker implements LabDocker {
         AdvertiseAddr: spec.advertiseAddr,
         ...(spec.addressPool ? { DefaultAddrPool: [spec.addressPool], SubnetSize: 24 } : {}),
         abortSignal: AbortSignal.timeout(SWARM_CHANGE_MS),
-      } as object),
+      }),
     );
   }
 
@@ -94,7 +96,7 @@ export class EngineLabDocker implements LabDocker {
         RemoteAddrs: [spec.remoteAddr],
         JoinToken: spec.token,
         abortSignal: AbortSignal.timeout(SWARM_CHANGE_MS),
-      } as object),
+      }),
     );
   }
 
@@ -139,6 +141,9 @@ export class EngineLabDocker implements LabDocker {
       mode: s.Spec?.Mode?.Global ? 'global' : 'replicated',
       running: s.ServiceStatus?.RunningTasks ?? 0,
       desired: s.ServiceStatus?.DesiredTasks ?? s.Spec?.Mode?.Replicated?.Replicas ?? 0,
+      ...(s.UpdateStatus?.State === 'updating' || s.UpdateStatus?.State === 'rollback_started'
+        ? { updating: true }
+        : {}),
     }));
   }
 
@@ -162,6 +167,7 @@ export class EngineLabDocker implements LabDocker {
       state: t.Status?.State ?? 'unknown',
       desiredState: t.DesiredState ?? 'unknown',
       ...(t.Status?.Err ? { error: t.Status.Err } : {}),
+      ...(t.Spec?.ContainerSpec?.Image ? { image: t.Spec.ContainerSpec.Image } : {}),
     }));
   }
 }

@@ -126,7 +126,7 @@ export async function machineCluster(
       const engine = await m.connection.engine();
       return new SshNodeSession(ssh, new EngineLabDocker(engine), (m.capabilities ?? ((s) => new SudoMachine(s)))(ssh));
     } catch (error) {
-      throw new Error(describeSshError(error, m.definition, l10n));
+      throw new Error(describeSshError(error, m.definition, l10n), { cause: error });
     }
   };
   return {

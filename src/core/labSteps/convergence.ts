@@ -21,12 +21,37 @@ export interface ConvergeOptions {
   readonly l10n: Localizer;
 }
 
-export function converged(services: readonly ServiceFact[], expect: readonly string[] = []): boolean {
+/**
+ * Every expected service exists, runs exactly as many tasks as it wants and
+ * is not in the middle of an update; with the tasks given, each task meant
+ * to run does, with its service's current image (right after a deploy the
+ * counts are still those of the old tasks).
+ */
+export function converged(
+  services: readonly ServiceFact[],
+  expect: readonly string[] = [],
+  tasks?: readonly TaskFact[],
+): boolean {
   return (
     services.length > 0 &&
     expect.every((name) => services.some((s) => s.name === name)) &&
-    services.every((s) => s.desired > 0 && s.running >= s.desired)
+    services.every((s) => s.desired > 0 && s.running === s.desired && !s.updating) &&
+    (tasks === undefined ||
+      tasks
+        .filter((t) => t.desiredState === 'running')
+        .every((t) => {
+          const service = services.find((s) => s.name === t.service);
+          return (
+            t.state === 'running' &&
+            (service === undefined || t.image === undefined || sameImage(t.image, service.image))
+          );
+        }))
   );
+}
+
+/** The service's image may carry a digest its tasks also carry, or not: compare names. */
+function sameImage(a: string, b: string): boolean {
+  return a.split('@')[0] === b.split('@')[0];
 }
 
 export function describeServices(services: readonly ServiceFact[]): string {
@@ -58,7 +83,7 @@ export async function waitConverged(docker: LabDocker, options: ConvergeOptions)
       }
       last = mine;
       lastTasks = mineTasks;
-      return converged(mine, options.expect) ? mine : undefined;
+      return converged(mine, options.expect, mineTasks) ? mine : undefined;
     },
     { timeoutMs: options.timeoutMs, intervalMs: options.intervalMs ?? 1_000, signal: options.signal },
   );

@@ -37,6 +37,40 @@ export async function holdsVip(session: NodeSession, vip: string, signal: AbortS
   return out.stdout.split('\n').some((line) => line.includes(` inet ${vip}/`));
 }
 
+/** The nodes holding the virtual IP now, read on every node. */
+async function vipHolders(config: LabStepConfig, nodes: readonly string[], signal: AbortSignal): Promise<string[]> {
+  const held = await Promise.all(
+    nodes.map(async (name) =>
+      holdsVip(await config.sessionOf(name, signal), config.virtualIp, signal).catch(() => false),
+    ),
+  );
+  return nodes.filter((_n, i) => held[i]);
+}
+
+/**
+ * The one node holding the virtual IP, waiting (bounded) while keepalived
+ * elects its master; a reason when none, or several, hold it.
+ */
+async function vipHolder(ctx: NodeContext, config: LabStepConfig): Promise<string> {
+  const names = ctx.cluster.map((n) => n.name);
+  let last: string[] = [];
+  const holder = await pollUntil(
+    async () => {
+      last = await vipHolders(config, names, ctx.signal);
+      return last.length === 1 ? last[0] : undefined;
+    },
+    { timeoutMs: config.timeouts.failover, intervalMs: 250, signal: ctx.signal },
+  );
+  if (holder === undefined) {
+    throw new Error(
+      last.length === 0
+        ? ctx.l10n.t('No node holds the virtual IP {0}: run keepalived.deploy first.', config.virtualIp)
+        : ctx.l10n.t('Several nodes hold {0} (split brain): {1}', config.virtualIp, last.join(', ')),
+    );
+  }
+  return holder;
+}
+
 type ContainerState =
   { readonly kind: 'missing' } | { readonly kind: 'present'; readonly env: string[]; readonly running: boolean };
 
@@ -123,10 +157,9 @@ export function keepalivedNsenterStep(config: LabStepConfig, l10n: Localizer): L
     targets: 'all',
     changesMachines: false,
     async plan(ctx) {
-      if (!(await holdsVip(ctx.session, config.virtualIp, ctx.signal))) {
-        ctx.log(
-          ctx.l10n.t('does not hold the virtual IP {0}: the evidence comes from the node that does', config.virtualIp),
-        );
+      const holder = await vipHolder(ctx, config);
+      if (holder !== ctx.node.name) {
+        ctx.log(ctx.l10n.t('{0} holds the virtual IP {1}: the evidence comes from there', holder, config.virtualIp));
         return [];
       }
       return [rootAction(ctx, NSENTER_SCRIPT, { evidence: true })];
@@ -141,13 +174,17 @@ export function keepalivedFailoverStep(config: LabStepConfig, l10n: Localizer): 
     title: l10n.t('keepalived fail-over'),
     targets: 'all',
     changesMachines: true,
-    // Every node decides for itself whether it holds the address, at once:
-    // only the holder stops its keepalived (the others answer before the
-    // address can have moved, which takes a VRRP advertisement interval).
+    // Every node looks for the holder at once and only the holder stops its
+    // keepalived: the others have answered before the address can move
+    // (that takes at least a VRRP advertisement interval).
     async check(ctx) {
-      return (await holdsVip(ctx.session, config.virtualIp, ctx.signal))
+      const holder = await vipHolder(ctx, config);
+      return holder === ctx.node.name
         ? { state: 'todo', reason: ctx.l10n.t('holds the virtual IP {0}', config.virtualIp) }
-        : { state: 'done', reason: ctx.l10n.t('does not hold the virtual IP {0}', config.virtualIp) };
+        : {
+            state: 'done',
+            reason: ctx.l10n.t('{0} holds the virtual IP {1}, not this node', holder, config.virtualIp),
+          };
     },
     plan(ctx) {
       return [
@@ -158,18 +195,12 @@ export function keepalivedFailoverStep(config: LabStepConfig, l10n: Localizer): 
           evidence: true,
           async run(_session, io) {
             const started = Date.now();
-            const others = ctx.cluster.filter((n) => n.name !== ctx.node.name);
-            const sessions = await Promise.all(others.map((n) => config.sessionOf(n.name, io.signal)));
-            const holder = await pollUntil(
-              async () => {
-                const held = await Promise.all(
-                  sessions.map((s) => holdsVip(s, config.virtualIp, io.signal).catch(() => false)),
-                );
-                const i = held.indexOf(true);
-                return i >= 0 ? others[i].name : undefined;
-              },
-              { timeoutMs: config.timeouts.failover, intervalMs: 200, signal: io.signal },
-            );
+            const others = ctx.cluster.filter((n) => n.name !== ctx.node.name).map((n) => n.name);
+            const holder = await pollUntil(async () => (await vipHolders(config, others, io.signal))[0], {
+              timeoutMs: config.timeouts.failover,
+              intervalMs: 200,
+              signal: io.signal,
+            });
             if (holder === undefined) {
               throw new Error(
                 ctx.l10n.t(

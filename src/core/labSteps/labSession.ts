@@ -29,6 +29,8 @@ export interface ServiceFact {
   /** As `docker service ls` counts them. */
   readonly running: number;
   readonly desired: number;
+  /** A rolling update (or its rollback) is under way: the counts mix old and new tasks. */
+  readonly updating?: boolean;
 }
 
 export interface TaskFact {
@@ -39,6 +41,8 @@ export interface TaskFact {
   readonly state: string;
   readonly desiredState: string;
   readonly error?: string;
+  /** The image the task runs (tasks of an update in progress still run the old one). */
+  readonly image?: string;
 }
 
 export interface EngineFacts {

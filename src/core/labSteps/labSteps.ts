@@ -85,13 +85,15 @@ export async function runLabStep(
   }
   const reports: StepReport[] = [];
   const runValues = options.dryRun ? values.copy() : values;
+  const { only, ...elsewhere } = options;
   for (const phase of step.phases) {
-    const runsThere = resolveTargets(phase.targets, cluster.nodes, options.l10n, options.only).ok;
+    const runsThere = resolveTargets(phase.targets, cluster.nodes, options.l10n, only).ok;
     const report: SectionReport = await runSection(
       { id: step.id, title: step.title, steps: [phase] },
       cluster,
       runValues,
-      { ...options, ...(runsThere ? { only: options.only } : {}) },
+      // runSection hands its options to each step run, which honours `only`.
+      (runsThere ? { ...elsewhere, only } : elsewhere) as SectionRunOptions,
     );
     reports.push(...report.steps);
     const failed = report.steps.some(

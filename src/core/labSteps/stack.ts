@@ -9,7 +9,7 @@
  */
 import type { Localizer } from '../l10n';
 import { sh } from '../shell/shellQuote';
-import type { Action, NodeContext, NodeSession, Step } from '../steps/step';
+import type { Action, CheckResult, NodeContext, NodeSession, Step } from '../steps/step';
 import type { LabCheck, LabStep, LabStepConfig, NodeCheck } from './labConfig';
 import { converged, describeServices, waitConverged } from './convergence';
 import { labSession, type LabDocker } from './labSession';
@@ -26,16 +26,20 @@ import {
 const DATA_PROJECT_DIR = '/data/python_dirty_app';
 const APP_URL = 'http://127.0.0.1:8080/';
 
-/** The stack's state against the compose file in one form: done, or what is missing. */
+type StackState =
+  | { readonly kind: 'absent' | 'other'; readonly why: string }
+  | { readonly kind: 'converging' | 'done'; readonly why: string };
+
+/** The stack against the compose file in the given forms: absent, other images, converging, or done. */
 async function stackState(
   docker: LabDocker,
   config: LabStepConfig,
   forms: ReadonlyArray<ReadonlyMap<string, string>>,
   l10n: Localizer,
-): Promise<{ done: boolean; why: string }> {
-  const services = await docker.services(config.stackName);
+): Promise<StackState> {
+  const [services, tasks] = await Promise.all([docker.services(config.stackName), docker.tasks(config.stackName)]);
   if (services.length === 0) {
-    return { done: false, why: l10n.t('the stack {0} is not deployed', config.stackName) };
+    return { kind: 'absent', why: l10n.t('the stack {0} is not deployed', config.stackName) };
   }
   const matches = forms.some((wanted) =>
     [...wanted].every(([name, image]) => {
@@ -45,14 +49,25 @@ async function stackState(
   );
   if (!matches) {
     return {
-      done: false,
+      kind: 'other',
       why: l10n.t('the stack runs other images than the compose file: {0}', services.map((s) => s.image).join(', ')),
     };
   }
-  if (!converged(services)) {
-    return { done: false, why: l10n.t('not converged: {0}', describeServices(services)) };
+  return converged(services, [], tasks)
+    ? { kind: 'done', why: l10n.t('deployed and converged: {0}', describeServices(services)) }
+    : { kind: 'converging', why: l10n.t('not converged yet: {0}', describeServices(services)) };
+}
+
+/** A stack already deployed in the right form but still converging is only waited for, never deployed again. */
+function stackCheck(state: StackState): CheckResult<'wait'> {
+  switch (state.kind) {
+    case 'done':
+      return { state: 'done', reason: state.why };
+    case 'converging':
+      return { state: 'todo', reason: state.why, memo: 'wait' };
+    default:
+      return { state: 'todo', reason: state.why };
   }
-  return { done: true, why: l10n.t('deployed and converged: {0}', describeServices(services)) };
 }
 
 function convergeAction(ctx: NodeContext, config: LabStepConfig, expect: readonly string[]): Action {
@@ -88,7 +103,12 @@ function deployActions(
   dir: string,
   compose: string,
   services: ReadonlyMap<string, string>,
+  memo: 'wait' | undefined,
 ): Action[] {
+  const expect = [...services.keys()].map((s) => `${config.stackName}_${s}`);
+  if (memo === 'wait') {
+    return [convergeAction(ctx, config, expect), appAnswersAction()];
+  }
   return [
     ...uploadProject(dir, config.project, compose),
     {
@@ -96,11 +116,7 @@ function deployActions(
       command: sh`docker stack deploy --resolve-image never -c ${posixJoin(dir, COMPOSE_FILE)} ${config.stackName}`,
       evidence: true,
     },
-    convergeAction(
-      ctx,
-      config,
-      [...services.keys()].map((s) => `${config.stackName}_${s}`),
-    ),
+    convergeAction(ctx, config, expect),
     appAnswersAction(),
   ];
 }
@@ -131,7 +147,7 @@ export function stackBuildLocalStep(config: LabStepConfig, l10n: Localizer): Lab
 }
 
 export function stackDeployStep(config: LabStepConfig, l10n: Localizer): LabStep {
-  const step: Step<undefined> = {
+  const step: Step<'wait'> = {
     id: 'stack.deploy',
     title: l10n.t('Deploy the stack'),
     targets: 'firstManager',
@@ -146,18 +162,18 @@ export function stackDeployStep(config: LabStepConfig, l10n: Localizer): LabStep
         [local.services, registry.services],
         ctx.l10n,
       );
-      return state.done ? { state: 'done', reason: state.why } : { state: 'todo', reason: state.why };
+      return stackCheck(state);
     },
-    async plan(ctx) {
+    async plan(ctx, memo) {
       const form = await projectForm(config.project, 'local', config.registry, ctx.l10n);
-      return deployActions(ctx, config, HOME_PROJECT_DIR, form.compose, form.services);
+      return deployActions(ctx, config, HOME_PROJECT_DIR, form.compose, form.services, memo);
     },
   };
   return { id: step.id, title: step.title, section: 3, phases: [step] };
 }
 
 export function stackDeployRegistryStep(config: LabStepConfig, l10n: Localizer): LabStep {
-  const step: Step<undefined> = {
+  const step: Step<'wait'> = {
     id: 'stack.deploy-registry',
     title: l10n.t('Redeploy the stack from the registry'),
     targets: 'firstManager',
@@ -165,10 +181,13 @@ export function stackDeployRegistryStep(config: LabStepConfig, l10n: Localizer):
     async check(ctx) {
       const registry = await projectForm(config.project, 'registry', config.registry, ctx.l10n);
       const state = await stackState(labSession(ctx.session).docker, config, [registry.services], ctx.l10n);
-      return state.done ? { state: 'done', reason: state.why } : { state: 'todo', reason: state.why };
+      return stackCheck(state);
     },
-    async plan(ctx) {
+    async plan(ctx, memo) {
       const form = await projectForm(config.project, 'registry', config.registry, ctx.l10n);
+      if (memo === 'wait') {
+        return deployActions(ctx, config, HOME_PROJECT_DIR, form.compose, form.services, memo);
+      }
       // /data is the shared storage of section 5; without it the project stays in the home folder.
       const data = await ctx.session.exec(sh`test -d /data && test -w /data`, { signal: ctx.signal });
       const dir = data.code === 0 ? DATA_PROJECT_DIR : HOME_PROJECT_DIR;
@@ -177,7 +196,7 @@ export function stackDeployRegistryStep(config: LabStepConfig, l10n: Localizer):
           ctx.l10n.t('/data is missing or not writable (section 5): the project stays in ~/{0}', HOME_PROJECT_DIR),
         );
       }
-      return deployActions(ctx, config, dir, form.compose, form.services);
+      return deployActions(ctx, config, dir, form.compose, form.services, memo);
     },
   };
   return { id: step.id, title: step.title, section: 7, phases: [step] };
@@ -190,10 +209,11 @@ export function stackConvergedCheck(config: LabStepConfig, l10n: Localizer): Lab
     section: 3,
     targets: 'firstManager',
     async node(ctx): Promise<NodeCheck> {
-      const services = await labSession(ctx.session).docker.services(config.stackName);
+      const docker = labSession(ctx.session).docker;
+      const [services, tasks] = await Promise.all([docker.services(config.stackName), docker.tasks(config.stackName)]);
       const form = await projectForm(config.project, 'local', config.registry, ctx.l10n);
       const expect = [...form.services.keys()].map((s) => `${config.stackName}_${s}`);
-      return converged(services, expect)
+      return converged(services, expect, tasks)
         ? { ok: true, why: describeServices(services) }
         : {
             ok: false,
