@@ -30,6 +30,13 @@ import { openContainerShellCommand } from './commands/openContainerShell';
 import { enterContainerNamespacesCommand } from './commands/enterContainerNamespaces';
 import { SwarmTreeProvider } from './views/swarmTreeProvider';
 import { ContainersNode, ContainersTreeProvider } from './views/containersTreeProvider';
+import { LabStepService, type LabActions } from './services/labActions';
+import { DryRunDocumentProvider } from './documents/dryRunDocumentProvider';
+import { runLabStepCommand } from './commands/runLabStep';
+import { runLabSectionCommand } from './commands/runLabSection';
+import { runLabStepOnNodeCommand } from './commands/runLabStepOnNode';
+import { dryRunLabStepCommand } from './commands/dryRunLabStep';
+import { swarmInitJoinCommand } from './commands/swarmInitJoin';
 
 /** What the extension exposes to other extensions and to its own tests. */
 export interface SwarmLabApi {
@@ -40,6 +47,9 @@ export interface SwarmLabApi {
   readonly localLab: LocalLabService;
   readonly swarmTree: SwarmTreeProvider;
   readonly swarm: SwarmService;
+  /** The lab's steps and checks by id (the lab panel runs them through this). */
+  readonly labActions: LabActions;
+  readonly labSteps: LabStepService;
 }
 
 /**
@@ -77,6 +87,23 @@ export function activate(context: vscode.ExtensionContext): SwarmLabApi {
     }
   });
 
+  const labSteps = new LabStepService(localLab, context.extensionUri);
+  const dryRuns = new DryRunDocumentProvider();
+
+  context.subscriptions.push(
+    labSteps,
+    dryRuns,
+    ...registerCommands(
+      [
+        runLabStepCommand(labSteps),
+        runLabSectionCommand(labSteps),
+        runLabStepOnNodeCommand(labSteps),
+        dryRunLabStepCommand(labSteps, dryRuns),
+        swarmInitJoinCommand(labSteps),
+      ],
+      log,
+    ),
+  );
   context.subscriptions.push(
     log,
     localEngine,
@@ -119,7 +146,17 @@ export function activate(context: vscode.ExtensionContext): SwarmLabApi {
       log,
     ),
   );
-  return { containersTree, localEngine, containerHosts, machinesTree, localLab, swarmTree, swarm };
+  return {
+    containersTree,
+    localEngine,
+    containerHosts,
+    machinesTree,
+    localLab,
+    swarmTree,
+    swarm,
+    labActions: labSteps,
+    labSteps,
+  };
 }
 
 export function deactivate(): void {

@@ -1,6 +1,7 @@
 import * as http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
+import { uploadBySftp } from './sftpUpload';
 import type { AnyAuthMethod, Client, ConnectConfig, NextAuthHandler, ParsedKey, SFTPWrapper } from 'ssh2';
 
 export interface SshTarget {
@@ -257,48 +258,17 @@ export class SshConnection {
     });
   }
 
-  /**
-   * Writes a file on the machine by SFTP, atomically: the content goes to a
-   * temporary file beside it, which then replaces the target in one rename,
-   * so a reader never sees half a file and a failed upload leaves the old
-   * one. The temporary file is removed on failure or abort.
-   */
-  async upload(
+  /** Writes a file on the machine by SFTP, atomically (see uploadBySftp). */
+  upload(
     remotePath: string,
     content: string | Buffer,
     options: { readonly mode?: number; readonly signal?: AbortSignal } = {},
   ): Promise<void> {
-    const sftp = await this.sftp();
-    const slash = remotePath.lastIndexOf('/');
-    const tmp = `${remotePath.slice(0, slash + 1)}.${remotePath.slice(slash + 1)}.swarm-lab-${process.pid}-${Date.now()}.tmp`;
-    const call = (fn: (cb: (err?: Error | null) => void) => void): Promise<void> =>
-      new Promise((resolve, reject) => {
-        if (options.signal?.aborted) {
-          reject(abortError());
-          return;
-        }
-        fn((err) => (err ? reject(err) : resolve()));
-      });
-    try {
-      await call((cb) => sftp.writeFile(tmp, content, { mode: options.mode ?? 0o644 }, cb));
-      // writeFile's mode applies only when it creates the file; the umask may have cut it too.
-      await call((cb) => sftp.chmod(tmp, options.mode ?? 0o644, cb));
-      // Plain SFTP rename refuses to replace an existing file; OpenSSH's extension is rename(2).
-      await call((cb) => sftp.ext_openssh_rename(tmp, remotePath, cb)).catch((error: unknown) => {
-        if (!isUnsupported(error)) {
-          throw error;
-        }
-        return call((cb) => sftp.rename(tmp, remotePath, cb));
-      });
-    } catch (error) {
-      await new Promise<void>((resolve) => sftp.unlink(tmp, () => resolve()));
-      throw error;
-    } finally {
-      sftp.end();
-    }
+    return uploadBySftp(() => this.sftp(), remotePath, content, options);
   }
 
-  private sftp(): Promise<SFTPWrapper> {
+  /** A new SFTP session on this connection; the caller ends it. */
+  sftp(): Promise<SFTPWrapper> {
     return new Promise((resolve, reject) => this.client.sftp((err, sftp) => (err ? reject(err) : resolve(sftp))));
   }
 
@@ -313,15 +283,6 @@ export class SshConnection {
     this.closed = true;
     this.client.end();
   }
-}
-
-function abortError(): Error {
-  return Object.assign(new Error('aborted'), { name: 'AbortError' });
-}
-
-/** An SFTP server without OpenSSH's rename extension. */
-function isUnsupported(error: unknown): boolean {
-  return /not supported|unsupported/i.test(error instanceof Error ? error.message : String(error));
 }
 
 function isAuthFailure(err: unknown): boolean {
