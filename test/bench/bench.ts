@@ -16,6 +16,7 @@ import { nodeCgroupName } from '../../src/localLab/nodeProcess';
 import { CACHE_DIR, REPO_ROOT } from '../harness/paths';
 import { runVsCodeSuite } from '../harness/vscodeSuiteRunner';
 import { clusterFigures } from './clusterFigures';
+import { stepFigures } from './stepFigures';
 import { Figure, FigureSource, median, round1 } from './figures';
 
 /**
@@ -42,6 +43,7 @@ const kb = (file: string): number => Math.round((fs.statSync(path.join(REPO_ROOT
 
 const FIGURES: FigureSource[] = [
   clusterFigures,
+  stepFigures,
   {
     names: ['ext.bundle_kb', 'ext.vsix_kb'],
     measure: () =>

@@ -398,6 +398,7 @@ describe('lab steps: compose, stack and registry', () => {
       a.kind === 'exec' ? `$ ${a.command}` : a.kind === 'upload' ? `upload ${a.path}` : `call ${a.description}`,
     );
     assert.deepEqual(shown, [
+      'call check that every node has python-app:latest, app-proxy:latest (docker image inspect)',
       '$ mkdir -p -- swarm-lab/python_dirty_app swarm-lab/python_dirty_app/proxy swarm-lab/python_dirty_app/python-app',
       'upload swarm-lab/python_dirty_app/docker-compose.yml',
       'upload swarm-lab/python_dirty_app/proxy/Dockerfile',
@@ -414,6 +415,17 @@ describe('lab steps: compose, stack and registry', () => {
     assert.match(compose.content, /^ {4}image: app-proxy:latest$/m);
     assert.ok(!compose.content.includes('m1.swarm:5000/'));
     assert.deepEqual(cluster.commandsOf('core-01'), [], 'a dry run runs nothing');
+  });
+
+  it('refuses to deploy when a node lacks an image of the stack, naming the node and the image', async () => {
+    const cluster = new FakeLabCluster(labNodes(3, 1), {
+      script: (node, command) =>
+        node === 'core-03' && command.endsWith(' app-proxy:latest') ? { code: 1, stderr: 'No such image' } : {},
+    });
+    const [report] = await run(cluster, labConfig(cluster), 'stack.deploy');
+    const failed = report.nodes[0].outcome as Extract<NodeOutcome, { kind: 'failed' }>;
+    assert.match(failed.reason, /Images missing \(run stack\.build-local first\): core-03: app-proxy:latest$/);
+    assert.ok(!cluster.commandsOf('core-01').some((c) => c.startsWith('docker stack deploy')));
   });
 
   it('quotes a hostile stack name in the deploy command', async () => {

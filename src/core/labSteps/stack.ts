@@ -97,6 +97,39 @@ function appAnswersAction(): Action {
   };
 }
 
+/**
+ * `docker stack deploy` builds nothing and, from local images, pulls
+ * nothing: a node without them would only reject its tasks, again and
+ * again. Say which node lacks which image before deploying.
+ */
+function imagesOnNodesAction(ctx: NodeContext, config: LabStepConfig, images: readonly string[]): Action {
+  return {
+    kind: 'call',
+    description: ctx.l10n.t('check that every node has {0} (docker image inspect)', images.join(', ')),
+    async run(_session, io) {
+      const missing = await Promise.all(
+        ctx.cluster.map(async (node) => {
+          const session = await config.sessionOf(node.name, io.signal);
+          const lacking: string[] = [];
+          for (const image of images) {
+            const out = await session.exec(['docker', 'image', 'inspect', '--format', '{{.Id}}', image], {
+              signal: io.signal,
+            });
+            if (out.code !== 0) {
+              lacking.push(image);
+            }
+          }
+          return lacking.length > 0 ? `${node.name}: ${lacking.join(', ')}` : '';
+        }),
+      );
+      const problems = missing.filter((m) => m !== '');
+      if (problems.length > 0) {
+        throw new Error(ctx.l10n.t('Images missing (run stack.build-local first): {0}', problems.join('; ')));
+      }
+    },
+  };
+}
+
 function deployActions(
   ctx: NodeContext,
   config: LabStepConfig,
@@ -104,12 +137,14 @@ function deployActions(
   compose: string,
   services: ReadonlyMap<string, string>,
   memo: 'wait' | undefined,
+  localImages: readonly string[] = [],
 ): Action[] {
   const expect = [...services.keys()].map((s) => `${config.stackName}_${s}`);
   if (memo === 'wait') {
     return [convergeAction(ctx, config, expect), appAnswersAction()];
   }
   return [
+    ...(localImages.length > 0 ? [imagesOnNodesAction(ctx, config, localImages)] : []),
     ...uploadProject(dir, config.project, compose),
     {
       kind: 'exec',
@@ -166,7 +201,15 @@ export function stackDeployStep(config: LabStepConfig, l10n: Localizer): LabStep
     },
     async plan(ctx, memo) {
       const form = await projectForm(config.project, 'local', config.registry, ctx.l10n);
-      return deployActions(ctx, config, HOME_PROJECT_DIR, form.compose, form.services, memo);
+      return deployActions(
+        ctx,
+        config,
+        HOME_PROJECT_DIR,
+        form.compose,
+        form.services,
+        memo,
+        form.built.map((b) => b.image),
+      );
     },
   };
   return { id: step.id, title: step.title, section: 3, phases: [step] };
