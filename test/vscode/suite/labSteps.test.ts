@@ -31,7 +31,7 @@ describe("Lab steps from the palette in a real VS Code (the tests' local lab)", 
     this.timeout(60_000);
     const daemonJson = path.join(layout.nodes[0].dir, 'etc-docker', 'daemon.json');
     const before = fs.readFileSync(daemonJson, 'utf8');
-    const doc = (await vscode.commands.executeCommand('swarmLab.steps.dryRun', 'docker.config')) as vscode.TextDocument;
+    const doc = await vscode.commands.executeCommand<vscode.TextDocument>('swarmLab.steps.dryRun', 'docker.config');
     assert.ok(doc, 'the dry run opened no document');
     assert.equal(doc.languageId, 'swarm-lab-log');
     const text = doc.getText();
