@@ -10,6 +10,12 @@ import { INSPECT_SCHEME, InspectDocumentProvider } from './documents/inspectDocu
 import { LocalDockerEngine } from './services/localDockerEngine';
 import { LocalLabService } from './services/localLabService';
 import { ContainerHosts } from './services/containerHosts';
+import { MachineRegistry } from './services/machines/machineRegistry';
+import { SshHostsSource } from './services/machines/sshHostsSource';
+import { VagrantSource } from './services/machines/vagrantSource';
+import { SshTrust } from './services/machines/sshTrust';
+import { addSshHostCommand } from './commands/addSshHost';
+import { vagrantActionCommands } from './commands/vagrantActions';
 import { MachinesTreeProvider } from './views/machinesTreeProvider';
 import { openMachineTerminalCommand } from './commands/openMachineTerminal';
 import { refreshMachinesCommand } from './commands/refreshMachines';
@@ -45,6 +51,7 @@ export interface SwarmLabApi {
   readonly containerHosts: ContainerHosts;
   readonly machinesTree: MachinesTreeProvider;
   readonly localLab: LocalLabService;
+  readonly machines: MachineRegistry;
   readonly swarmTree: SwarmTreeProvider;
   readonly swarm: SwarmService;
   /** The lab's steps and checks by id (the lab panel runs them through this). */
@@ -60,7 +67,15 @@ export function activate(context: vscode.ExtensionContext): SwarmLabApi {
   const log = vscode.window.createOutputChannel('Swarm Lab', { log: true });
   const localEngine = new LocalDockerEngine(log);
   const localLab = new LocalLabService(context.globalStorageUri, log);
-  const containerHosts = new ContainerHosts(localEngine, localLab, log);
+  const sshHosts = new SshHostsSource();
+  const vagrant = new VagrantSource(log);
+  const sshTrust = new SshTrust(log);
+  const machines = new MachineRegistry(
+    [localLab, sshHosts, vagrant],
+    () => ({ hostKeys: sshTrust.hostKeys, identities: sshTrust.identities }),
+    log,
+  );
+  const containerHosts = new ContainerHosts(localEngine, machines, log);
   const containersTree = new ContainersTreeProvider(containerHosts);
   const containersView = vscode.window.createTreeView('swarmLab.containers', {
     treeDataProvider: containersTree,
@@ -68,15 +83,17 @@ export function activate(context: vscode.ExtensionContext): SwarmLabApi {
   });
   containersTree.attach(containersView);
   const selection = (): readonly ContainersNode[] => containersView.selection;
-  const machinesTree = new MachinesTreeProvider(localLab);
-  const swarm = new SwarmService(localLab, log);
-  const swarmTree = new SwarmTreeProvider(swarm, localLab);
+  const machinesTree = new MachinesTreeProvider(machines);
+  const machinesView = vscode.window.createTreeView('swarmLab.machines', { treeDataProvider: machinesTree });
+  machinesTree.attach(machinesView);
+  const swarm = new SwarmService(machines, log);
+  const swarmTree = new SwarmTreeProvider(swarm, machines);
   const swarmView = vscode.window.createTreeView('swarmLab.swarm', {
     treeDataProvider: swarmTree,
     showCollapseAll: true,
   });
   swarmTree.attach(swarmView);
-  const revealTaskContainer = revealTaskContainerCommand(localLab, containersTree, containersView);
+  const revealTaskContainer = revealTaskContainerCommand(machines, containersTree, containersView);
   // Selecting a task shows its container on its node, without taking the focus away.
   const followSelection = swarmView.onDidChangeSelection((e) => {
     const [item] = e.selection;
@@ -87,7 +104,7 @@ export function activate(context: vscode.ExtensionContext): SwarmLabApi {
     }
   });
 
-  const labSteps = new LabStepService(localLab, context.extensionUri);
+  const labSteps = new LabStepService(localLab, machines, context.extensionUri);
   const dryRuns = new DryRunDocumentProvider();
 
   context.subscriptions.push(
@@ -111,12 +128,16 @@ export function activate(context: vscode.ExtensionContext): SwarmLabApi {
     containersTree,
     containersView,
     localLab,
+    sshHosts,
+    vagrant,
+    sshTrust,
+    machines,
     machinesTree,
+    machinesView,
     swarm,
     swarmTree,
     swarmView,
     followSelection,
-    vscode.window.registerTreeDataProvider('swarmLab.machines', machinesTree),
     vscode.workspace.registerTextDocumentContentProvider(INSPECT_SCHEME, new InspectDocumentProvider(containerHosts)),
     ...registerCommands(
       [
@@ -128,8 +149,10 @@ export function activate(context: vscode.ExtensionContext): SwarmLabApi {
         openSettingsCommand(context.extension.id),
         startLocalLabCommand(localLab, context.extensionUri),
         stopLocalLabCommand(localLab),
-        refreshMachinesCommand(localLab),
-        openMachineTerminalCommand(localLab),
+        refreshMachinesCommand(machines, sshTrust),
+        openMachineTerminalCommand(machines, localLab, () => sshTrust.hostKeys.knownHostsFile),
+        addSshHostCommand(),
+        ...vagrantActionCommands(vagrant, log),
         refreshSwarmCommand(swarm),
         scaleServiceCommand(swarm),
         forceUpdateServiceCommand(swarm),
@@ -152,6 +175,7 @@ export function activate(context: vscode.ExtensionContext): SwarmLabApi {
     containerHosts,
     machinesTree,
     localLab,
+    machines,
     swarmTree,
     swarm,
     labActions: labSteps,

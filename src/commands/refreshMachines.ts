@@ -1,6 +1,14 @@
-import { LocalLabService } from '../services/localLabService';
+import { MachineRegistry } from '../services/machines/machineRegistry';
+import type { SshTrust } from '../services/machines/sshTrust';
 import { Command } from './command';
 
-export function refreshMachinesCommand(lab: LocalLabService): Command {
-  return { id: 'swarmLab.machines.refresh', execute: () => lab.refresh() };
+/** Reads every source and probes every machine again; a host key declined earlier may be asked again. */
+export function refreshMachinesCommand(registry: MachineRegistry, trust: SshTrust): Command {
+  return {
+    id: 'swarmLab.machines.refresh',
+    execute: () => {
+      trust.forgetDeclined();
+      return registry.refresh();
+    },
+  };
 }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { ContainerHost } from '../services/containerHosts';
-import type { LocalLabService } from '../services/localLabService';
+import type { MachineRegistry } from '../services/machines/machineRegistry';
 import type { ContainersNode, ContainersTreeProvider } from '../views/containersTreeProvider';
 import type { SwarmItem } from '../views/swarmTreeProvider';
 import { Command } from './command';
@@ -11,7 +11,7 @@ import { Command } from './command';
  * Returns the container's node, or undefined with a message saying why not.
  */
 export function revealTaskContainerCommand(
-  lab: LocalLabService,
+  lab: MachineRegistry,
   tree: ContainersTreeProvider,
   view: vscode.TreeView<ContainersNode>,
 ): Command {

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ContainerHosts } from '../services/containerHosts';
 import { ContainerLogsTerminal } from '../terminals/containerLogsTerminal';
+import { showTerminal } from '../terminals/followingTerminal';
 import type { ContainersNode } from '../views/containersTreeProvider';
 import { Command } from './command';
 import { resolveContainer } from './containerArgument';
@@ -21,19 +22,8 @@ export function showContainerLogsCommand(
         host.key === 'local'
           ? vscode.l10n.t('Logs: {0}', container.name)
           : vscode.l10n.t('Logs: {0} on {1}', container.name, host.label);
-      // One terminal per container: showing the logs again focuses it.
-      const existing = vscode.window.terminals.find((t) => t.name === name);
-      if (existing) {
-        existing.show();
-        return existing;
-      }
-      const terminal = vscode.window.createTerminal({
-        name,
-        pty: new ContainerLogsTerminal(await host.engine(), container),
-        iconPath: new vscode.ThemeIcon('output'),
-      });
-      terminal.show();
-      return terminal;
+      const engine = await host.engine();
+      return showTerminal(name, () => new ContainerLogsTerminal(engine, container));
     },
   };
 }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { SwarmService } from '../services/swarmService';
+import { showTerminal } from '../terminals/followingTerminal';
 import { ServiceLogsTerminal } from '../terminals/serviceLogsTerminal';
 import { Command } from './command';
 import { resolveService } from './swarmItemArgument';
@@ -14,18 +15,7 @@ export function showServiceLogsCommand(swarm: SwarmService): Command {
         return undefined;
       }
       const name = vscode.l10n.t('Service logs: {0}', service.name);
-      const existing = vscode.window.terminals.find((t) => t.name === name);
-      if (existing) {
-        existing.show();
-        return existing;
-      }
-      const terminal = vscode.window.createTerminal({
-        name,
-        pty: new ServiceLogsTerminal(swarm, service),
-        iconPath: new vscode.ThemeIcon('output'),
-      });
-      terminal.show();
-      return terminal;
+      return showTerminal(name, () => new ServiceLogsTerminal(swarm, service));
     },
   };
 }

@@ -7,7 +7,7 @@ import { ContainerModel } from '../core/containers/containerModel';
 import { Machine } from '../core/machines/machine';
 import { Disposable } from '../platform/disposable';
 import { LocalDockerEngine } from './localDockerEngine';
-import { LocalLabService } from './localLabService';
+import { MachineRegistry } from './machines/machineRegistry';
 
 /** One engine whose containers the Containers view shows: this computer's, or a machine's. */
 export interface ContainerHost {
@@ -44,7 +44,7 @@ export class ContainerHosts extends Disposable {
 
   constructor(
     readonly local: LocalDockerEngine,
-    private readonly lab: LocalLabService,
+    private readonly lab: MachineRegistry,
     private readonly log: vscode.LogOutputChannel,
   ) {
     super();

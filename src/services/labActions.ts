@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { localLabSteps } from '../clients/steps/localLabCluster';
+import { localLabSteps, vmLabSteps } from '../clients/steps/localLabCluster';
+import type { Machine } from '../core/machines/machine';
 import type { CheckState, LabCheck, LabStep, LabStepConfig } from '../core/labSteps/labConfig';
 import { labChecks, labSteps, runLabCheck, runLabStep, sectionSteps } from '../core/labSteps/labSteps';
 import type { StepEvents } from '../core/steps/engine';
@@ -9,6 +10,7 @@ import { RunValues } from '../core/steps/runValues';
 import { stepSucceeded, type Cluster, type StepReport } from '../core/steps/step';
 import { Disposable } from '../platform/disposable';
 import type { LocalLabService } from './localLabService';
+import type { MachineRegistry } from './machines/machineRegistry';
 
 /**
  * What the lab panel runs: a step by its id (labs/tp1/ids.md) with its
@@ -53,6 +55,7 @@ export class LabStepService extends Disposable implements LabActions {
 
   constructor(
     private readonly lab: LocalLabService,
+    private readonly machines: MachineRegistry,
     private readonly extensionUri: vscode.Uri,
   ) {
     super();
@@ -70,7 +73,22 @@ export class LabStepService extends Disposable implements LabActions {
 
   /** The nodes of the lab, for "Run Step on a Node…". */
   nodeNames(): string[] {
-    return this.lab.machines().map((m) => m.name);
+    return this.labMachines().map((m) => m.name);
+  }
+
+  /**
+   * The machines the steps run on: the local lab's when it has any, else
+   * the Vagrant machines, else the SSH hosts; in name order (core-01 first).
+   */
+  private labMachines(): Machine[] {
+    const all = this.machines.machines();
+    for (const source of ['local-lab', 'vagrant', 'ssh'] as const) {
+      const mine = all.filter((m) => m.source === source && m.state.kind !== 'stopped');
+      if (mine.length > 0) {
+        return mine.sort((a, b) => a.name.localeCompare(b.name));
+      }
+    }
+    return [];
   }
 
   private settings(): { managers: number; virtualIp: string } {
@@ -93,18 +111,29 @@ export class LabStepService extends Disposable implements LabActions {
   }
 
   private async environment(): Promise<{ cluster: Cluster; config: LabStepConfig; close(): void }> {
-    await this.lab.refresh();
-    if (this.lab.machines().length === 0) {
+    await this.machines.refresh();
+    const machines = this.labMachines();
+    if (machines.length === 0) {
       throw new Error(vscode.l10n.t('No lab machines: start the local lab first (Swarm Lab: Start Local Lab).'));
     }
     const { managers, virtualIp } = this.settings();
-    return localLabSteps(this.lab.lab(), {
+    const common = {
       managers,
       virtualIp,
       projectDir: path.join(this.extensionUri.fsPath, 'samples', 'tp1'),
       l10n: vscode.l10n,
-      connection: (m) => this.lab.connection(m.id),
-    });
+    };
+    if (machines[0].source === 'local-lab') {
+      return localLabSteps(this.lab.lab(), { ...common, connection: (m) => this.machines.connection(m.id) });
+    }
+    // VMs are reached through the registry's connections, which carry the host key policy and passphrases.
+    return vmLabSteps(
+      machines.flatMap((definition) => {
+        const connection = this.machines.connection(definition.id);
+        return connection ? [{ definition, connection }] : [];
+      }),
+      common,
+    );
   }
 
   /** Runs one lab step by id; the result says whether every node succeeded, with the evidence. */
@@ -166,7 +195,7 @@ export class LabStepService extends Disposable implements LabActions {
       env.close();
       if (!options.dryRun) {
         // Roles, engines and swarm may have changed: the views read them again.
-        void this.lab.refresh();
+        void this.machines.refresh();
       }
     }
     const evidence = reports

@@ -2,23 +2,21 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { localLabMachines } from '../clients/machines/localLabMachines';
-import { MachineConnection } from '../clients/machines/machineConnection';
-import { Machine, MachineDefinition, MachineState } from '../core/machines/machine';
 import { LocalLab } from '../localLab/localLab';
 import { Disposable } from '../platform/disposable';
+import type { ListedMachine, MachineListSource } from './machines/machineRegistry';
 
 /**
  * The local lab as the extension sees it: where its state lives, its nodes
- * as machines with their state, and start/stop. It probes the nodes only
- * when asked (a view shown, a refresh, after start or stop): never on a timer.
+ * as a machine source, and start/stop. It reads the lab only when asked (a
+ * view shown, a refresh, after start or stop): never on a timer.
  */
-export class LocalLabService extends Disposable {
-  private readonly connections = new Map<string, MachineConnection>();
-  private readonly states = new Map<string, MachineState>();
-  private definitions: MachineDefinition[] = [];
+export class LocalLabService extends Disposable implements MachineListSource {
+  readonly id = 'local-lab';
   private readonly changed = this._register(new vscode.EventEmitter<void>());
   readonly onDidChange = this.changed.event;
-  private refreshing: Promise<void> | undefined;
+  private readonly willChange = this._register(new vscode.EventEmitter<void>());
+  readonly onWillChange = this.willChange.event;
   private busy = false;
 
   constructor(
@@ -26,7 +24,6 @@ export class LocalLabService extends Disposable {
     private readonly log: vscode.LogOutputChannel,
   ) {
     super();
-    this._register({ dispose: () => this.closeConnections() });
   }
 
   /** The lab folder: the setting, else SWARM_LAB_STATE (npm start, tests), else the extension's storage. */
@@ -43,103 +40,33 @@ export class LocalLabService extends Disposable {
     return new LocalLab(this.stateDir(), (line) => this.log.info(`[local lab] ${line}`), instance);
   }
 
-  machines(): Machine[] {
-    return this.definitions.map((d) => ({ ...d, state: this.states.get(d.id) ?? { kind: 'connecting' } }));
-  }
-
   get isBusy(): boolean {
     return this.busy;
   }
 
-  /** Re-reads the lab's nodes and probes each over SSH (concurrent calls share one run). */
-  refresh(): Promise<void> {
-    this.refreshing ??= this.doRefresh().finally(() => (this.refreshing = undefined));
-    return this.refreshing;
-  }
-
-  private async doRefresh(): Promise<void> {
+  /** The lab's nodes, each up when its processes run (the registry probes those over SSH). */
+  async list(): Promise<{ machines: ListedMachine[]; problems: string[] }> {
     const lab = this.lab();
     const { machines } = localLabMachines(lab);
-    this.definitions = machines;
+    if (machines.length === 0) {
+      return { machines: [], problems: [] };
+    }
     const running = new Map((await lab.status()).map((s) => [s.name, s.running]));
-    for (const [id, conn] of this.connections) {
-      if (!machines.some((m) => m.id === id)) {
-        conn.close();
-        this.connections.delete(id);
-      }
-    }
-    this.changed.fire();
-    await Promise.all(
-      machines.map(async (m) => {
-        if (!running.get(m.name)) {
-          this.connections.get(m.id)?.close();
-          this.states.set(m.id, { kind: 'stopped' });
-          return;
-        }
-        let conn = this.connections.get(m.id);
-        if (!conn || conn.machine.hostKey !== m.hostKey) {
-          conn?.close();
-          conn = new MachineConnection(m, vscode.l10n);
-          this.connections.set(m.id, conn);
-        }
-        this.states.set(m.id, await conn.probe());
-      }),
-    );
-    this.changed.fire();
+    return {
+      machines: machines.map((definition) => ({ definition, up: running.get(definition.name) ?? false })),
+      problems: [],
+    };
   }
 
-  /**
-   * What a machine's event stream learnt: it dropped (the machine is marked
-   * unreachable at once, without waiting for a refresh) or it is back (one
-   * probe reads its engine version and role again).
-   */
-  async reportConnection(
-    machineId: string,
-    outcome: { reachable: true } | { reachable: false; reason: string },
-  ): Promise<void> {
-    const conn = this.connections.get(machineId);
-    if (!conn) {
-      return;
-    }
-    if (!outcome.reachable) {
-      const current = this.states.get(machineId);
-      if (current?.kind !== 'unreachable' || current.reason !== outcome.reason) {
-        this.states.set(machineId, { kind: 'unreachable', reason: outcome.reason });
-        this.changed.fire();
-      }
-      return;
-    }
-    if (this.states.get(machineId)?.kind === 'running') {
-      return;
-    }
-    const state = await conn.probe();
-    if (this.connections.get(machineId) === conn) {
-      this.states.set(machineId, state);
-      this.changed.fire();
-    }
-  }
-
-  /** Runs a machine-changing operation on the lab, then refreshes. */
+  /** Runs a machine-changing operation on the lab (its nodes' connections closed first), then says so. */
   async change(work: (lab: LocalLab) => Promise<unknown>): Promise<void> {
     this.busy = true;
-    this.changed.fire();
+    this.willChange.fire();
     try {
-      this.closeConnections();
       await work(this.lab());
     } finally {
       this.busy = false;
-      await this.refresh();
+      this.changed.fire();
     }
-  }
-
-  connection(machineId: string): MachineConnection | undefined {
-    return this.connections.get(machineId);
-  }
-
-  private closeConnections(): void {
-    for (const c of this.connections.values()) {
-      c.close();
-    }
-    this.connections.clear();
   }
 }

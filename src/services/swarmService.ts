@@ -5,7 +5,7 @@ import * as ops from '../clients/docker/swarmOperations';
 import { SwarmWatcher } from '../clients/swarm/swarmWatcher';
 import { SwarmSnapshot } from '../core/cluster/swarmSnapshot';
 import { Disposable } from '../platform/disposable';
-import { LocalLabService } from './localLabService';
+import { MachineRegistry } from './machines/machineRegistry';
 
 const RETRY_MS = [500, 1_000, 2_000, 5_000, 10_000, 30_000];
 
@@ -24,7 +24,7 @@ export class SwarmService extends Disposable {
   readonly onDidChange = this.changed.event;
 
   constructor(
-    private readonly machines: LocalLabService,
+    private readonly machines: MachineRegistry,
     private readonly log: vscode.LogOutputChannel,
   ) {
     super();

@@ -1,8 +1,8 @@
-import * as vscode from 'vscode';
-import { Readable, Writable } from 'node:stream';
+import { Writable } from 'node:stream';
 import { LineBuffer, parseServiceLogLine, serviceLogPrefix } from '../core/cluster/serviceLogLines';
 import type { SwarmService as SwarmServiceModel } from '../core/cluster/swarmSnapshot';
 import { SwarmService } from '../services/swarmService';
+import { FollowingTerminal, streamEnded } from './followingTerminal';
 
 /** A stable colour per task, so interleaved lines stay easy to follow. */
 const PREFIX_COLORS = ['\x1b[36m', '\x1b[35m', '\x1b[33m', '\x1b[32m', '\x1b[34m', '\x1b[96m'];
@@ -12,53 +12,26 @@ const PREFIX_COLORS = ['\x1b[36m', '\x1b[35m', '\x1b[33m', '\x1b[32m', '\x1b[34m
  * whichever nodes they run, each line prefixed `task@node |` like the CLI.
  * The names come from the swarm snapshot at the time each line arrives.
  */
-export class ServiceLogsTerminal implements vscode.Pseudoterminal {
-  private readonly writeEmitter = new vscode.EventEmitter<string>();
-  private readonly closeEmitter = new vscode.EventEmitter<number>();
-  readonly onDidWrite = this.writeEmitter.event;
-  readonly onDidClose = this.closeEmitter.event;
-  private readonly abort = new AbortController();
+export class ServiceLogsTerminal extends FollowingTerminal {
   private readonly colors = new Map<string, string>();
-  private ended = false;
 
   constructor(
     private readonly swarm: SwarmService,
     private readonly service: SwarmServiceModel,
-  ) {}
-
-  open(): void {
-    void this.follow();
+  ) {
+    super();
   }
 
-  close(): void {
-    this.abort.abort();
-    this.writeEmitter.dispose();
-    this.closeEmitter.dispose();
-  }
-
-  handleInput(): void {
-    if (this.ended) {
-      this.closeEmitter.fire(0);
-    }
-  }
-
-  private async follow(): Promise<void> {
+  protected async follow(signal: AbortSignal): Promise<void> {
     try {
-      const stream = await this.swarm.serviceLogs(this.service.id, 200, this.abort.signal);
+      const stream = await this.swarm.serviceLogs(this.service.id, 200, signal);
       const engine = await this.swarm.manager();
       await engine.demux(stream, this.sink(false), this.sink(true));
-      await ended(stream);
-      if (!this.abort.signal.aborted) {
-        this.write(
-          `\r\n\x1b[2m${vscode.l10n.t('The log stream of {0} ended. Press any key to close.', this.service.name)}\x1b[0m\r\n`,
-        );
-      }
+      await streamEnded(stream);
+      this.writeEnded(this.service.name);
     } catch (error) {
-      if (!this.abort.signal.aborted) {
-        this.write(`\x1b[31m${error instanceof Error ? error.message : String(error)}\x1b[0m\r\n`);
-      }
+      this.writeError(error instanceof Error ? error.message : String(error));
     }
-    this.ended = true;
   }
 
   private sink(stderr: boolean): Writable {
@@ -89,16 +62,4 @@ export class ServiceLogsTerminal implements vscode.Pseudoterminal {
     const message = stderr ? `\x1b[31m${line.message}\x1b[0m` : line.message;
     this.write(`${color}${prefix}\x1b[0m | ${message}\r\n`);
   }
-
-  private write(text: string): void {
-    this.writeEmitter.fire(text);
-  }
-}
-
-function ended(stream: Readable): Promise<void> {
-  return new Promise<void>((resolve) => {
-    stream.once('end', resolve);
-    stream.once('close', resolve);
-    stream.once('error', () => resolve());
-  });
 }

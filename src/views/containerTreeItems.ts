@@ -31,6 +31,9 @@ export function containerTooltip(c: ContainerSummary): vscode.MarkdownString {
   md.appendMarkdown('**').appendText(c.name).appendMarkdown('**\n\n');
   md.appendText(`${vscode.l10n.t('Image')}: ${c.image}\n\n`);
   md.appendText(`${vscode.l10n.t('State')}: ${c.state} (${c.status})\n\n`);
+  if (c.health) {
+    md.appendText(`${vscode.l10n.t('Health')}: ${c.health}\n\n`);
+  }
   md.appendText(`${vscode.l10n.t('ID')}: ${shortId(c.id)}\n\n`);
   if (c.ports.length === 0) {
     md.appendText(vscode.l10n.t('No ports published'));
@@ -46,8 +49,11 @@ export function containerTooltip(c: ContainerSummary): vscode.MarkdownString {
 export function containerTreeItem(c: ContainerSummary, engineKey: string): vscode.TreeItem {
   const item = new vscode.TreeItem(c.name, vscode.TreeItemCollapsibleState.None);
   item.id = `container:${engineKey}:${c.id}`;
-  item.description = c.image;
-  item.iconPath = containerIcon(c.state);
+  item.description = c.health ? `${c.image} · ${c.health}` : c.image;
+  item.iconPath =
+    c.health === 'unhealthy'
+      ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('charts.red'))
+      : containerIcon(c.state);
   item.tooltip = containerTooltip(c);
   // The state is part of contextValue so menus can match it with a regex.
   item.contextValue = `container.${c.state}`;

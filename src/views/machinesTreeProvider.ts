@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
-import { describeMachine, Machine } from '../core/machines/machine';
+import { describeMachine, Machine, MachineSource } from '../core/machines/machine';
+import { vagrantContextValue } from '../core/vagrant/vagrantMachines';
 import { Disposable } from '../platform/disposable';
-import { LocalLabService } from '../services/localLabService';
+import { MachineRegistry } from '../services/machines/machineRegistry';
 
 const STATE_ICONS: Record<Machine['state']['kind'], [string, string | undefined]> = {
   running: ['vm-running', 'charts.green'],
@@ -10,34 +11,68 @@ const STATE_ICONS: Record<Machine['state']['kind'], [string, string | undefined]
   unreachable: ['warning', 'charts.red'],
 };
 
+function sourceLabel(source: MachineSource): string {
+  switch (source) {
+    case 'local-lab':
+      return vscode.l10n.t('Local lab node');
+    case 'ssh':
+      return vscode.l10n.t('SSH host (swarmLab.hosts)');
+    case 'vagrant':
+      return vscode.l10n.t('Vagrant machine');
+  }
+}
+
 /**
- * The Machines view: the local lab's nodes (SSH hosts and Vagrant machines
- * join them with the next sources), each with its state, address, engine
- * version and swarm role. It renders LocalLabService; it never polls.
+ * The Machines view: every machine of every source (the local lab, SSH hosts,
+ * Vagrantfiles), each with its state, address, engine version and swarm role.
+ * It renders the MachineRegistry; it never polls. What a source could not
+ * read (a bad hosts entry, vagrant missing) shows as the view's message.
  */
 export class MachinesTreeProvider extends Disposable implements vscode.TreeDataProvider<Machine> {
   private readonly changed = this._register(new vscode.EventEmitter<Machine | undefined>());
   readonly onDidChangeTreeData = this.changed.event;
+  private view: vscode.TreeView<Machine> | undefined;
   private shown = false;
 
-  constructor(private readonly lab: LocalLabService) {
+  constructor(private readonly registry: MachineRegistry) {
     super();
-    this._register(lab.onDidChange(() => this.changed.fire(undefined)));
+    this._register(
+      registry.onDidChange(() => {
+        if (this.view) {
+          const problems = registry.problems();
+          this.view.message = problems.length > 0 ? problems.join('\n') : undefined;
+        }
+        this.changed.fire(undefined);
+      }),
+    );
+  }
+
+  attach(view: vscode.TreeView<Machine>): void {
+    this.view = view;
   }
 
   getTreeItem(m: Machine): vscode.TreeItem {
     const item = new vscode.TreeItem(m.name, vscode.TreeItemCollapsibleState.None);
     item.id = m.id;
-    item.description = describeMachine(m);
-    const [icon, color] = STATE_ICONS[m.state.kind];
+    const vip = m.state.kind === 'running' && m.state.holdsVirtualIp;
+    item.description = vip ? `${describeMachine(m)} · ${vscode.l10n.t('virtual IP')}` : describeMachine(m);
+    const [icon, color] = vip ? ['broadcast', 'charts.green'] : STATE_ICONS[m.state.kind];
     item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
     const tooltip = new vscode.MarkdownString(undefined, false);
     tooltip.isTrusted = false;
     tooltip.appendMarkdown('**').appendText(m.name).appendMarkdown('**\n\n');
-    tooltip.appendText(`${vscode.l10n.t('Local lab node')} · ${m.user}@${m.host}:${m.port}\n\n`);
+    const where = m.host ? ` · ${m.user}@${m.host}:${m.port}` : '';
+    tooltip.appendText(`${sourceLabel(m.source)}${where}\n\n`);
+    if (m.vagrant) {
+      tooltip.appendText(`${m.vagrant.dir} · ${m.vagrant.provider} · ${m.vagrant.label}\n\n`);
+    }
     tooltip.appendText(m.state.kind === 'unreachable' ? m.state.reason : describeMachine(m));
+    if (vip) {
+      const address = vscode.workspace.getConfiguration('swarmLab').get<string>('virtualIp', '');
+      tooltip.appendText(`\n\n${vscode.l10n.t('Holds the virtual IP {0}', address)}`);
+    }
     item.tooltip = tooltip;
-    item.contextValue = `machine.${m.source}.${m.state.kind}`;
+    item.contextValue = m.source === 'vagrant' ? vagrantContextValue(m) : `machine.${m.source}.${m.state.kind}`;
     return item;
   }
 
@@ -46,10 +81,10 @@ export class MachinesTreeProvider extends Disposable implements vscode.TreeDataP
       return [];
     }
     if (!this.shown) {
-      // The first look at the view is what probes the machines.
+      // The first look at the view is what reads the sources and probes the machines.
       this.shown = true;
-      void this.lab.refresh();
+      void this.registry.refresh();
     }
-    return this.lab.machines();
+    return this.registry.machines();
   }
 }

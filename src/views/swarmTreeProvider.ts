@@ -9,7 +9,7 @@ import {
   SwarmTask,
 } from '../core/cluster/swarmSnapshot';
 import { Disposable } from '../platform/disposable';
-import { LocalLabService } from '../services/localLabService';
+import { MachineRegistry } from '../services/machines/machineRegistry';
 import { SwarmService as SwarmServiceModel } from '../services/swarmService';
 
 export type SwarmItem =
@@ -51,7 +51,7 @@ export class SwarmTreeProvider extends Disposable implements vscode.TreeDataProv
 
   constructor(
     private readonly swarm: SwarmServiceModel,
-    private readonly machines: LocalLabService,
+    private readonly machines: MachineRegistry,
   ) {
     super();
     this._register(

@@ -1,4 +1,5 @@
 import { Browser, chromium } from 'playwright-core';
+import { markedEnv } from './processes';
 
 /**
  * Debian's Chromium, headless, with nothing that reaches out to the network.
@@ -8,6 +9,7 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
     headless: true,
+    env: { ...process.env, ...markedEnv() },
     args: [
       '--no-sandbox',
       '--disable-gpu',

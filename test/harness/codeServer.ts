@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { TOOLS_DIR } from './paths';
-import { spawnGroup, stopGroup, waitForLogLine } from './processes';
+import { markedEnv, spawnGroup, stopGroup, waitForLogLine } from './processes';
 
 const run = promisify(execFile);
 
@@ -90,6 +90,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
     XDG_DATA_HOME: path.join(dirs.home, '.local', 'share'),
     XDG_CACHE_HOME: path.join(dirs.home, '.cache'),
     TMPDIR: dirs.tmp,
+    ...markedEnv(),
     ...options.env,
   };
   const common = ['--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions];

@@ -67,3 +67,35 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
     // already gone
   }
 }
+
+/**
+ * Marks the processes this test run starts (code-server, Chromium and all
+ * their children inherit it), so a leak check looks at this run's processes
+ * only, not at another checkout's tests running on the same machine.
+ */
+export const TEST_RUN_MARKER = `SWARM_LAB_TEST_RUN=${process.pid}-${Date.now()}`;
+
+export function markedEnv(): Record<string, string> {
+  const [key, value] = TEST_RUN_MARKER.split('=');
+  return { [key]: value };
+}
+
+/** `pid command` of every live process whose environment carries this run's marker. */
+export function markedProcesses(): string[] {
+  const found: string[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) {
+      continue;
+    }
+    try {
+      const environ = fs.readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0');
+      if (environ.includes(TEST_RUN_MARKER)) {
+        const cmd = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' ').trim();
+        found.push(`${entry} ${cmd}`);
+      }
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return found;
+}

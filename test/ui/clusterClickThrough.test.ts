@@ -72,4 +72,15 @@ describe('From a machine to a task’s logs, clicking (Playwright, real VS Code,
       .waitFor({ timeout: 30_000 });
     await session.screenshot('ui-task-container-logs');
   });
+
+  it("shows the service's logs merged from its tasks, each line prefixed with task and node", async function () {
+    this.timeout(60_000);
+    const service = pane('Swarm').locator('.monaco-list-row', { hasText: /ui-talker.*1\/1 replicas/ });
+    await service.hover();
+    await service.locator('.action-label[aria-label^="Show Service Logs"]').click();
+    await session.page
+      .locator('.terminal-wrapper .xterm-rows', { hasText: /ui-talker\.1@core-0\d \| hello from ui-talker/ })
+      .waitFor({ timeout: 30_000 });
+    await session.screenshot('ui-service-logs');
+  });
 });

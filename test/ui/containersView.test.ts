@@ -1,18 +1,13 @@
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import Docker from 'dockerode';
 import { dockerGround, labEnv } from '../harness/ground';
 import { ensureBusyboxImage } from '../harness/testImages';
+import { markedProcesses } from '../harness/processes';
 import { VsCodeSession } from './vscodeSession';
 
+/** This run's code-server, Chromium and their children still alive (marked through their environment). */
 function leftoverProcesses(): string[] {
-  try {
-    return execFileSync('pgrep', ['-af', 'swarm-lab-vscode-|swarm-lab-chromium|code-server'], { encoding: 'utf8' })
-      .split('\n')
-      .filter((l) => l.trim() && !l.includes('pgrep'));
-  } catch {
-    return []; // pgrep exits 1 when nothing matches
-  }
+  return markedProcesses();
 }
 
 describe('Swarm Lab as a person sees it (Playwright, real VS Code, real dockerd)', function () {

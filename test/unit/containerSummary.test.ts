@@ -3,6 +3,7 @@ import {
   formatPort,
   fromInspect,
   fromListEntry,
+  healthFromStatus,
   humanDuration,
   toContainerState,
 } from '../../src/core/containers/containerSummary';
@@ -102,5 +103,22 @@ describe('ContainerSummary from inspect', () => {
     assert.equal(humanDuration(3_600_000), 'About an hour');
     assert.equal(humanDuration(3 * 86_400_000), '3 days');
     assert.equal(humanDuration(Number.NaN), 'Less than a second');
+  });
+
+  it('reads the health check verdict from the list status and from inspect', () => {
+    assert.equal(healthFromStatus('Up 2 minutes (healthy)'), 'healthy');
+    assert.equal(healthFromStatus('Up 3 seconds (health: starting)'), 'starting');
+    assert.equal(healthFromStatus('Up 1 hour (unhealthy)'), 'unhealthy');
+    assert.equal(healthFromStatus('Up 1 hour'), undefined);
+    assert.equal(healthFromStatus('Exited (0) 2 seconds ago'), undefined);
+    const listed = fromListEntry({ Id: 'a', Names: ['/web'], State: 'running', Status: 'Up 2 minutes (unhealthy)' });
+    assert.equal(listed.health, 'unhealthy');
+    const inspected = fromInspect({
+      Id: 'b',
+      Name: '/db',
+      State: { Status: 'running', StartedAt: '2026-01-01T00:00:00Z', Health: { Status: 'healthy' } },
+    });
+    assert.equal(inspected.health, 'healthy');
+    assert.equal('health' in fromListEntry({ Id: 'c', State: 'running', Status: 'Up 1 second' }), false);
   });
 });

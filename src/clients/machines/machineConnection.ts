@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import { MachineDefinition, MachineState, swarmRoleOf } from '../../core/machines/machine';
 import { english, Localizer } from '../../core/l10n';
+import { parseIpv4Addresses } from '../../core/machines/ipAddresses';
 import { parseDockerHost } from '../docker/dockerEndpoint';
 import { DockerEngine } from '../docker/dockerEngine';
 import { HostKeyPolicy, HostKeyRefusedError } from '../ssh/hostKeyPolicy';
@@ -97,6 +98,16 @@ export class MachineConnection {
       this.close();
       return { kind: 'unreachable', reason: describeSshError(error, this.machine, this.l10n) };
     }
+  }
+
+  /**
+   * The machine's IPv4 addresses (`ip -o -4 addr show`, a fixed command):
+   * empty when the machine has no `ip`. Asked on a probe only, never polled.
+   */
+  async addresses(): Promise<string[]> {
+    const conn = await this.connect();
+    const r = await conn.exec('ip -o -4 addr show', AbortSignal.timeout(5_000));
+    return r.code === 0 ? parseIpv4Addresses(r.stdout) : [];
   }
 
   close(): void {

@@ -13,6 +13,7 @@ import {
   DEFAULT_TIMEOUTS,
   LAB_INTERFACE,
   LAB_REGISTRY,
+  LAB_VIRTUAL_IP,
   STACK_NAME,
   type LabStepConfig,
   type ProjectFile,
@@ -95,4 +96,34 @@ export async function localLabSteps(
     },
   };
   return { cluster, config, close: () => owned.forEach((c) => c.close()) };
+}
+
+/**
+ * The same for VMs (Vagrant machines, SSH hosts): sudo and systemd on each,
+ * each node's address read from its lab interface, the lab's own virtual IP
+ * unless the setting gives one, Docker's default overlay pool.
+ */
+export async function vmLabSteps(
+  machines: readonly ClusterMachine[],
+  options: Omit<LocalLabStepsOptions, 'connection'>,
+): Promise<{ cluster: Cluster; config: LabStepConfig; close(): void }> {
+  const l10n = options.l10n ?? english;
+  const cluster = await machineCluster(machines, { managers: options.managers, interface: LAB_INTERFACE, l10n });
+  const config: LabStepConfig = {
+    environment: 'vm',
+    virtualIp: options.virtualIp || LAB_VIRTUAL_IP,
+    interface: LAB_INTERFACE,
+    registry: LAB_REGISTRY,
+    stackName: STACK_NAME,
+    project: readProject(options.projectDir),
+    composeUrl: COMPOSE_URL,
+    timeouts: { ...DEFAULT_TIMEOUTS, ...options.timeouts },
+    sessionOf: (name, signal) => {
+      const node = cluster.nodes.find((n) => n.name === name);
+      return node
+        ? cluster.openSession(node, signal)
+        : Promise.reject(new Error(l10n.t('There is no node named {0} in the lab.', name)));
+    },
+  };
+  return { cluster, config, close: () => undefined };
 }

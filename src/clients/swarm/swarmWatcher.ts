@@ -7,6 +7,8 @@ export interface SwarmWatcherOptions {
   readonly debounceMs?: number;
   /** Swarm sends no task events: while services converge, re-read them this often… */
   readonly convergePollMs?: number;
+  /** …spacing the reads out (×1.5 each) up to this… */
+  readonly convergePollMaxMs?: number;
   /** …for at most this long after the last event. */
   readonly convergeForMs?: number;
 }
@@ -27,7 +29,10 @@ export class SwarmWatcher {
   private snapshotValue: SwarmSnapshot | undefined;
   private readonly debounceMs: number;
   private readonly convergePollMs: number;
+  private readonly convergePollMaxMs: number;
   private readonly convergeForMs: number;
+  /** The next follow-up's delay: short right after an event, longer as convergence drags on. */
+  private nextPollMs = 0;
 
   constructor(
     private readonly engine: DockerEngine,
@@ -38,7 +43,11 @@ export class SwarmWatcher {
   ) {
     this.debounceMs = options.debounceMs ?? 50;
     this.convergePollMs = options.convergePollMs ?? 500;
-    this.convergeForMs = options.convergeForMs ?? 20_000;
+    this.convergePollMaxMs = options.convergePollMaxMs ?? 5_000;
+    // Long enough for a drain or a rolling update of a slow image (tasks have no events):
+    // the reads thin out meanwhile, and stop as soon as everything converged.
+    this.convergeForMs = options.convergeForMs ?? 120_000;
+    this.nextPollMs = this.convergePollMs;
   }
 
   get snapshot(): SwarmSnapshot | undefined {
@@ -55,6 +64,7 @@ export class SwarmWatcher {
     stream.on('data', (chunk: Buffer) => {
       if (splitter.push(chunk).length > 0) {
         this.followUntil = Date.now() + this.convergeForMs;
+        this.nextPollMs = this.convergePollMs;
         this.schedule(this.debounceMs);
       }
     });
@@ -68,6 +78,7 @@ export class SwarmWatcher {
   /** Reads the swarm now (a user's refresh, or after an action). */
   refresh(): Promise<void> {
     this.followUntil = Date.now() + this.convergeForMs;
+    this.nextPollMs = this.convergePollMs;
     return this.read();
   }
 
@@ -109,7 +120,8 @@ export class SwarmWatcher {
         this.snapshotValue = snapshot;
         this.onSnapshot(snapshot);
         if (isConverging(snapshot) && Date.now() < this.followUntil) {
-          this.schedule(this.convergePollMs);
+          this.schedule(this.nextPollMs);
+          this.nextPollMs = Math.min(this.convergePollMaxMs, Math.round(this.nextPollMs * 1.5));
         }
       } catch (error) {
         if (!this.abort.signal.aborted) {

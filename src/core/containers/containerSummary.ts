@@ -24,6 +24,20 @@ export interface ContainerSummary {
   /** Creation time, seconds since the epoch (as Docker reports it). */
   readonly created: number;
   readonly labels: Readonly<Record<string, string>>;
+  /** The health check's verdict, for containers that have one. */
+  readonly health?: ContainerHealth;
+}
+
+export type ContainerHealth = 'healthy' | 'unhealthy' | 'starting';
+
+/** The list API only gives the status text: "Up 2 minutes (healthy)", "Up 5 seconds (health: starting)". */
+export function healthFromStatus(status: string): ContainerHealth | undefined {
+  const m = /\((healthy|unhealthy|health: starting)\)\s*$/.exec(status);
+  return m ? (m[1] === 'health: starting' ? 'starting' : (m[1] as ContainerHealth)) : undefined;
+}
+
+function toHealth(raw: string | undefined): ContainerHealth | undefined {
+  return raw === 'healthy' || raw === 'unhealthy' || raw === 'starting' ? raw : undefined;
 }
 
 /** The subset of `GET /containers/json` entries that we read. */
@@ -66,6 +80,7 @@ export function fromListEntry(raw: RawContainerListEntry): ContainerSummary {
     status: raw.Status ?? '',
     created: raw.Created ?? 0,
     labels: raw.Labels ?? {},
+    ...withHealth(healthFromStatus(raw.Status ?? '')),
     ports: dedupePorts(
       (raw.Ports ?? []).map((p) => ({
         privatePort: p.PrivatePort,
@@ -146,8 +161,13 @@ export function fromInspect(raw: RawContainerInspect, now: Date = new Date()): C
     status: describeStatus(raw.State, state, now),
     created: raw.Created ? Math.floor(Date.parse(raw.Created) / 1000) : 0,
     labels: raw.Config?.Labels ?? {},
+    ...withHealth(state === 'running' ? toHealth(raw.State?.Health?.Status) : undefined),
     ports: dedupePorts(ports),
   };
+}
+
+function withHealth(health: ContainerHealth | undefined): { health?: ContainerHealth } {
+  return health ? { health } : {};
 }
 
 /** Docker's own wording ("Up 3 minutes", "Exited (0) 2 seconds ago"). */

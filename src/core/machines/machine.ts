@@ -17,6 +17,8 @@ export type MachineState =
       readonly isLeader?: boolean;
       /** The node's ID in its swarm: how a task's node is matched to a machine. */
       readonly swarmNodeId?: string;
+      /** It holds the lab's virtual IP (setting swarmLab.virtualIp) at the last probe. */
+      readonly holdsVirtualIp?: boolean;
     }
   | { readonly kind: 'unreachable'; readonly reason: string };
 

@@ -19,7 +19,7 @@ describe("Lab steps from the palette in a real VS Code (the tests' local lab)", 
     api = await activateSwarmLab();
     // Fresh nodes, whatever an earlier suite left on them.
     await leaveAll();
-    await api.localLab.refresh();
+    await api.machines.refresh();
   });
 
   after(async function () {
@@ -56,7 +56,7 @@ describe("Lab steps from the palette in a real VS Code (the tests' local lab)", 
       'the 3 nodes in the Swarm view',
     ).catch((e: Error) => {
       const why = {
-        machines: api.localLab.machines().map((m) => [m.name, m.state]),
+        machines: api.machines.machines().map((m) => [m.name, m.state]),
         manager: api.swarm.managerId,
         error: api.swarm.error,
       };

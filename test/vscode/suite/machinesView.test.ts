@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as vscode from 'vscode';
 import type { SwarmLabApi } from '../../../src/extension';
 import type { Machine } from '../../../src/core/machines/machine';
@@ -20,7 +21,7 @@ describe("Machines view in a real VS Code (the tests' local lab: 3 real nodes ov
 
   it('lists core-01 … core-03 with their address, Docker engine and swarm role, reached over SSH', async () => {
     api.machinesTree.getChildren(); // what the view does when first shown
-    const machines = await waitForEvent(api.localLab.onDidChange, machinesIn('running'), 20_000, '3 running machines');
+    const machines = await waitForEvent(api.machines.onDidChange, machinesIn('running'), 20_000, '3 running machines');
     assert.deepEqual(
       machines.map((m) => m.name),
       ['core-01', 'core-02', 'core-03'],
@@ -36,13 +37,13 @@ describe("Machines view in a real VS Code (the tests' local lab: 3 real nodes ov
   it('stops and starts the local lab from its commands, and shows each state', async function () {
     this.timeout(120_000);
     await vscode.commands.executeCommand('swarmLab.localLab.stop');
-    await waitForEvent(api.localLab.onDidChange, machinesIn('stopped'), 30_000, '3 stopped machines');
+    await waitForEvent(api.machines.onDidChange, machinesIn('stopped'), 30_000, '3 stopped machines');
     assert.equal(
       api.machinesTree.getTreeItem(api.machinesTree.getChildren()[1]).contextValue,
       'machine.local-lab.stopped',
     );
     await vscode.commands.executeCommand('swarmLab.localLab.start');
-    await waitForEvent(api.localLab.onDidChange, machinesIn('running'), 90_000, '3 running machines again');
+    await waitForEvent(api.machines.onDidChange, machinesIn('running'), 90_000, '3 running machines again');
   });
 
   it('opens an SSH terminal on a node', async () => {
@@ -50,5 +51,32 @@ describe("Machines view in a real VS Code (the tests' local lab: 3 real nodes ov
     const terminal = await vscode.commands.executeCommand<vscode.Terminal>('swarmLab.machines.openTerminal', machine);
     assert.equal(terminal.name, 'core-01');
     terminal.dispose();
+  });
+
+  it('marks the machine that holds the virtual IP', async function () {
+    this.timeout(30_000);
+    const node = testLabLayout().nodes[1];
+    const vip = node.address.replace(/\.\d+$/, '.100');
+    // What keepalived does on the node that wins: the virtual IP as a second address.
+    execFileSync('ip', ['netns', 'exec', node.namespace, 'ip', 'addr', 'add', `${vip}/32`, 'dev', 'eth1']);
+    const config = vscode.workspace.getConfiguration('swarmLab');
+    try {
+      await config.update('virtualIp', vip, vscode.ConfigurationTarget.Global);
+      const holder = await waitForEvent(
+        api.machines.onDidChange,
+        () => api.machines.machines().find((m) => m.state.kind === 'running' && m.state.holdsVirtualIp),
+        20_000,
+        'a machine holding the virtual IP',
+      );
+      assert.equal(holder.name, node.name);
+      assert.match(String(api.machinesTree.getTreeItem(holder).description), /virtual IP$/);
+      assert.equal(
+        api.machines.machines().filter((m) => m.state.kind === 'running' && m.state.holdsVirtualIp).length,
+        1,
+      );
+    } finally {
+      execFileSync('ip', ['netns', 'exec', node.namespace, 'ip', 'addr', 'del', `${vip}/32`, 'dev', 'eth1']);
+      await config.update('virtualIp', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 });

@@ -21,13 +21,13 @@ describe("Containers of every node, live, through a node's failure (the tests' l
     [image] = await Promise.all(docker.map((d) => ensureBusyboxImage(d)));
     api.machinesTree.getChildren();
     api.containersTree.getChildren();
-    await api.localLab.refresh();
+    await api.machines.refresh();
   });
 
   after(async function () {
     this.timeout(30_000);
     // Whatever happened, the node gets its sshd back for the next suites.
-    if (!api.localLab.machines().every((m) => m.state.kind === 'running')) {
+    if (!api.machines.machines().every((m) => m.state.kind === 'running')) {
       await startNodeSshd(layout, layout.nodes[2]).catch(() => undefined);
     }
     await Promise.all(
@@ -41,7 +41,7 @@ describe("Containers of every node, live, through a node's failure (the tests' l
   });
 
   const tree = (): SwarmLabApi['containersTree'] => api.containersTree;
-  const machine = (n: string): Machine | undefined => api.localLab.machines().find((m) => m.name === n);
+  const machine = (n: string): Machine | undefined => api.machines.machines().find((m) => m.name === n);
   const engineOf = (n: string): ContainersNode | undefined =>
     tree()
       .getChildren()
@@ -85,7 +85,7 @@ describe("Containers of every node, live, through a node's failure (the tests' l
     this.timeout(90_000);
     assert.ok(killNodeSshd(layout, layout.nodes[2]) > 0, 'sshd processes were found on core-03');
     const down = await waitForEvent(
-      api.localLab.onDidChange,
+      api.machines.onDidChange,
       () => (machine('core-03')?.state.kind === 'unreachable' ? machine('core-03') : undefined),
       15_000,
       'core-03 unreachable',
@@ -102,7 +102,7 @@ describe("Containers of every node, live, through a node's failure (the tests' l
     // Back without anyone pressing Refresh: the watcher's backoff reconnects.
     await startNodeSshd(layout, layout.nodes[2]);
     await waitForEvent(
-      api.localLab.onDidChange,
+      api.machines.onDidChange,
       () => (machine('core-03')?.state.kind === 'running' ? true : undefined),
       45_000,
       'core-03 running again',

@@ -39,7 +39,7 @@ describe("Swarm actions from the views in a real VS Code (a 3-node swarm on the 
     api.machinesTree.getChildren();
     api.swarmTree.getChildren();
     api.containersTree.getChildren();
-    await api.localLab.refresh(); // the nodes are managers now: their swarm node IDs are read again
+    await api.machines.refresh(); // the nodes are managers now: their swarm node IDs are read again
   });
 
   after(async function () {
