@@ -37,6 +37,13 @@ import { enterContainerNamespacesCommand } from './commands/enterContainerNamesp
 import { SwarmTreeProvider } from './views/swarmTreeProvider';
 import { ContainersNode, ContainersTreeProvider } from './views/containersTreeProvider';
 import { ComposeLenses } from './lenses/composeLenses';
+import { LabStepService, type LabActions } from './services/labActions';
+import { DryRunDocumentProvider } from './documents/dryRunDocumentProvider';
+import { runLabStepCommand } from './commands/runLabStep';
+import { runLabSectionCommand } from './commands/runLabSection';
+import { runLabStepOnNodeCommand } from './commands/runLabStepOnNode';
+import { dryRunLabStepCommand } from './commands/dryRunLabStep';
+import { swarmInitJoinCommand } from './commands/swarmInitJoin';
 
 /** What the extension exposes to other extensions and to its own tests. */
 export interface SwarmLabApi {
@@ -49,6 +56,9 @@ export interface SwarmLabApi {
   readonly swarmTree: SwarmTreeProvider;
   readonly swarm: SwarmService;
   readonly compose: ComposeLenses;
+  /** The lab's steps and checks by id (the lab panel runs them through this). */
+  readonly labActions: LabActions;
+  readonly labSteps: LabStepService;
 }
 
 /**
@@ -98,6 +108,23 @@ export function activate(context: vscode.ExtensionContext): SwarmLabApi {
 
   const compose = new ComposeLenses(containerHosts, machines, log);
 
+  const labSteps = new LabStepService(localLab, machines, context.extensionUri);
+  const dryRuns = new DryRunDocumentProvider();
+
+  context.subscriptions.push(
+    labSteps,
+    dryRuns,
+    ...registerCommands(
+      [
+        runLabStepCommand(labSteps),
+        runLabSectionCommand(labSteps),
+        runLabStepOnNodeCommand(labSteps),
+        dryRunLabStepCommand(labSteps, dryRuns),
+        swarmInitJoinCommand(labSteps),
+      ],
+      log,
+    ),
+  );
   context.subscriptions.push(
     log,
     localEngine,
@@ -148,7 +175,19 @@ export function activate(context: vscode.ExtensionContext): SwarmLabApi {
     ),
     compose,
   );
-  return { containersTree, localEngine, containerHosts, machinesTree, localLab, machines, swarmTree, swarm, compose };
+  return {
+    containersTree,
+    localEngine,
+    containerHosts,
+    machinesTree,
+    localLab,
+    machines,
+    swarmTree,
+    swarm,
+    compose,
+    labActions: labSteps,
+    labSteps,
+  };
 }
 
 export function deactivate(): void {

@@ -57,6 +57,17 @@ export class MachineConnection {
     return this.connection;
   }
 
+  /** The machine's SSH connection (opened on first use, reopened after it dropped): for commands and uploads. */
+  async ssh(): Promise<SshConnection> {
+    const conn = await this.connect();
+    if (!conn.isOpen) {
+      this.connection = undefined;
+      this.engineInstance = undefined;
+      return this.connect();
+    }
+    return conn;
+  }
+
   async engine(): Promise<DockerEngine> {
     const conn = await this.connect();
     if (!conn.isOpen) {

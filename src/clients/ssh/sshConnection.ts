@@ -1,7 +1,9 @@
 import * as http from 'node:http';
 import type { Duplex } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { inspect } from 'node:util';
-import type { AnyAuthMethod, Client, ConnectConfig, NextAuthHandler, ParsedKey } from 'ssh2';
+import type { AnyAuthMethod, Client, ConnectConfig, NextAuthHandler, ParsedKey, SFTPWrapper } from 'ssh2';
+import { uploadBySftp } from './sftpUpload';
 
 export interface SshTarget {
   readonly host: string;
@@ -36,6 +38,15 @@ export interface ExecResult {
   readonly stderr: string;
   /** True when the caller aborted before the command ended. */
   readonly cancelled: boolean;
+}
+
+export interface ExecOptions {
+  readonly signal?: AbortSignal;
+  /** Output as it arrives, decoded as UTF-8, in chunks of any size. */
+  readonly onStdout?: (chunk: string) => void;
+  readonly onStderr?: (chunk: string) => void;
+  /** Written to the command's standard input, which is then closed. */
+  readonly stdin?: string | Buffer;
 }
 
 /** The host key check failed: the connection was refused by us, not by the server. */
@@ -170,10 +181,20 @@ export class SshConnection {
   /**
    * Runs a command. On abort the remote process is sent SIGTERM and the
    * result comes back at once, marked cancelled, without waiting for
-   * descendants that may still hold the channel open.
+   * descendants that may still hold the channel open. The second argument
+   * is an AbortSignal (the original form) or options that add streaming:
+   * output chunks as they arrive (the whole output is still returned) and
+   * bytes for the command's standard input.
    */
-  exec(command: string, signal?: AbortSignal): Promise<ExecResult> {
+  exec(command: string, signalOrOptions?: AbortSignal | ExecOptions): Promise<ExecResult> {
+    const options: ExecOptions =
+      signalOrOptions instanceof AbortSignal ? { signal: signalOrOptions } : (signalOrOptions ?? {});
+    const { signal } = options;
     return new Promise((resolve, reject) => {
+      if (signal?.aborted) {
+        resolve({ code: null, signal: undefined, cancelled: true, stdout: '', stderr: '' });
+        return;
+      }
       this.client.exec(command, (err, channel) => {
         if (err) {
           reject(err);
@@ -181,6 +202,9 @@ export class SshConnection {
         }
         const out: Buffer[] = [];
         const errOut: Buffer[] = [];
+        // One decoder per stream: a UTF-8 character split across two chunks must not become two U+FFFD.
+        const outText = new StringDecoder('utf8');
+        const errText = new StringDecoder('utf8');
         let settled = false;
         const settle = (code: number | null, sig: string | undefined, cancelled: boolean): void => {
           if (settled) {
@@ -188,6 +212,14 @@ export class SshConnection {
           }
           settled = true;
           signal?.removeEventListener('abort', onAbort);
+          const restOut = outText.end();
+          const restErr = errText.end();
+          if (restOut) {
+            options.onStdout?.(restOut);
+          }
+          if (restErr) {
+            options.onStderr?.(restErr);
+          }
           resolve({
             code,
             signal: sig,
@@ -206,11 +238,39 @@ export class SshConnection {
           return;
         }
         signal?.addEventListener('abort', onAbort, { once: true });
-        channel.on('data', (d: Buffer) => out.push(d));
-        channel.stderr.on('data', (d: Buffer) => errOut.push(d));
+        channel.on('data', (d: Buffer) => {
+          out.push(d);
+          const text = outText.write(d);
+          if (text) {
+            options.onStdout?.(text);
+          }
+        });
+        channel.stderr.on('data', (d: Buffer) => {
+          errOut.push(d);
+          const text = errText.write(d);
+          if (text) {
+            options.onStderr?.(text);
+          }
+        });
         channel.on('close', (code: number | null, sig?: string) => settle(code ?? null, sig, false));
+        // Without stdin the remote command reads end-of-file at once, as with `ssh host cmd </dev/null`.
+        channel.end(options.stdin);
       });
     });
+  }
+
+  /** Writes a file on the machine by SFTP, atomically (see uploadBySftp). */
+  upload(
+    remotePath: string,
+    content: string | Buffer,
+    options: { readonly mode?: number; readonly signal?: AbortSignal } = {},
+  ): Promise<void> {
+    return uploadBySftp(() => this.sftp(), remotePath, content, options);
+  }
+
+  /** A new SFTP session on this connection; the caller ends it. */
+  sftp(): Promise<SFTPWrapper> {
+    return new Promise((resolve, reject) => this.client.sftp((err, sftp) => (err ? reject(err) : resolve(sftp))));
   }
 
   /** A stream to a Unix socket on the remote machine (e.g. Docker's). */

@@ -1,0 +1,129 @@
+/**
+ * The lab steps' environment for the local lab: its nodes as a Cluster (the
+ * node's own address, root and engine restarts done from this machine), the
+ * settings the local lab implies (its virtual IP, an address pool that does
+ * not cover its subnet, a folder all nodes share), and the lab's compose
+ * project read from disk.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { english, type Localizer } from '../../core/l10n';
+import {
+  COMPOSE_URL,
+  DEFAULT_TIMEOUTS,
+  LAB_INTERFACE,
+  LAB_REGISTRY,
+  LAB_VIRTUAL_IP,
+  STACK_NAME,
+  type LabStepConfig,
+  type ProjectFile,
+} from '../../core/labSteps/labConfig';
+import type { MachineDefinition } from '../../core/machines/machine';
+import type { Cluster } from '../../core/steps/step';
+import { localLabMachines } from '../machines/localLabMachines';
+import { MachineConnection } from '../machines/machineConnection';
+import { SWARM_ADDRESS_POOL } from '../../localLab/labLayout';
+import type { LocalLab } from '../../localLab/localLab';
+import { LocalLabNodeMachine } from '../../localLab/nodeRoot';
+import { machineCluster, type ClusterMachine } from './sshNodeSession';
+
+/** Every file of the project folder (samples/tp1), paths relative to it, README left out. */
+export function readProject(dir: string): ProjectFile[] {
+  const files: ProjectFile[] = [];
+  const walk = (rel: string): void => {
+    for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+      const child = rel === '' ? entry.name : `${rel}/${entry.name}`;
+      if (entry.isDirectory()) {
+        walk(child);
+      } else if (entry.isFile() && entry.name !== 'README.md') {
+        files.push({ path: child, content: fs.readFileSync(path.join(dir, child), 'utf8') });
+      }
+    }
+  };
+  walk('');
+  return files.sort((a, b) => a.path.localeCompare(b.path));
+}
+
+export interface LocalLabStepsOptions {
+  readonly managers: number;
+  /** The swarmLab.virtualIp setting; empty for the lab's own (.100 of its subnet). */
+  readonly virtualIp?: string;
+  readonly projectDir: string;
+  readonly l10n?: Localizer;
+  /** Connections to reuse (the extension's); new ones otherwise. */
+  readonly connection?: (machine: MachineDefinition) => MachineConnection | undefined;
+  readonly timeouts?: Partial<LabStepConfig['timeouts']>;
+}
+
+export async function localLabSteps(
+  lab: LocalLab,
+  options: LocalLabStepsOptions,
+): Promise<{ cluster: Cluster; config: LabStepConfig; close(): void }> {
+  const l10n = options.l10n ?? english;
+  const { layout, machines } = localLabMachines(lab);
+  const owned: MachineConnection[] = [];
+  const clusterMachines: ClusterMachine[] = machines.map((definition) => {
+    const node = layout.nodes.find((n) => n.name === definition.name)!;
+    let connection = options.connection?.(definition);
+    if (!connection) {
+      connection = new MachineConnection(definition, l10n);
+      owned.push(connection);
+    }
+    return {
+      definition,
+      connection,
+      address: node.address,
+      capabilities: () => new LocalLabNodeMachine(layout, node),
+    };
+  });
+  const cluster = await machineCluster(clusterMachines, { managers: options.managers, interface: LAB_INTERFACE, l10n });
+  const config: LabStepConfig = {
+    environment: 'local-lab',
+    virtualIp: options.virtualIp || layout.virtualIp,
+    interface: LAB_INTERFACE,
+    registry: LAB_REGISTRY,
+    stackName: STACK_NAME,
+    project: readProject(options.projectDir),
+    addressPool: SWARM_ADDRESS_POOL,
+    sharedFolder: path.join(layout.stateDir, 'shared', 'registry'),
+    composeUrl: COMPOSE_URL,
+    timeouts: { ...DEFAULT_TIMEOUTS, ...options.timeouts },
+    sessionOf: (name, signal) => {
+      const node = cluster.nodes.find((n) => n.name === name);
+      return node
+        ? cluster.openSession(node, signal)
+        : Promise.reject(new Error(l10n.t('There is no node named {0} in the lab.', name)));
+    },
+  };
+  return { cluster, config, close: () => owned.forEach((c) => c.close()) };
+}
+
+/**
+ * The same for VMs (Vagrant machines, SSH hosts): sudo and systemd on each,
+ * each node's address read from its lab interface, the lab's own virtual IP
+ * unless the setting gives one, Docker's default overlay pool.
+ */
+export async function vmLabSteps(
+  machines: readonly ClusterMachine[],
+  options: Omit<LocalLabStepsOptions, 'connection'>,
+): Promise<{ cluster: Cluster; config: LabStepConfig; close(): void }> {
+  const l10n = options.l10n ?? english;
+  const cluster = await machineCluster(machines, { managers: options.managers, interface: LAB_INTERFACE, l10n });
+  const config: LabStepConfig = {
+    environment: 'vm',
+    virtualIp: options.virtualIp || LAB_VIRTUAL_IP,
+    interface: LAB_INTERFACE,
+    registry: LAB_REGISTRY,
+    stackName: STACK_NAME,
+    project: readProject(options.projectDir),
+    composeUrl: COMPOSE_URL,
+    timeouts: { ...DEFAULT_TIMEOUTS, ...options.timeouts },
+    sessionOf: (name, signal) => {
+      const node = cluster.nodes.find((n) => n.name === name);
+      return node
+        ? cluster.openSession(node, signal)
+        : Promise.reject(new Error(l10n.t('There is no node named {0} in the lab.', name)));
+    },
+  };
+  return { cluster, config, close: () => undefined };
+}

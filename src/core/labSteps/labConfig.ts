@@ -1,0 +1,127 @@
+/**
+ * The settings and facts the lab's steps are built from, the swarm layout
+ * rule, and the shapes of a lab step (one id of labs/tp1/ids.md, run as one
+ * or more engine steps) and of a lab check.
+ */
+import type { Localizer } from '../l10n';
+import type { NodeSession, NodeTarget, Step, StepTargets } from '../steps/step';
+
+/** A file of the lab's compose project (samples/tp1), path relative to the project's folder. */
+export interface ProjectFile {
+  readonly path: string;
+  readonly content: string;
+}
+
+export interface LabStepConfig {
+  /** The local lab's nodes are namespaces of this machine: no Internet, no IPVS (no routing mesh). */
+  readonly environment: 'local-lab' | 'vm';
+  /** The keepalived virtual IP. */
+  readonly virtualIp: string;
+  /** The nodes' private-network interface (keepalived's). */
+  readonly interface: string;
+  /** The lab registry as the compose file names it. */
+  readonly registry: string;
+  readonly stackName: string;
+  /** The compose project: docker-compose.yml, python-app/, proxy/. */
+  readonly project: readonly ProjectFile[];
+  /** Overlay address pool for `swarm init`, when the default (10.0.0.0/8) would cover the lab's own addresses. */
+  readonly addressPool?: string;
+  /** A folder every node sees as the same one (the registry's storage when it runs on every node). */
+  readonly sharedFolder?: string;
+  /** Where compose.install downloads docker-compose from, `-$(uname -s)-$(uname -m)` appended. */
+  readonly composeUrl: string;
+  /** Bounds of the waits, in ms (tests lower them). */
+  readonly timeouts: { readonly converge: number; readonly engine: number; readonly failover: number };
+  /** Another node's session, for steps that look across nodes (where the virtual IP went). */
+  readonly sessionOf: (node: string, signal: AbortSignal) => Promise<NodeSession>;
+}
+
+export const DEFAULT_TIMEOUTS = { converge: 240_000, engine: 120_000, failover: 30_000 } as const;
+export const STACK_NAME = 'python_dirty_app';
+export const LAB_REGISTRY = 'm1.swarm:5000';
+/** The last docker-compose 1.x: the lab's compose file is format 3.8, newer than the 1.23.1 the lab names. */
+export const COMPOSE_URL = 'https://github.com/docker/compose/releases/download/1.29.2/docker-compose';
+/** The lab's virtual IP on its VMs; the local lab uses its own subnet's .100. */
+export const LAB_VIRTUAL_IP = '172.17.8.100';
+export const LAB_INTERFACE = 'eth1';
+
+/**
+ * How many managers the swarm gets out of `wanted` (the setting) on
+ * `nodeCount` nodes: an odd number (an even one tolerates no more failures
+ * than one fewer, and risks a split vote), and at least one worker when
+ * there are two nodes or more, because the lab's stack places its services
+ * on workers only. 5 nodes and 3 wanted: 3 + 2; 3 nodes: 1 + 2.
+ */
+export function managerCount(nodeCount: number, wanted: number): number {
+  if (nodeCount <= 1) {
+    return nodeCount;
+  }
+  let m = Math.max(1, Math.min(Math.floor(wanted), nodeCount - 1));
+  if (m % 2 === 0) {
+    m -= 1;
+  }
+  return m;
+}
+
+/**
+ * The roles of the lab's nodes, in order: the nodes already managers stay
+ * managers (demoting is never a side effect of a step), then the first
+ * nodes fill the remaining manager places.
+ */
+export function swarmRoles(
+  names: readonly string[],
+  wanted: number,
+  currentManagers: ReadonlySet<string> = new Set(),
+): Map<string, 'manager' | 'worker'> {
+  const count = Math.max(managerCount(names.length, wanted), names.filter((n) => currentManagers.has(n)).length);
+  const managers = new Set(names.filter((n) => currentManagers.has(n)));
+  for (const name of names) {
+    if (managers.size >= count) {
+      break;
+    }
+    managers.add(name);
+  }
+  return new Map(names.map((n) => [n, managers.has(n) ? 'manager' : 'worker']));
+}
+
+/** One step of the lab (an id of labs/tp1/ids.md): one engine step or several run in order. */
+export interface LabStep {
+  readonly id: string;
+  readonly title: string;
+  /** The lab section (its number) it belongs to. */
+  readonly section: number;
+  readonly phases: readonly Step<unknown>[];
+}
+
+/** What one node says for a check. */
+export interface NodeCheck {
+  readonly ok: boolean;
+  readonly why: string;
+  /** A fact for the cross-node verdict (e.g. "holds the virtual IP"). */
+  readonly fact?: string;
+}
+
+export interface CheckContext {
+  readonly node: NodeTarget;
+  readonly nodes: readonly NodeTarget[];
+  readonly session: NodeSession;
+  readonly signal: AbortSignal;
+  readonly l10n: Localizer;
+}
+
+export type CheckState = 'pass' | 'fail' | 'unknown';
+
+export interface CheckVerdict {
+  readonly state: CheckState;
+  readonly why: string;
+}
+
+export interface LabCheck {
+  readonly id: string;
+  readonly title: string;
+  readonly section: number;
+  readonly targets: StepTargets;
+  node(ctx: CheckContext): Promise<NodeCheck>;
+  /** The verdict from every node's answer; by default every node must be ok. */
+  verdict?(results: ReadonlyMap<string, NodeCheck>, l10n: Localizer): CheckVerdict;
+}

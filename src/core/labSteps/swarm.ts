@@ -1,0 +1,199 @@
+/**
+ * Section 2, swarm.init-join: the swarm initialised on the first manager,
+ * then every other node joined with the role the layout gives it. The join
+ * tokens are read through the first manager's API and passed to the others'
+ * API as run values: they never appear in a command line, the log or a dry
+ * run. Nodes already in the swarm are left as they are.
+ */
+import type { Localizer } from '../l10n';
+import type { Step } from '../steps/step';
+import type { LabCheck, LabStep, LabStepConfig, NodeCheck } from './labConfig';
+import { labSession } from './labSession';
+
+const TOKEN_WORKER = 'swarm.token.worker';
+const TOKEN_MANAGER = 'swarm.token.manager';
+const MANAGER_ADDR = 'swarm.manager-addr';
+const SWARM_PORT = 2377;
+
+function stateProblem(state: string, error: string | undefined, l10n: Localizer): string | undefined {
+  switch (state) {
+    case 'pending':
+      return l10n.t('The engine is joining a swarm already (pending): run the step again in a moment.');
+    case 'error':
+      return l10n.t('The engine reports a swarm error: {0}', error ?? '');
+    case 'locked':
+      return l10n.t('The swarm is locked on this node: unlock it first (docker swarm unlock).');
+    default:
+      return undefined;
+  }
+}
+
+export function swarmInitJoinStep(config: LabStepConfig, l10n: Localizer): LabStep {
+  const init: Step<undefined> = {
+    id: 'swarm.init',
+    title: l10n.t('Swarm: init on the first manager'),
+    targets: 'firstManager',
+    changesMachines: true,
+    async check(ctx) {
+      const docker = labSession(ctx.session).docker;
+      const info = await docker.info();
+      const problem = stateProblem(info.swarmState, info.swarmError, ctx.l10n);
+      if (problem) {
+        throw new Error(problem);
+      }
+      if (info.swarmState !== 'active') {
+        return { state: 'todo', reason: ctx.l10n.t('not in a swarm yet') };
+      }
+      if (!info.isManager) {
+        throw new Error(
+          ctx.l10n.t(
+            '{0} is a worker of another swarm: make it leave (docker swarm leave) or a manager.',
+            ctx.node.name,
+          ),
+        );
+      }
+      const tokens = await docker.joinTokens();
+      return {
+        state: 'done',
+        reason: ctx.l10n.t('already a manager of a swarm'),
+        produces: { [TOKEN_WORKER]: tokens.worker, [TOKEN_MANAGER]: tokens.manager, [MANAGER_ADDR]: ctx.node.address },
+      };
+    },
+    plan(ctx) {
+      const addr = ctx.node.address;
+      const pool = config.addressPool ? ` --default-addr-pool ${config.addressPool}` : '';
+      return [
+        {
+          kind: 'call',
+          description: ctx.l10n.t(
+            'docker swarm init --advertise-addr {0} --listen-addr {0}:{1}{2} (through the API)',
+            addr,
+            SWARM_PORT,
+            pool,
+          ),
+          evidence: true,
+          async run(session) {
+            await labSession(session).docker.swarmInit({
+              advertiseAddr: addr,
+              listenAddr: `${addr}:${SWARM_PORT}`,
+              ...(config.addressPool ? { addressPool: config.addressPool } : {}),
+            });
+            return `Swarm initialized: ${ctx.node.name} (${addr}) is now a manager.`;
+          },
+        },
+        {
+          kind: 'call',
+          description: ctx.l10n.t('read the join tokens (docker swarm join-token, through the API)'),
+          async run(session) {
+            return JSON.stringify(await labSession(session).docker.joinTokens());
+          },
+        },
+      ];
+    },
+    collect(ctx, outputs) {
+      const tokens = JSON.parse(outputs[1]?.stdout ?? '{}') as { worker?: string; manager?: string };
+      if (!tokens.worker || !tokens.manager) {
+        throw new Error(ctx.l10n.t('The manager gave no join tokens.'));
+      }
+      return {
+        produces: { [TOKEN_WORKER]: tokens.worker, [TOKEN_MANAGER]: tokens.manager, [MANAGER_ADDR]: ctx.node.address },
+        evidence: outputs[0]?.stdout,
+      };
+    },
+  };
+
+  const join: Step<undefined> = {
+    id: 'swarm.join',
+    title: l10n.t('Swarm: join the managers and workers'),
+    targets: 'all',
+    changesMachines: true,
+    async check(ctx) {
+      const info = await labSession(ctx.session).docker.info();
+      const problem = stateProblem(info.swarmState, info.swarmError, ctx.l10n);
+      if (problem) {
+        throw new Error(problem);
+      }
+      if (info.swarmState === 'active') {
+        const role = info.isManager ? 'manager' : 'worker';
+        return {
+          state: 'done',
+          reason:
+            role === ctx.node.role
+              ? ctx.l10n.t('already in the swarm as a {0}', role)
+              : ctx.l10n.t(
+                  'already in the swarm as a {0} (the layout says {1}: promote or demote it yourself)',
+                  role,
+                  ctx.node.role,
+                ),
+        };
+      }
+      return { state: 'todo', reason: ctx.l10n.t('not in a swarm yet') };
+    },
+    plan(ctx) {
+      const token = ctx.values.require(ctx.node.role === 'manager' ? TOKEN_MANAGER : TOKEN_WORKER, ctx.l10n);
+      const manager = ctx.values.require(MANAGER_ADDR, ctx.l10n);
+      const addr = ctx.node.address;
+      return [
+        {
+          kind: 'call',
+          description: ctx.l10n.t(
+            'docker swarm join --token *** --advertise-addr {0} --listen-addr {0}:{1} {2}:{1} (as a {3}, through the API)',
+            addr,
+            SWARM_PORT,
+            manager,
+            ctx.node.role,
+          ),
+          evidence: true,
+          async run(session) {
+            await labSession(session).docker.swarmJoin({
+              advertiseAddr: addr,
+              listenAddr: `${addr}:${SWARM_PORT}`,
+              remoteAddr: `${manager}:${SWARM_PORT}`,
+              token,
+            });
+            return `${ctx.node.name} joined the swarm as a ${ctx.node.role}.`;
+          },
+        },
+      ];
+    },
+  };
+  return {
+    id: 'swarm.init-join',
+    title: l10n.t('Swarm: init and join'),
+    section: 2,
+    phases: [init, join],
+  };
+}
+
+export function swarmNodesReadyCheck(l10n: Localizer): LabCheck {
+  return {
+    id: 'swarm.nodes-ready',
+    title: l10n.t('Swarm nodes ready'),
+    section: 2,
+    targets: 'firstManager',
+    async node(ctx): Promise<NodeCheck> {
+      const docker = labSession(ctx.session).docker;
+      const info = await docker.info();
+      if (info.swarmState !== 'active' || !info.isManager) {
+        return { ok: false, why: ctx.l10n.t('{0} is not a swarm manager', ctx.node.name) };
+      }
+      const nodes = await docker.nodes();
+      const problems: string[] = [];
+      for (const want of ctx.nodes) {
+        const seen = nodes.find((n) => n.hostname === want.name);
+        if (!seen) {
+          problems.push(ctx.l10n.t('{0} is not in the swarm', want.name));
+        } else if (seen.state !== 'ready') {
+          problems.push(ctx.l10n.t('{0} is {1}', want.name, seen.state));
+        } else if (seen.role !== want.role) {
+          problems.push(ctx.l10n.t('{0} is a {1}, the layout says {2}', want.name, seen.role, want.role));
+        }
+      }
+      const managers = nodes.filter((n) => n.role === 'manager' && n.state === 'ready').length;
+      const workers = nodes.filter((n) => n.role === 'worker' && n.state === 'ready').length;
+      return problems.length === 0
+        ? { ok: true, why: ctx.l10n.t('{0} managers and {1} workers, all ready', managers, workers) }
+        : { ok: false, why: problems.join('; ') };
+    },
+  };
+}
