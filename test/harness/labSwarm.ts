@@ -8,7 +8,7 @@ import { LabLayout, SWARM_ADDRESS_POOL } from '../../src/localLab/labLayout';
  */
 export async function formManagerSwarm(layout: LabLayout): Promise<Docker[]> {
   const docker = layout.nodes.map((n) => new Docker({ socketPath: n.dockerSocket }));
-  await Promise.all(docker.map((d) => d.swarmLeave({ force: true }).catch(() => undefined)));
+  await Promise.all(docker.map((d) => leaveSwarm(d)));
   const [first, ...others] = layout.nodes;
   await docker[0].swarmInit({
     ListenAddr: `${first.address}:2377`,
@@ -29,4 +29,24 @@ export async function formManagerSwarm(layout: LabLayout): Promise<Docker[]> {
     ),
   );
   return docker;
+}
+
+/**
+ * Leaves whatever swarm the engine is in, and makes sure it did: on a loaded
+ * machine a forced leave can time out and leave the node in (a join would then
+ * fail with "already part of a swarm"). Bounded: a few tries, then the error.
+ */
+async function leaveSwarm(d: Docker): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    await d.swarmLeave({ force: true }).catch(() => undefined);
+    const info = (await d.info()) as { Swarm?: { LocalNodeState?: string } };
+    const state = info.Swarm?.LocalNodeState ?? 'inactive';
+    if (state === 'inactive') {
+      return;
+    }
+    if (attempt >= 5) {
+      throw new Error(`the node is still in a swarm (${state}) after ${attempt + 1} forced leaves`);
+    }
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
 }

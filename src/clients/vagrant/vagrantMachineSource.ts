@@ -96,6 +96,9 @@ export class VagrantMachineSource {
    * look happens after a failure too (a failed `up` may have created the machine).
    */
   async run(action: VagrantAction, machines: readonly string[], opts: VagrantRunOptions = {}): Promise<void> {
+    // Vagrant locks a machine while a command works on it: a look in progress
+    // (ssh-config) would make the action fail with "locked". Let it end first.
+    await this.inFlight?.catch(() => undefined);
     try {
       await this.cli.action(action, machines, opts);
     } finally {
