@@ -63,10 +63,9 @@ const HOSTILE = [
 ];
 
 describe('shell quoting', () => {
-  before(function () {
-    if (SHELLS.length === 0) {
-      this.skip();
-    }
+  before(() => {
+    // sh (dash) is part of every Debian system: a test machine without it is broken, not a reason to skip.
+    assert.ok(SHELLS.length > 0, 'no POSIX shell found to check the quoting against');
   });
 
   it('brings every hostile value to each POSIX shell as exactly one unchanged word', () => {
