@@ -1,11 +1,11 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type Dockerode from 'dockerode';
 import { TestDockerDaemon } from './dockerDaemon';
 import { CACHE_DIR, RUN_DIR } from './paths';
+import { freePort } from './testNet';
 import { ensureBusyboxImage } from './testImages';
 
 /**
@@ -40,7 +40,7 @@ export async function createVagrantProject(docker: Dockerode, daemon: TestDocker
     IPAM: { Config: [{ Subnet: subnet }] },
     Options: { 'com.docker.network.bridge.name': `swv-${tag}` },
   });
-  const sshPort = await freeLoopbackPort();
+  const sshPort = await freePort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'swarm-lab-vagrant-'));
   fs.writeFileSync(path.join(dir, 'Vagrantfile'), vagrantfile(image, network, sshPort));
   // Kept between runs: Vagrant sets up its home (insecure key, data folders) on first use.
@@ -93,15 +93,4 @@ end
 async function removeNetwork(docker: Dockerode, name: string): Promise<void> {
   const found = await docker.listNetworks({ filters: JSON.stringify({ name: [name] }) });
   await Promise.all(found.filter((n) => n.Name === name).map((n) => docker.getNetwork(n.Id).remove()));
-}
-
-function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }

@@ -44,11 +44,12 @@ describe('Swarm Lab as a person sees it (Playwright, real VS Code, real dockerd)
   });
 
   it("shows the local lab's nodes in the Machines view, with their engine", async () => {
-    const row = session.page.locator('.pane-body .monaco-list-row', { hasText: 'core-01' });
-    await row.waitFor({ timeout: 30_000 });
-    await session.page
-      .locator('.pane-body .monaco-list-row', { hasText: /core-03.*Docker \d+/ })
-      .waitFor({ timeout: 30_000 });
+    // Machines only: the Containers view groups by machine and has a core-01 row too.
+    const machines = session.page.locator('.pane', {
+      has: session.page.locator('.pane-header h3.title', { hasText: /^Machines$/i }),
+    });
+    await machines.locator('.monaco-list-row', { hasText: 'core-01' }).waitFor({ timeout: 30_000 });
+    await machines.locator('.monaco-list-row', { hasText: /core-03.*Docker \d+/ }).waitFor({ timeout: 30_000 });
     await session.screenshot('ui-machines-view');
   });
 

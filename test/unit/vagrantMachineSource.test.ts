@@ -119,15 +119,18 @@ describe('VagrantMachineSource', () => {
     assert.equal((await done).error?.message, 'no Vagrantfile');
   });
 
-  it('looks again after an action, after the run that was already going', async () => {
+  it("waits for a look in progress before an action (Vagrant's machine lock), then looks again", async () => {
     const going = source.refresh();
     const action = source.run('halt', ['core-03']);
     await new Promise((r) => setImmediate(r));
-    assert.deepEqual(fake.actions, [['halt', ['core-03']]]);
+    assert.deepEqual(fake.actions, [], 'no action while vagrant reads the machines');
     await fake.answer(statusOf('docker-status-running.txt'));
     await going;
-    await new Promise((r) => setImmediate(r));
-    assert.equal(fake.machinesCalls, 2, 'a run that started after the action ended');
+    for (let i = 0; i < 5 && fake.machinesCalls < 2; i++) {
+      await new Promise((r) => setImmediate(r));
+    }
+    assert.deepEqual(fake.actions, [['halt', ['core-03']]]);
+    assert.equal(fake.machinesCalls, 2, 'a look after the action');
     await fake.answer(statusOf('docker-status-mixed.txt'));
     await action;
     assert.equal(source.current?.machines[0].state, 'stopped');
