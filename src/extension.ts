@@ -30,6 +30,10 @@ import { openContainerShellCommand } from './commands/openContainerShell';
 import { enterContainerNamespacesCommand } from './commands/enterContainerNamespaces';
 import { SwarmTreeProvider } from './views/swarmTreeProvider';
 import { ContainersNode, ContainersTreeProvider } from './views/containersTreeProvider';
+import { LabPanels } from './labPanel/labPanels';
+import { openLabCommand } from './commands/openLab';
+import { importReportCommand } from './commands/importReport';
+import { exportReportCommands } from './commands/exportReport';
 
 /** What the extension exposes to other extensions and to its own tests. */
 export interface SwarmLabApi {
@@ -40,6 +44,8 @@ export interface SwarmLabApi {
   readonly localLab: LocalLabService;
   readonly swarmTree: SwarmTreeProvider;
   readonly swarm: SwarmService;
+  /** The lab panel; the step engine plugs in with labPanels.registerActions. */
+  readonly labPanels: LabPanels;
 }
 
 /**
@@ -76,6 +82,8 @@ export function activate(context: vscode.ExtensionContext): SwarmLabApi {
       );
     }
   });
+
+  const labPanels = new LabPanels(context.extensionUri, log);
 
   context.subscriptions.push(
     log,
@@ -115,11 +123,15 @@ export function activate(context: vscode.ExtensionContext): SwarmLabApi {
         revealTaskContainer,
         openContainerShellCommand(containerHosts, selection),
         enterContainerNamespacesCommand(containerHosts, selection),
+        openLabCommand(labPanels),
+        importReportCommand(labPanels, context.extensionUri),
+        ...exportReportCommands(labPanels, context.extensionUri),
       ],
       log,
     ),
+    labPanels,
   );
-  return { containersTree, localEngine, containerHosts, machinesTree, localLab, swarmTree, swarm };
+  return { containersTree, localEngine, containerHosts, machinesTree, localLab, swarmTree, swarm, labPanels };
 }
 
 export function deactivate(): void {
