@@ -45,7 +45,8 @@ export function importReportCommand(panels: LabPanels, extensionUri: vscode.Uri)
       const preview = importReport(sourceDoc.getText(), lab.outline, lab.l10n, lab.headings);
       const skipPreview =
         typeof options === 'object' && options !== null && 'confirm' in options && options.confirm === true;
-      if (!skipPreview && !(await confirmImport(preview, sourceDoc, target))) {
+      const exists = await panels.report.exists();
+      if (!skipPreview && !(await confirmImport(preview, sourceDoc, target, exists))) {
         return undefined;
       }
       const kept = await replaceKeepingOriginal(target, formatReport(preview.model));
@@ -60,43 +61,64 @@ export function importReportCommand(panels: LabPanels, extensionUri: vscode.Uri)
             )
           : vscode.l10n.t('{0} answers imported into {1}.', preview.mappings.length, name),
       );
-      await vscode.window.showTextDocument(target, { preview: false });
+      // Beside the lab panel when it is shown: in its group the report would hide it.
+      await vscode.window.showTextDocument(target, {
+        preview: false,
+        ...(panels.current?.panel.visible ? { viewColumn: vscode.ViewColumn.Beside } : {}),
+      });
       return target;
     },
   };
 }
 
 /** The mapping, row by row; choosing a row shows its text in the source; only "Write" writes. */
-function confirmImport(preview: ImportPreview, source: vscode.TextDocument, target: vscode.Uri): Promise<boolean> {
+function confirmImport(
+  preview: ImportPreview,
+  source: vscode.TextDocument,
+  target: vscode.Uri,
+  targetExists: boolean,
+): Promise<boolean> {
   const name = vscode.workspace.asRelativePath(target, false);
   const items: PreviewItem[] = [
     {
       label: `$(check) ${vscode.l10n.t('Write {0}', name)}`,
-      description: vscode.l10n.t(
-        '{0} answers, {1} passages kept under Other notes; what {2} holds now is kept beside it',
-        preview.mappings.length,
-        preview.unmapped.length,
-        name,
-      ),
+      description: targetExists
+        ? vscode.l10n.t(
+            '{0} answers, {1} passages kept under Other notes; what {2} holds now is kept beside it',
+            preview.mappings.length,
+            preview.unmapped.length,
+            name,
+          )
+        : vscode.l10n.t(
+            '{0} answers, {1} passages kept under Other notes',
+            preview.mappings.length,
+            preview.unmapped.length,
+          ),
       action: 'write',
     },
     { label: `$(close) ${vscode.l10n.t('Cancel')}`, action: 'cancel' },
-    { label: vscode.l10n.t('Answers'), kind: vscode.QuickPickItemKind.Separator },
-    ...preview.mappings.map((m) => ({
-      label: m.questionId,
-      description: m.excerpt,
-      detail: `${confidenceLabel(m.confidence)} · ${m.why}`,
-      range: m.sourceRange,
-    })),
-    { label: vscode.l10n.t('Sections'), kind: vscode.QuickPickItemKind.Separator },
-    ...preview.sections.map((s) => ({
-      label: s.heading,
-      description: `→ ${s.sectionNumber}`,
-      detail: s.why,
-      range: s.sourceRange,
-    })),
-    { label: vscode.l10n.t('Other notes'), kind: vscode.QuickPickItemKind.Separator },
-    ...preview.unmapped.map((u) => ({ label: u.excerpt, detail: u.why, range: u.sourceRange })),
+    ...group(
+      vscode.l10n.t('Answers'),
+      preview.mappings.map((m) => ({
+        label: m.questionId,
+        description: m.excerpt,
+        detail: `${confidenceLabel(m.confidence)} · ${m.why}`,
+        range: m.sourceRange,
+      })),
+    ),
+    ...group(
+      vscode.l10n.t('Sections'),
+      preview.sections.map((s) => ({
+        label: s.heading,
+        description: `→ ${s.sectionNumber}`,
+        detail: s.why,
+        range: s.sourceRange,
+      })),
+    ),
+    ...group(
+      vscode.l10n.t('Other notes'),
+      preview.unmapped.map((u) => ({ label: u.excerpt, detail: u.why, range: u.sourceRange })),
+    ),
   ];
   return new Promise<boolean>((resolve) => {
     const pick = vscode.window.createQuickPick<PreviewItem>();
@@ -133,6 +155,11 @@ function confirmImport(preview: ImportPreview, source: vscode.TextDocument, targ
     });
     pick.show();
   });
+}
+
+/** A titled group of rows; nothing when it has none. */
+function group(title: string, rows: PreviewItem[]): PreviewItem[] {
+  return rows.length === 0 ? [] : [{ label: title, kind: vscode.QuickPickItemKind.Separator }, ...rows];
 }
 
 function confidenceLabel(confidence: 'high' | 'medium' | 'low'): string {
