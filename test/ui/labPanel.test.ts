@@ -176,6 +176,52 @@ describe('The lab panel as a student uses it (Playwright, real VS Code)', functi
     }
   });
 
+  it('imports a hand-written report only after the preview is confirmed, keeping the previous one', async () => {
+    const dir = path.dirname(REPORT);
+    const handWritten = [
+      '# TP1',
+      '',
+      '**Q4 : où tourne le registre ?**',
+      'Sur core-03, un seul conteneur.',
+      '',
+      '**Q5 : pourquoi partout ?**',
+      'Le routing mesh.',
+      '',
+    ].join('\n');
+    fs.writeFileSync(path.join(dir, 'hand.md'), handWritten);
+    const before = fs.readFileSync(REPORT, 'utf8');
+    const page = session.page;
+    const openDialog = async (): Promise<void> => {
+      await runCommandOnceListed(session, 'Swarm Lab: Import a Hand-Written Report…');
+      // code-server's own file dialog: a quick input holding a path.
+      const input = page.locator('.quick-input-widget input');
+      await page.locator('.quick-input-widget', { hasText: 'Import a report written by hand' }).waitFor();
+      await input.fill(path.join(dir, 'hand.md'));
+      await page.keyboard.press('Enter');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Write rendu-tp1.md' }).waitFor();
+    };
+    await openDialog();
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Sur core-03' }).waitFor();
+    await session.screenshot('ui-lab-import-preview');
+    await page.keyboard.press('Escape');
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+    assert.equal(fs.readFileSync(REPORT, 'utf8'), before, 'nothing written without the confirmation');
+
+    await openDialog();
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Write rendu-tp1.md' }).click();
+    await waitFor('the imported report', () => fs.readFileSync(REPORT, 'utf8').includes('Sur core-03'), 30_000, 100);
+    assert.equal(fs.readFileSync(path.join(dir, 'rendu-tp1.orig.md'), 'utf8'), before, 'the previous report is kept');
+    assert.equal(fs.readFileSync(path.join(dir, 'hand.md'), 'utf8'), handWritten, 'the source is untouched');
+    // The panel follows the file it was written to.
+    await waitFor(
+      'the imported answer in the panel',
+      async () =>
+        (await frame.locator('[data-question="Q4"] textarea').inputValue()) === 'Sur core-03, un seul conteneur.',
+      30_000,
+      200,
+    );
+  });
+
   it('comes back on the same section, with the answer, after a window reload', async () => {
     await runCommandOnceListed(session, 'Developer: Reload Window');
     await session.page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: 60_000 });
@@ -184,7 +230,7 @@ describe('The lab panel as a student uses it (Playwright, real VS Code)', functi
     const box = frame.locator('[data-question="Q4"] textarea');
     await waitFor(
       'the answer from the report',
-      async () => (await box.inputValue()).startsWith('The registry runs on core-02.'),
+      async () => (await box.inputValue()) === 'Sur core-03, un seul conteneur.',
       30_000,
     );
   });
