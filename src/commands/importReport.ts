@@ -24,7 +24,7 @@ export function importReportCommand(panels: LabPanels, extensionUri: vscode.Uri)
     async execute(source?: unknown, options?: unknown) {
       const target = panels.report.uri();
       if (!target) {
-        throw new Error(vscode.l10n.t('Open a folder: the report is a file in it.'));
+        throw new Error((await panels.report.status()).problem);
       }
       const from =
         source instanceof vscode.Uri

@@ -5,6 +5,7 @@ import { formatReport } from '../core/report/reportFormat';
 import { newReport, type ReportHeadings } from '../core/report/reportModel';
 import { parseReport } from '../core/report/reportParse';
 import { normalizeAnswer } from '../core/labPanel/answerSync';
+import { isInside } from '../core/labPanel/insideRoots';
 import type { ReportStatus } from '../core/labPanel/protocol';
 import { Disposable } from '../platform/disposable';
 
@@ -72,15 +73,32 @@ export class ReportFile extends Disposable {
     this.watch();
   }
 
-  /** The report's URI; undefined when no folder is open. */
+  /**
+   * The report's URI, inside the first workspace folder; undefined when no
+   * folder is open or the setting points outside it (a folder's settings
+   * must not make the panel write into a file elsewhere, ~/.bashrc say).
+   */
   uri(): vscode.Uri | undefined {
+    return this.resolve().uri;
+  }
+
+  private resolve(): { uri?: vscode.Uri; problem?: string } {
     const folder = vscode.workspace.workspaceFolders?.[0];
-    const name = vscode.workspace.getConfiguration('swarmLab').get<string>('reportFile', DEFAULT_REPORT).trim();
     if (!folder) {
-      return undefined;
+      return { problem: vscode.l10n.t('Open a folder: the report is a file in it.') };
     }
-    const file = name === '' ? DEFAULT_REPORT : name;
-    return /^([/\\]|[a-z]:[/\\])/i.test(file) ? vscode.Uri.file(file) : vscode.Uri.joinPath(folder.uri, file);
+    const name = vscode.workspace.getConfiguration('swarmLab').get<string>('reportFile', DEFAULT_REPORT).trim();
+    const file = name === '' ? DEFAULT_REPORT : name.replace(/\\/g, '/');
+    const uri = vscode.Uri.joinPath(folder.uri, file);
+    if (/^([/]|[a-z]:)/i.test(file) || !isInside(uri.path, folder.uri.path) || uri.path === folder.uri.path) {
+      return {
+        problem: vscode.l10n.t(
+          'The setting swarmLab.reportFile must name a file inside the workspace folder, not "{0}".',
+          name,
+        ),
+      };
+    }
+    return { uri };
   }
 
   private is(uri: vscode.Uri): boolean {
@@ -118,14 +136,9 @@ export class ReportFile extends Disposable {
   }
 
   async status(): Promise<ReportStatus> {
-    const uri = this.uri();
+    const { uri, problem } = this.resolve();
     if (!uri) {
-      return {
-        path: DEFAULT_REPORT,
-        exists: false,
-        dirty: false,
-        problem: vscode.l10n.t('Open a folder: the report is a file in it.'),
-      };
+      return { path: DEFAULT_REPORT, exists: false, dirty: false, problem: problem ?? '' };
     }
     const open = vscode.workspace.textDocuments.find((d) => this.is(d.uri));
     return {
@@ -162,9 +175,9 @@ export class ReportFile extends Disposable {
 
   /** A new report with every section and question heading; never overwrites a file. */
   async create(lab: ReportLab): Promise<vscode.Uri> {
-    const uri = this.uri();
+    const { uri, problem } = this.resolve();
     if (!uri) {
-      throw new Error(vscode.l10n.t('Open a folder: the report is a file in it.'));
+      throw new Error(problem);
     }
     if (!(await this.exists())) {
       await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(formatReport(newReport(lab.outline))));

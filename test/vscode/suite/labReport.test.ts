@@ -88,6 +88,24 @@ describe('The lab and the report around the panel: lab folder, language, import,
     await back;
   });
 
+  it('never writes a report outside the workspace folder, whatever the setting says', async () => {
+    const config = vscode.workspace.getConfiguration('swarmLab');
+    try {
+      for (const outside of ['../outside.md', '/etc/motd', '..']) {
+        await config.update('reportFile', outside);
+        assert.equal(api.labPanels.report.uri(), undefined, outside);
+        const status = await api.labPanels.report.status();
+        assert.match(status.problem ?? '', /inside the workspace folder/);
+        await assert.rejects(api.labPanels.report.create(api.labPanels.current!.lab!), /inside the workspace folder/);
+      }
+      await config.update('reportFile', 'reports/tp1.md');
+      assert.equal(api.labPanels.report.uri()?.path, vscode.Uri.joinPath(folder, 'reports', 'tp1.md').path);
+    } finally {
+      await config.update('reportFile', undefined);
+    }
+    assert.equal(api.labPanels.report.uri()?.path, report.path);
+  });
+
   it('imports a hand-written report: mapped to the questions, the previous report kept beside it', async () => {
     const lab = api.labPanels.current!.lab!;
     const source = vscode.Uri.joinPath(folder, 'my-report.md');
