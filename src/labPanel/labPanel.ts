@@ -132,11 +132,6 @@ export class LabPanel extends Disposable {
     });
   }
 
-  /** The section shown (its id), once the lab is loaded. */
-  get currentSection(): string | undefined {
-    return this.sectionId;
-  }
-
   get lab(): LoadedLab | undefined {
     return this.loaded;
   }
@@ -172,6 +167,7 @@ export class LabPanel extends Disposable {
         return this.load();
       case 'showSection':
         this.sectionId = m.sectionId;
+        this.runs.cancelChecks();
         await this.postLab();
         return this.evaluateSectionChecks();
       case 'setLanguage':
@@ -192,16 +188,21 @@ export class LabPanel extends Disposable {
         }
         return;
       }
-      case 'runStep':
-        if (this.loaded) {
-          const section = this.section();
-          return this.runs.runStep(m.stepId, this.loaded.l10n, section?.steps.includes(m.stepId) ? section.checks : []);
+      case 'runStep': {
+        // Only what the lab names: the page is not trusted to choose what runs.
+        const section = this.loaded?.lab.sections.find((s) => s.steps.includes(m.stepId));
+        if (this.loaded && section) {
+          return this.runs.runStep(m.stepId, this.loaded.l10n, section.checks);
         }
-        return;
+        return this.deps.log.warn(`lab panel: no step ${m.stepId} in this lab`);
+      }
       case 'cancelStep':
         return this.runs.cancel(m.stepId);
       case 'runCheck':
-        return this.loaded ? this.runs.evaluate([m.checkId], this.loaded.l10n) : undefined;
+        if (this.loaded?.lab.sections.some((s) => s.checks.includes(m.checkId))) {
+          return this.runs.evaluate([m.checkId], this.loaded.l10n);
+        }
+        return this.deps.log.warn(`lab panel: no check ${m.checkId} in this lab`);
       case 'renderPreview': {
         const render = await markdownRenderer();
         this.post({ type: 'preview', requestId: m.requestId, html: render(m.text) });

@@ -17,7 +17,7 @@ const OUTPUT_BATCH_MS = 100;
  */
 export class LabRuns extends Disposable {
   private readonly steps = new Map<string, AbortController>();
-  private checkRun: AbortController | undefined;
+  private readonly checkRuns = new Map<string, AbortController>();
   /** The last state of every check evaluated, across sections (the progress counts them). */
   readonly checks = new Map<string, CheckView>();
 
@@ -32,7 +32,7 @@ export class LabRuns extends Disposable {
     this._register({
       dispose: () => {
         this.steps.forEach((c) => c.abort());
-        this.checkRun?.abort();
+        this.cancelChecks();
       },
     });
   }
@@ -104,22 +104,30 @@ export class LabRuns extends Disposable {
     }
   }
 
+  /** Checks being evaluated are of no interest any more (another section is shown). */
+  cancelChecks(): void {
+    this.checkRuns.forEach((c) => c.abort());
+    this.checkRuns.clear();
+  }
+
   /**
    * Evaluates checks (a section being shown, a student asking, the engine
-   * saying the cluster moved); a new evaluation cancels the one before.
+   * saying the cluster moved); a check asked again cancels its own earlier
+   * evaluation, never another check's.
    */
   async evaluate(checkIds: readonly string[], l10n: Localizer): Promise<void> {
-    this.checkRun?.abort();
-    const controller = new AbortController();
-    this.checkRun = controller;
     await Promise.all(
       checkIds.map(async (checkId) => {
+        this.checkRuns.get(checkId)?.abort();
+        const controller = new AbortController();
+        this.checkRuns.set(checkId, controller);
         const outcome: CheckOutcome = await this.actions()
           .runCheck(checkId, controller.signal)
           .catch((error: unknown) => ({ state: 'unknown', why: messageOf(error) }));
         if (controller.signal.aborted || this.isDisposed) {
           return;
         }
+        this.checkRuns.delete(checkId);
         const evidence = outcome.evidence?.length ? formatEvidence(outcome.evidence, { l10n }) : undefined;
         const check: CheckView = { state: outcome.state, why: outcome.why, ...(evidence ? { evidence } : {}) };
         this.checks.set(checkId, check);
