@@ -194,11 +194,19 @@ describe('The lab panel as a student uses it (Playwright, real VS Code)', functi
     const openDialog = async (): Promise<void> => {
       await runCommandOnceListed(session, 'Swarm Lab: Import a Hand-Written Report…');
       // code-server's own file dialog: a quick input holding a path.
-      const input = page.locator('.quick-input-widget input');
       await page.locator('.quick-input-widget', { hasText: 'Import a report written by hand' }).waitFor();
-      await input.fill(path.join(dir, 'hand.md'));
-      await page.keyboard.press('Enter');
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Write rendu-tp1.md' }).waitFor();
+      // It lists the workspace folder (and fills in its path when it has read it, so a path typed
+      // before that is overwritten): choosing the file in its list is what a person does.
+      await page
+        .locator('.quick-input-list .monaco-list-row')
+        .filter({ has: page.locator('.label-name', { hasText: /^hand\.md$/ }) })
+        .click();
+      try {
+        await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Write rendu-tp1.md' }).waitFor();
+      } catch (error) {
+        await session.screenshot('ui-lab-import-failed');
+        throw error;
+      }
     };
     await openDialog();
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Sur core-03' }).waitFor();
@@ -225,13 +233,20 @@ describe('The lab panel as a student uses it (Playwright, real VS Code)', functi
   it('comes back on the same section, with the answer, after a window reload', async () => {
     await runCommandOnceListed(session, 'Developer: Reload Window');
     await session.page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: 60_000 });
-    frame = await labFrame(session, 90_000);
-    await waitFor('section 6 after the reload', async () => (await sectionHeading(frame)).startsWith('6. '), 60_000);
-    const box = frame.locator('[data-question="Q4"] textarea');
+    // The restored webview may be built more than once while the workbench lays itself out:
+    // the page is looked up again at each try rather than held.
+    const restored = async (): Promise<string | undefined> => {
+      const page = await labFrame(session, 10_000);
+      if (!(await sectionHeading(page)).startsWith('6. ')) {
+        return undefined;
+      }
+      return page.locator('[data-question="Q4"] textarea').inputValue({ timeout: 5_000 });
+    };
     await waitFor(
-      'the answer from the report',
-      async () => (await box.inputValue()) === 'Sur core-03, un seul conteneur.',
-      30_000,
+      'section 6 with the answer from the report, after the reload',
+      async () => (await restored()) === 'Sur core-03, un seul conteneur.',
+      120_000,
+      250,
     );
   });
 });
