@@ -33,20 +33,21 @@ async function labFrame(session: VsCodeSession, timeoutMs = 60_000): Promise<Fra
  * The palette lists an extension's commands once the remote extension host
  * has reported them; a palette opened before that never shows them. So the
  * command is looked for again in a new palette, a bounded number of times.
+ * The same when F1 did not open it (a quick input was still closing).
  */
 async function runCommandOnceListed(session: VsCodeSession, title: string): Promise<void> {
   const page = session.page;
   for (let attempt = 1; ; attempt++) {
     await page.keyboard.press('F1');
     const input = page.locator('.quick-input-widget input');
-    await input.waitFor();
-    await input.fill(`>${title}`);
     // The row whose label is the title itself: "Color Theme" must not pick "Browse Color Themes…".
     const row = page
       .locator('.quick-input-list .monaco-list-row')
       .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${title}$`) }) })
       .first();
     try {
+      await input.waitFor({ timeout: 10_000 });
+      await input.fill(`>${title}`, { timeout: 10_000 });
       await row.waitFor({ timeout: 10_000 });
       await row.click();
       return;
