@@ -3,6 +3,7 @@
 //   dist/vendor/dockerode.js dockerode (and its gRPC parts), loaded on first Docker call
 //   dist/vendor/ssh2.js      ssh2, loaded on first SSH connection
 //   dist/vendor/yaml.js, markdown-it.js  loaded on first compose file / lab panel
+//   dist/webview/labPanel.{js,css}  the lab panel's page script and stylesheet (browser)
 // The heavy libraries stay out of extension.js so activation parses little;
 // `import('dockerode')` in our code becomes `require('./vendor/dockerode.js')`.
 // `vscode` is provided by the host; ssh2's optional native parts are left
@@ -54,6 +55,22 @@ const builds = [
   },
   { ...common, entryPoints: { ssh2: 'ssh2' }, outdir: 'dist/vendor' },
   { ...common, entryPoints: { yaml: 'yaml', 'markdown-it': 'markdown-it' }, outdir: 'dist/vendor' },
+  // The webview's own script runs in the page, not in Node: a browser bundle
+  // (its stylesheet beside it), the only folder the panel may load from.
+  {
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'chrome120',
+    entryPoints: { labPanel: 'webview-ui/labPanel/main.ts' },
+    outdir: 'dist/webview',
+    minify: production,
+    sourcemap: !production,
+    sourcesContent: false,
+    metafile: true,
+    logLevel: 'warning',
+    legalComments: 'none',
+  },
 ];
 
 function report(result) {

@@ -37,13 +37,18 @@ import { enterContainerNamespacesCommand } from './commands/enterContainerNamesp
 import { SwarmTreeProvider } from './views/swarmTreeProvider';
 import { ContainersNode, ContainersTreeProvider } from './views/containersTreeProvider';
 import { ComposeLenses } from './lenses/composeLenses';
-import { LabStepService, type LabActions } from './services/labActions';
+import { LabStepService } from './services/labActions';
+import type { LabActions } from './core/labPanel/labActions';
 import { DryRunDocumentProvider } from './documents/dryRunDocumentProvider';
 import { runLabStepCommand } from './commands/runLabStep';
 import { runLabSectionCommand } from './commands/runLabSection';
 import { runLabStepOnNodeCommand } from './commands/runLabStepOnNode';
 import { dryRunLabStepCommand } from './commands/dryRunLabStep';
 import { swarmInitJoinCommand } from './commands/swarmInitJoin';
+import { LabPanels } from './labPanel/labPanels';
+import { openLabCommand } from './commands/openLab';
+import { importReportCommand } from './commands/importReport';
+import { exportReportCommands } from './commands/exportReport';
 
 /** What the extension exposes to other extensions and to its own tests. */
 export interface SwarmLabApi {
@@ -59,6 +64,8 @@ export interface SwarmLabApi {
   /** The lab's steps and checks by id (the lab panel runs them through this). */
   readonly labActions: LabActions;
   readonly labSteps: LabStepService;
+  /** The lab panel; the step engine plugs in with labPanels.registerActions. */
+  readonly labPanels: LabPanels;
 }
 
 /**
@@ -108,7 +115,7 @@ export function activate(context: vscode.ExtensionContext): SwarmLabApi {
 
   const compose = new ComposeLenses(containerHosts, machines, log);
 
-  const labSteps = new LabStepService(localLab, machines, context.extensionUri);
+  const labSteps = new LabStepService(localLab, machines, swarm, context.extensionUri);
   const dryRuns = new DryRunDocumentProvider();
 
   context.subscriptions.push(
@@ -125,6 +132,8 @@ export function activate(context: vscode.ExtensionContext): SwarmLabApi {
       log,
     ),
   );
+
+  const labPanels = new LabPanels(context.extensionUri, log);
   context.subscriptions.push(
     log,
     localEngine,
@@ -170,10 +179,15 @@ export function activate(context: vscode.ExtensionContext): SwarmLabApi {
         openContainerShellCommand(containerHosts, selection),
         enterContainerNamespacesCommand(containerHosts, selection),
         ...compose.commands,
+        openLabCommand(labPanels),
+        importReportCommand(labPanels, context.extensionUri),
+        ...exportReportCommands(labPanels, context.extensionUri),
       ],
       log,
     ),
     compose,
+    labPanels,
+    labPanels.registerActions(labSteps),
   );
   return {
     containersTree,
@@ -187,6 +201,7 @@ export function activate(context: vscode.ExtensionContext): SwarmLabApi {
     compose,
     labActions: labSteps,
     labSteps,
+    labPanels,
   };
 }
 

@@ -2,25 +2,19 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { localLabSteps, vmLabSteps } from '../clients/steps/localLabCluster';
 import type { Machine } from '../core/machines/machine';
-import type { CheckState, LabCheck, LabStep, LabStepConfig } from '../core/labSteps/labConfig';
+import type { LabCheck, LabStep, LabStepConfig } from '../core/labSteps/labConfig';
 import { labChecks, labSteps, runLabCheck, runLabStep, sectionSteps } from '../core/labSteps/labSteps';
 import type { StepEvents } from '../core/steps/engine';
 import { stepLog } from '../core/steps/logFormat';
 import { RunValues } from '../core/steps/runValues';
 import { stepSucceeded, type Cluster, type StepReport } from '../core/steps/step';
 import { Disposable } from '../platform/disposable';
+import type { CheckOutcome, LabActions, StepOutcome } from '../core/labPanel/labActions';
+import type { OutputLine } from '../core/labPanel/protocol';
+import { outcomeLine, panelLine, panelStepOutcome } from '../core/labPanel/stepOutcome';
 import type { LocalLabService } from './localLabService';
 import type { MachineRegistry } from './machines/machineRegistry';
-
-/**
- * What the lab panel runs: a step by its id (labs/tp1/ids.md) with its
- * output as it comes, and a check's verdict. The panel defines the same
- * shape; this is the implementation to plug in.
- */
-export interface LabActions {
-  runStep(id: string, onOutput: (line: string) => void, signal: AbortSignal): Promise<StepResult>;
-  runCheck(id: string): Promise<{ readonly state: CheckState; readonly why: string }>;
-}
+import type { SwarmService } from './swarmService';
 
 export interface StepResult {
   readonly ok: boolean;
@@ -29,7 +23,10 @@ export interface StepResult {
 }
 
 export interface RunOptions {
+  /** The log's lines as the output channel shows them. */
   readonly onOutput?: (line: string) => void;
+  /** The engine's lines and each node's outcome, unformatted (the lab panel). */
+  readonly onLine?: (line: OutputLine) => void;
   readonly signal?: AbortSignal;
   /** Run on this node only. */
   readonly only?: string;
@@ -48,6 +45,9 @@ export interface StepRun extends StepResult {
  * (language swarm-lab-log). Steps that change machines are refused in an
  * untrusted workspace; dry runs and checks are not.
  */
+/** Swarm and machine events come in bursts (a deploy, a node returning): checks are evaluated after it. */
+const CHECKS_SETTLE_MS = 1_500;
+
 export class LabStepService extends Disposable implements LabActions {
   readonly channel: vscode.OutputChannel;
   /** Values produced by earlier steps of the session (join tokens…): a later join needs no second init. */
@@ -56,6 +56,7 @@ export class LabStepService extends Disposable implements LabActions {
   constructor(
     private readonly lab: LocalLabService,
     private readonly machines: MachineRegistry,
+    private readonly swarm: SwarmService,
     private readonly extensionUri: vscode.Uri,
   ) {
     super();
@@ -110,8 +111,11 @@ export class LabStepService extends Disposable implements LabActions {
     };
   }
 
-  private async environment(): Promise<{ cluster: Cluster; config: LabStepConfig; close(): void }> {
-    await this.machines.refresh();
+  /** Steps read the machines afresh (one may just have been started); checks use what is known. */
+  private async environment(fresh = true): Promise<{ cluster: Cluster; config: LabStepConfig; close(): void }> {
+    if (fresh) {
+      await this.machines.refresh();
+    }
     const machines = this.labMachines();
     if (machines.length === 0) {
       throw new Error(vscode.l10n.t('No lab machines: start the local lab first (Swarm Lab: Start Local Lab).'));
@@ -163,9 +167,13 @@ export class LabStepService extends Disposable implements LabActions {
         log.stepStarted?.(e);
         options.events?.stepStarted?.(e);
       },
-      line: (e) => log.line?.(e),
+      line: (e) => {
+        log.line?.(e);
+        options.onLine?.(panelLine(e.node, e.kind, e.text));
+      },
       nodeFinished: (e) => {
         log.nodeFinished?.(e);
+        options.onLine?.(outcomeLine(e.node, e.outcome, vscode.l10n));
         options.events?.nodeFinished?.(e);
       },
       stepFinished: (e) => log.stepFinished?.(e),
@@ -208,17 +216,42 @@ export class LabStepService extends Disposable implements LabActions {
     return { ok, reports, ...(evidence ? { evidence } : {}) };
   }
 
-  runStep(id: string, onOutput: (line: string) => void, signal: AbortSignal): Promise<StepResult> {
-    return this.runStepById(id, { onOutput, signal }).then(({ ok, evidence }) => ({
-      ok,
-      ...(evidence ? { evidence } : {}),
-    }));
+  /** The lab panel's Run: lines as they come, one sentence at the end, the evidence as items. */
+  async runStep(id: string, onOutput: (line: OutputLine) => void, signal: AbortSignal): Promise<StepOutcome> {
+    try {
+      const { ok, reports } = await this.runStepById(id, { onLine: onOutput, signal });
+      return panelStepOutcome(reports, ok, vscode.l10n);
+    } catch (error) {
+      return { ok: false, summary: error instanceof Error ? error.message : String(error) };
+    }
   }
 
-  async runCheck(id: string): Promise<{ state: CheckState; why: string }> {
+  /**
+   * Checks may have changed when the swarm did (its events, a node lost or
+   * back): the panel evaluates its section's checks again once the burst of
+   * events is over. Not on the machines' changes: a check reads them, and
+   * every refresh fires, which would evaluate the checks again, forever.
+   */
+  onDidChangeChecks(listener: (ids: readonly string[]) => void): vscode.Disposable {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const fire = (): void => {
+      clearTimeout(timer);
+      timer = setTimeout(() => listener(this.checks().map((c) => c.id)), CHECKS_SETTLE_MS);
+    };
+    const subscription = this.swarm.onDidChange(fire);
+    return new vscode.Disposable(() => {
+      clearTimeout(timer);
+      subscription.dispose();
+    });
+  }
+
+  async runCheck(id: string, signal?: AbortSignal): Promise<CheckOutcome> {
+    if (signal?.aborted) {
+      return { state: 'unknown', why: vscode.l10n.t('Cancelled.') };
+    }
     let env: Awaited<ReturnType<LabStepService['environment']>>;
     try {
-      env = await this.environment();
+      env = await this.environment(false);
     } catch (error) {
       return { state: 'unknown', why: error instanceof Error ? error.message : String(error) };
     }

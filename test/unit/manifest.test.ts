@@ -30,9 +30,13 @@ describe('package.json (the manifest)', () => {
     assert.equal(pkg.l10n, './l10n');
   });
 
-  it('activates on its views, commands and compose files only, never on "*"', () => {
+  it('activates on its views, commands, compose files and restored lab panel only, never on "*"', () => {
     assert.ok(!pkg.activationEvents.includes('*'));
-    assert.ok(pkg.activationEvents.every((e) => /^(workspaceContains:|onLanguage:|onView:|onCommand:)/.test(e)));
+    assert.ok(
+      pkg.activationEvents.every((e) =>
+        /^(workspaceContains:|onLanguage:|onView:|onCommand:|onWebviewPanel:swarmLab\.)/.test(e),
+      ),
+    );
     assert.ok(pkg.activationEvents.some((e) => e.includes('compose')));
   });
 

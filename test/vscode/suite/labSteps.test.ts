@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import type { OutputLine } from '../../../src/core/labPanel/protocol';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Docker from 'dockerode';
@@ -66,19 +67,23 @@ describe("Lab steps from the palette in a real VS Code (the tests' local lab)", 
       nodes.map((n) => `${n.hostname} ${n.role}`),
       ['core-01 manager', 'core-02 worker', 'core-03 worker'],
     );
-    const check = await api.labActions.runCheck('swarm.nodes-ready');
+    const check = await api.labActions.runCheck('swarm.nodes-ready', new AbortController().signal);
     assert.deepEqual(check, { state: 'pass', why: 'core-01: 1 managers and 2 workers, all ready' });
   });
 
-  it('reports "already done" through LabActions when run again, with the log lines as they come', async function () {
+  it('reports "already done" through LabActions (the Run of the lab panel), with the lines as they come', async function () {
     this.timeout(120_000);
-    const lines: string[] = [];
+    const lines: OutputLine[] = [];
     const result = await api.labActions.runStep('swarm.init-join', (l) => lines.push(l), new AbortController().signal);
-    assert.equal(result.ok, true);
+    assert.equal(result.ok, true, result.summary);
+    assert.match(result.summary, /already done on core-01, core-02, core-03/);
     assert.ok(
-      lines.some((l) => / \[core-03\] => already done: already in the swarm as a worker$/.test(l)),
-      lines.join('\n'),
+      lines.some(
+        (l) =>
+          l.node === 'core-03' && l.kind === 'info' && /^already done: already in the swarm as a worker$/.test(l.text),
+      ),
+      JSON.stringify(lines),
     );
-    assert.ok(!lines.some((l) => l.includes('SWMTKN')), 'a join token reached the log');
+    assert.ok(!lines.some((l) => l.text.includes('SWMTKN')), 'a join token reached the panel');
   });
 });

@@ -1,0 +1,94 @@
+import * as vscode from 'vscode';
+import { unavailableLabActions, type LabActions } from '../core/labPanel/labActions';
+import { LAB_PANEL_VIEW_TYPE, parsePanelState, type LabPanelState } from '../core/labPanel/protocol';
+import { Disposable } from '../platform/disposable';
+import { LabPanel, webviewOptions } from './labPanel';
+import { ReportFile } from './reportFile';
+
+/**
+ * The lab panel's owner: at most one panel, opened by the command or brought
+ * back after a reload by VS Code through the serializer (with the section
+ * and language the webview saved), and the LabActions every panel uses.
+ * The step engine plugs in with registerActions; until then the panel runs
+ * with actions that say honestly that nothing is available yet.
+ */
+export class LabPanels extends Disposable implements vscode.WebviewPanelSerializer<unknown> {
+  private panel: LabPanel | undefined;
+  private readonly fallback = unavailableLabActions(vscode.l10n);
+  private registered: LabActions | undefined;
+  private readonly actionsChanged = this._register(new vscode.EventEmitter<void>());
+  private readonly opened = this._register(new vscode.EventEmitter<LabPanel>());
+  /** A panel was opened or restored. */
+  readonly onDidOpen = this.opened.event;
+  readonly report: ReportFile;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    super();
+    this.report = this._register(new ReportFile());
+    this._register(vscode.window.registerWebviewPanelSerializer(LAB_PANEL_VIEW_TYPE, this));
+    this._register({ dispose: () => this.panel?.dispose() });
+  }
+
+  get current(): LabPanel | undefined {
+    return this.panel;
+  }
+
+  /** Shows the panel, creating it when there is none. */
+  open(state: LabPanelState = {}): LabPanel {
+    if (this.panel) {
+      this.panel.reveal();
+      return this.panel;
+    }
+    const panel = vscode.window.createWebviewPanel(
+      LAB_PANEL_VIEW_TYPE,
+      vscode.l10n.t('Lab'),
+      { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
+      { ...webviewOptions(this.extensionUri), enableFindWidget: true, retainContextWhenHidden: false },
+    );
+    return this.adopt(panel, state);
+  }
+
+  /** VS Code restores a panel that was open before a reload, with the state its webview saved. */
+  deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    this.panel?.dispose();
+    this.adopt(panel, parsePanelState(state));
+    return Promise.resolve();
+  }
+
+  /** The step engine's actions replace the placeholder until the returned Disposable is disposed. */
+  registerActions(actions: LabActions): vscode.Disposable {
+    this.registered = actions;
+    this.actionsChanged.fire();
+    return new vscode.Disposable(() => {
+      if (this.registered === actions) {
+        this.registered = undefined;
+        this.actionsChanged.fire();
+      }
+    });
+  }
+
+  private adopt(webviewPanel: vscode.WebviewPanel, state: LabPanelState): LabPanel {
+    const panel = new LabPanel(
+      webviewPanel,
+      {
+        extensionUri: this.extensionUri,
+        log: this.log,
+        report: this.report,
+        actions: () => this.registered ?? this.fallback,
+        onDidChangeActions: this.actionsChanged.event,
+      },
+      state,
+    );
+    this.panel = panel;
+    panel.onDidDispose(() => {
+      if (this.panel === panel) {
+        this.panel = undefined;
+      }
+    });
+    this.opened.fire(panel);
+    return panel;
+  }
+}

@@ -1,0 +1,253 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Frame } from 'playwright-core';
+import { CACHE_DIR } from '../harness/paths';
+import { waitFor } from '../harness/waitFor';
+import { VsCodeSession } from './vscodeSession';
+
+const WORKSPACE = 'ui-lab-panel';
+const REPORT = path.join(CACHE_DIR, 'workspaces', WORKSPACE, 'rendu-tp1.md');
+
+/**
+ * The panel's page: code-server nests it in two iframes (the webview host,
+ * then `#active-frame`); the one that holds the panel's `#app` is it.
+ */
+async function labFrame(session: VsCodeSession, timeoutMs = 60_000): Promise<Frame> {
+  return waitFor(
+    'the lab panel page',
+    async () => {
+      for (const frame of session.page.frames()) {
+        if (await frame.$('#app nav.sections').catch(() => null)) {
+          return frame;
+        }
+      }
+      return undefined;
+    },
+    timeoutMs,
+    200,
+  );
+}
+
+/**
+ * The palette lists an extension's commands once the remote extension host
+ * has reported them; a palette opened before that never shows them. So the
+ * command is looked for again in a new palette, a bounded number of times.
+ * The same when F1 did not open it (a quick input was still closing).
+ */
+async function runCommandOnceListed(session: VsCodeSession, title: string): Promise<void> {
+  const page = session.page;
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    // The row whose label is the title itself: "Color Theme" must not pick "Browse Color Themes…".
+    const row = page
+      .locator('.quick-input-list .monaco-list-row')
+      .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${title}$`) }) })
+      .first();
+    try {
+      await input.waitFor({ timeout: 10_000 });
+      await input.fill(`>${title}`, { timeout: 10_000 });
+      await row.waitFor({ timeout: 10_000 });
+      await row.click();
+      return;
+    } catch (error) {
+      await page.keyboard.press('Escape');
+      if (attempt >= 6) {
+        throw error;
+      }
+    }
+  }
+}
+
+async function sectionHeading(frame: Frame): Promise<string> {
+  return (await frame.locator('main h1').textContent()) ?? '';
+}
+
+describe('The lab panel as a student uses it (Playwright, real VS Code)', function () {
+  let session: VsCodeSession;
+  let frame: Frame;
+
+  before(async function () {
+    this.timeout(180_000);
+    session = await VsCodeSession.open(WORKSPACE, {});
+  });
+
+  after(async () => {
+    await session?.close();
+  });
+
+  it('opens from the palette on the first section, offering to create the report', async () => {
+    await runCommandOnceListed(session, 'Swarm Lab: Open Lab');
+    frame = await labFrame(session);
+    await waitFor('the first section', async () => (await sectionHeading(frame)).startsWith('1. '), 30_000);
+    await frame.locator('[data-action="create-report"]').waitFor({ timeout: 30_000 });
+    assert.equal(fs.existsSync(REPORT), false, 'nothing is written before the student asks');
+    await frame.locator('[data-action="create-report"]').click();
+    await waitFor('the report file', () => fs.existsSync(REPORT), 30_000);
+    await frame.locator('[data-report].quiet').waitFor({ timeout: 30_000 });
+  });
+
+  it('goes to a section with the keyboard only (Alt+Page Down, then Tab and Enter in the list)', async () => {
+    await frame.locator('main h1').click();
+    for (let n = 2; n <= 5; n++) {
+      await session.page.keyboard.press('Alt+PageDown');
+      await waitFor(`section ${n}`, async () => (await sectionHeading(frame)).startsWith(`${n}. `), 30_000);
+      // The heading takes the focus, so the next key press goes on from there.
+      await waitFor(
+        'the focus on the heading',
+        async () => (await frame.evaluate<string | undefined>('document.activeElement?.tagName')) === 'H1',
+        5_000,
+      );
+    }
+    // Tab through the section list to section 6, as a keyboard user does.
+    await frame.locator('nav.sections button[data-section]').first().focus();
+    for (let i = 0; i < 5; i++) {
+      await session.page.keyboard.press('Tab');
+    }
+    assert.equal(await frame.evaluate<string | undefined>('document.activeElement?.dataset.section'), 'registry-1');
+    await session.page.keyboard.press('Enter');
+    await waitFor('section 6', async () => (await sectionHeading(frame)).startsWith('6. '), 30_000);
+    await session.page.keyboard.press('Alt+PageUp');
+    await waitFor('section 5', async () => (await sectionHeading(frame)).startsWith('5. '), 30_000);
+    await session.page.keyboard.press('Alt+PageDown');
+    await waitFor('section 6 again', async () => (await sectionHeading(frame)).startsWith('6. '), 30_000);
+  });
+
+  it('saves an answer typed in the panel into the report file; HTML typed stays text', async () => {
+    const box = frame.locator('[data-question="Q4"] textarea');
+    await box.click();
+    const typed =
+      'The registry runs on core-02. <img src=x onerror="document.body.dataset.pwned=1"><script>document.body.dataset.pwned=2</script>';
+    await session.page.keyboard.type(typed);
+    await waitFor(
+      'the answer in rendu-tp1.md',
+      () => fs.readFileSync(REPORT, 'utf8').includes(`### Q4 — `) && fs.readFileSync(REPORT, 'utf8').includes(typed),
+      30_000,
+      100,
+    );
+    await frame
+      .locator('[data-question="Q4"] .status', { hasText: 'Saved in rendu-tp1.md' })
+      .waitFor({ timeout: 30_000 });
+    await frame.locator('[data-question="Q4"] .toggle').click();
+    const preview = frame.locator('[data-preview="Q4"]');
+    await preview.locator('p').waitFor({ timeout: 30_000 });
+    assert.match((await preview.textContent()) ?? '', /<script>document\.body\.dataset\.pwned=2<\/script>/);
+    assert.equal(await preview.locator('script, img').count(), 0, 'shown as text, not as elements');
+    assert.equal(await frame.evaluate<string | undefined>('document.body.dataset.pwned'), undefined, 'nothing ran');
+    await frame.locator('[data-question="Q4"] .toggle').click();
+  });
+
+  it('shows the step engine as not available yet, honestly', async () => {
+    await frame.locator('[data-step="registry.deploy"] button', { hasText: 'Run' }).click();
+    await frame
+      .locator('[data-step="registry.deploy"] .status.bad', { hasText: 'not available yet' })
+      .waitFor({ timeout: 30_000 });
+    await frame.locator('[data-check="registry.answers"].unknown').waitFor({ timeout: 30_000 });
+  });
+
+  it('follows the theme: light, dark and high contrast', async () => {
+    await session.screenshot('ui-lab-panel-light');
+    for (const [theme, shot, dark] of [
+      ['Dark Modern', 'ui-lab-panel-dark', true],
+      ['Dark High Contrast', 'ui-lab-panel-high-contrast', true],
+    ] as const) {
+      await runCommandOnceListed(session, 'Preferences: Color Theme');
+      // The theme picker replaces the palette: wait for it before typing.
+      const rows = session.page.locator('.quick-input-list .monaco-list-row');
+      await rows.filter({ hasText: 'Light Modern' }).first().waitFor({ timeout: 30_000 });
+      await session.page.locator('.quick-input-widget input').fill(theme);
+      await rows
+        .filter({ hasText: new RegExp(`^${theme}`) })
+        .first()
+        .waitFor({ timeout: 30_000 });
+      await session.page.keyboard.press('Enter');
+      frame = await labFrame(session);
+      await waitFor(
+        `the panel in ${theme}`,
+        async () =>
+          (await frame.evaluate<boolean>(
+            // Run in the webview (the tests have no DOM types): the body's background follows the theme.
+            `(() => { const [r, g, b] = getComputedStyle(document.body).backgroundColor.match(/\\d+/g).map(Number); return r + g + b < 200; })()`,
+          )) === dark,
+        30_000,
+        200,
+      );
+      await session.screenshot(shot);
+    }
+  });
+
+  it('imports a hand-written report only after the preview is confirmed, keeping the previous one', async () => {
+    const dir = path.dirname(REPORT);
+    const handWritten = [
+      '# TP1',
+      '',
+      '**Q4 : où tourne le registre ?**',
+      'Sur core-03, un seul conteneur.',
+      '',
+      '**Q5 : pourquoi partout ?**',
+      'Le routing mesh.',
+      '',
+    ].join('\n');
+    fs.writeFileSync(path.join(dir, 'hand.md'), handWritten);
+    const before = fs.readFileSync(REPORT, 'utf8');
+    const page = session.page;
+    const openDialog = async (): Promise<void> => {
+      await runCommandOnceListed(session, 'Swarm Lab: Import a Hand-Written Report…');
+      // code-server's own file dialog: a quick input holding a path.
+      await page.locator('.quick-input-widget', { hasText: 'Import a report written by hand' }).waitFor();
+      // It lists the workspace folder (and fills in its path when it has read it, so a path typed
+      // before that is overwritten): choosing the file in its list is what a person does.
+      await page
+        .locator('.quick-input-list .monaco-list-row')
+        .filter({ has: page.locator('.label-name', { hasText: /^hand\.md$/ }) })
+        .click();
+      try {
+        await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Write rendu-tp1.md' }).waitFor();
+      } catch (error) {
+        await session.screenshot('ui-lab-import-failed');
+        throw error;
+      }
+    };
+    await openDialog();
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Sur core-03' }).waitFor();
+    await session.screenshot('ui-lab-import-preview');
+    await page.keyboard.press('Escape');
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+    assert.equal(fs.readFileSync(REPORT, 'utf8'), before, 'nothing written without the confirmation');
+
+    await openDialog();
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Write rendu-tp1.md' }).click();
+    await waitFor('the imported report', () => fs.readFileSync(REPORT, 'utf8').includes('Sur core-03'), 30_000, 100);
+    assert.equal(fs.readFileSync(path.join(dir, 'rendu-tp1.orig.md'), 'utf8'), before, 'the previous report is kept');
+    assert.equal(fs.readFileSync(path.join(dir, 'hand.md'), 'utf8'), handWritten, 'the source is untouched');
+    // The panel follows the file it was written to.
+    await waitFor(
+      'the imported answer in the panel',
+      async () =>
+        (await frame.locator('[data-question="Q4"] textarea').inputValue()) === 'Sur core-03, un seul conteneur.',
+      30_000,
+      200,
+    );
+  });
+
+  it('comes back on the same section, with the answer, after a window reload', async () => {
+    await runCommandOnceListed(session, 'Developer: Reload Window');
+    await session.page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: 60_000 });
+    // The restored webview may be built more than once while the workbench lays itself out:
+    // the page is looked up again at each try rather than held.
+    const restored = async (): Promise<string | undefined> => {
+      const page = await labFrame(session, 10_000);
+      if (!(await sectionHeading(page)).startsWith('6. ')) {
+        return undefined;
+      }
+      return page.locator('[data-question="Q4"] textarea').inputValue({ timeout: 5_000 });
+    };
+    await waitFor(
+      'section 6 with the answer from the report, after the reload',
+      async () => (await restored()) === 'Sur core-03, un seul conteneur.',
+      120_000,
+      250,
+    );
+  });
+});
