@@ -165,7 +165,9 @@ describe('The local lab: 3 real nodes on this machine (namespaces, sshd, dockerd
           '-c',
           "for ip in $(nslookup tasks.web 127.0.0.11 | awk '/^Address/ && !/127.0.0.11/ {print $NF}'); do timeout 3 wget -q -O- http://$ip:8081/hostname; done",
         ]);
-        for (const line of out.trim().split('\n').filter(Boolean)) {answered.add(line);}
+        for (const line of out.trim().split('\n').filter(Boolean)) {
+          answered.add(line);
+        }
         return answered.size >= 3 ? true : undefined;
       },
       45_000,
