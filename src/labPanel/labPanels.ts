@@ -15,7 +15,7 @@ import { ReportFile } from './reportFile';
 export class LabPanels extends Disposable implements vscode.WebviewPanelSerializer<unknown> {
   private panel: LabPanel | undefined;
   private readonly fallback = unavailableLabActions(vscode.l10n);
-  private registered: LabActions | undefined;
+  private readonly registered: LabActions[] = [];
   private readonly actionsChanged = this._register(new vscode.EventEmitter<void>());
   private readonly opened = this._register(new vscode.EventEmitter<LabPanel>());
   /** A panel was opened or restored. */
@@ -58,13 +58,18 @@ export class LabPanels extends Disposable implements vscode.WebviewPanelSerializ
     return Promise.resolve();
   }
 
-  /** The step engine's actions replace the placeholder until the returned Disposable is disposed. */
+  /**
+   * The step engine's actions replace the placeholder until the returned
+   * Disposable is disposed. The last registered wins; disposing it gives the
+   * previous one back (a test's or another lab's engine over the extension's).
+   */
   registerActions(actions: LabActions): vscode.Disposable {
-    this.registered = actions;
+    this.registered.push(actions);
     this.actionsChanged.fire();
     return new vscode.Disposable(() => {
-      if (this.registered === actions) {
-        this.registered = undefined;
+      const index = this.registered.lastIndexOf(actions);
+      if (index >= 0) {
+        this.registered.splice(index, 1);
         this.actionsChanged.fire();
       }
     });
@@ -77,7 +82,7 @@ export class LabPanels extends Disposable implements vscode.WebviewPanelSerializ
         extensionUri: this.extensionUri,
         log: this.log,
         report: this.report,
-        actions: () => this.registered ?? this.fallback,
+        actions: () => this.registered.at(-1) ?? this.fallback,
         onDidChangeActions: this.actionsChanged.event,
       },
       state,

@@ -154,6 +154,12 @@ export class LabStepService extends Disposable implements LabActions {
   }
 
   private async run(ids: readonly string[], options: RunOptions): Promise<StepRun> {
+    // An unknown id is said at once, before any machine is reached.
+    const known = new Set(this.steps().map((s) => s.id));
+    const unknown = ids.find((id) => !known.has(id));
+    if (unknown !== undefined) {
+      throw new Error(vscode.l10n.t('There is no lab step {0}.', unknown));
+    }
     const env = await this.environment();
     const log = stepLog(
       (line) => {
