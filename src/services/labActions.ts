@@ -158,7 +158,9 @@ export class LabStepService extends Disposable implements LabActions {
     const known = new Set(this.steps().map((s) => s.id));
     const unknown = ids.find((id) => !known.has(id));
     if (unknown !== undefined) {
-      throw new Error(vscode.l10n.t('There is no lab step {0}.', unknown));
+      throw new Error(
+        vscode.l10n.t('Swarm Lab cannot run the step {0} yet: run its commands by hand, as the section says.', unknown),
+      );
     }
     const env = await this.environment();
     const log = stepLog(
