@@ -67,7 +67,8 @@ describe('Images across the local lab: build once and distribute, push, presence
       cacheDir: path.join(CACHE_DIR, 'lab-images'),
       samplesDir: path.join(REPO_ROOT, 'samples', 'tp1'),
     });
-    await ensureBusyboxImage(docker[0]);
+    // Every node: the stale build below is made on core-03, FROM the same base (no registry to pull it from).
+    await Promise.all(docker.map((d) => ensureBusyboxImage(d)));
     for (const d of docker) {
       for (const name of [REF, REGISTRY_REF]) {
         await d
