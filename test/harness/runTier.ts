@@ -22,7 +22,15 @@ const TIERS = ['unit', 'integration', 'vscode', 'ui'] as const;
 type Tier = (typeof TIERS)[number];
 
 async function runMocha(tier: Tier, timeoutMs: number): Promise<TierResult> {
-  const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', timeout: timeoutMs, color: process.stdout.isTTY });
+  // SWARM_LAB_TEST_GREP runs only the matching tests (a developer's loop; CI never sets it).
+  const grep = process.env['SWARM_LAB_TEST_GREP'];
+  const mocha = new Mocha({
+    ui: 'bdd',
+    reporter: 'spec',
+    timeout: timeoutMs,
+    color: process.stdout.isTTY,
+    ...(grep ? { grep } : {}),
+  });
   const files = testFiles(path.join(REPO_ROOT, 'out', 'test', tier));
   files.forEach((f) => mocha.addFile(f));
   await mocha.loadFilesAsync();
