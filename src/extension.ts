@@ -49,6 +49,8 @@ import { LabPanels } from './labPanel/labPanels';
 import { openLabCommand } from './commands/openLab';
 import { importReportCommand } from './commands/importReport';
 import { exportReportCommands } from './commands/exportReport';
+import { configureVagrantfileCommand, vagrantfileStep } from './commands/configureVagrantfile';
+import { dataDiskCheck, machinesReachableCheck } from './services/prerequisiteChecks';
 
 /** What the extension exposes to other extensions and to its own tests. */
 export interface SwarmLabApi {
@@ -117,10 +119,21 @@ export function activate(context: vscode.ExtensionContext): SwarmLabApi {
 
   const labSteps = new LabStepService(localLab, machines, swarm, context.extensionUri);
   const dryRuns = new DryRunDocumentProvider();
+  // Section 1 is done in VS Code: the Vagrantfile, and checks of what VS Code already knows.
+  const vagrantfiles = vscode.workspace.createFileSystemWatcher('**/Vagrantfile');
+  const vagrantfileChanged = new vscode.EventEmitter<void>();
+  for (const event of [vagrantfiles.onDidCreate, vagrantfiles.onDidChange, vagrantfiles.onDidDelete]) {
+    context.subscriptions.push(event(() => vagrantfileChanged.fire()));
+  }
 
   context.subscriptions.push(
     labSteps,
     dryRuns,
+    vagrantfiles,
+    vagrantfileChanged,
+    labSteps.registerSideStep('vagrant.file', vagrantfileStep),
+    labSteps.registerSideCheck('machines.reachable', machinesReachableCheck(machines)),
+    labSteps.registerSideCheck('vagrant.data-disk', dataDiskCheck(vagrantfileChanged.event)),
     ...registerCommands(
       [
         runLabStepCommand(labSteps),
@@ -166,6 +179,7 @@ export function activate(context: vscode.ExtensionContext): SwarmLabApi {
         openMachineTerminalCommand(machines, localLab, () => sshTrust.hostKeys.knownHostsFile),
         addSshHostCommand(),
         ...vagrantActionCommands(vagrant, log),
+        configureVagrantfileCommand(),
         refreshSwarmCommand(swarm),
         scaleServiceCommand(swarm),
         forceUpdateServiceCommand(swarm),

@@ -35,6 +35,15 @@ export interface RunOptions {
   readonly events?: StepEvents;
 }
 
+/** A step of the lab done in VS Code itself (the Vagrantfile), not by the engine on the machines. */
+export type SideStep = (onOutput: (line: OutputLine) => void, signal: AbortSignal) => Promise<StepOutcome>;
+
+/** A check answered from what VS Code already knows; `changes` fires when its answer may have changed. */
+export interface SideCheck {
+  run(signal?: AbortSignal): Promise<CheckOutcome>;
+  readonly changes?: vscode.Event<unknown>;
+}
+
 export interface StepRun extends StepResult {
   readonly reports: readonly StepReport[];
 }
@@ -52,6 +61,8 @@ export class LabStepService extends Disposable implements LabActions {
   readonly channel: vscode.OutputChannel;
   /** Values produced by earlier steps of the session (join tokens…): a later join needs no second init. */
   private readonly values = new RunValues();
+  private readonly sideSteps = new Map<string, SideStep>();
+  private readonly sideChecks = new Map<string, SideCheck>();
 
   constructor(
     private readonly lab: LocalLabService,
@@ -61,6 +72,17 @@ export class LabStepService extends Disposable implements LabActions {
   ) {
     super();
     this.channel = this._register(vscode.window.createOutputChannel('Swarm Lab Steps', 'swarm-lab-log'));
+  }
+
+  /** Adds a step done in VS Code (the lab panel runs it by its id like the others). */
+  registerSideStep(id: string, step: SideStep): vscode.Disposable {
+    this.sideSteps.set(id, step);
+    return new vscode.Disposable(() => this.sideSteps.delete(id));
+  }
+
+  registerSideCheck(id: string, check: SideCheck): vscode.Disposable {
+    this.sideChecks.set(id, check);
+    return new vscode.Disposable(() => this.sideChecks.delete(id));
   }
 
   /** The steps with the current settings (titles only need no connection). */
@@ -227,6 +249,10 @@ export class LabStepService extends Disposable implements LabActions {
   /** The lab panel's Run: lines as they come, one sentence at the end, the evidence as items. */
   async runStep(id: string, onOutput: (line: OutputLine) => void, signal: AbortSignal): Promise<StepOutcome> {
     try {
+      const side = this.sideSteps.get(id);
+      if (side) {
+        return await side(onOutput, signal);
+      }
       const { ok, reports } = await this.runStepById(id, { onLine: onOutput, signal });
       return panelStepOutcome(reports, ok, vscode.l10n);
     } catch (error) {
@@ -247,15 +273,26 @@ export class LabStepService extends Disposable implements LabActions {
       timer = setTimeout(() => listener(this.checks().map((c) => c.id)), CHECKS_SETTLE_MS);
     };
     const subscription = this.swarm.onDidChange(fire);
+    // A side check reads no machine: its own events, as they come.
+    const sides: vscode.Disposable[] = [...this.sideChecks].flatMap(([id, check]) =>
+      check.changes ? [check.changes(() => listener([id]))] : [],
+    );
     return new vscode.Disposable(() => {
       clearTimeout(timer);
       subscription.dispose();
+      for (const side of sides) {
+        side.dispose();
+      }
     });
   }
 
   async runCheck(id: string, signal?: AbortSignal): Promise<CheckOutcome> {
     if (signal?.aborted) {
       return { state: 'unknown', why: vscode.l10n.t('Cancelled.') };
+    }
+    const side = this.sideChecks.get(id);
+    if (side) {
+      return side.run(signal);
     }
     let env: Awaited<ReturnType<LabStepService['environment']>>;
     try {

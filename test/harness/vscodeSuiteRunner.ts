@@ -44,6 +44,7 @@ export async function runVsCodeSuite(run: SuiteRun): Promise<TierResult> {
     SWARM_LAB_TEST_RESULTS: resultsFile,
     SWARM_LAB_TEST_TIER: tier,
     SWARM_LAB_TEST_WORKSPACE: workspace,
+    ...(process.env['SWARM_LAB_TEST_GREP'] ? { SWARM_LAB_TEST_GREP: process.env['SWARM_LAB_TEST_GREP'] } : {}),
     ...run.env,
   };
   const choice = process.env['SWARM_LAB_VSCODE'] ?? 'auto';

@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { readJson } from './repoFiles';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { readJson, ROOT } from './repoFiles';
 
 interface Manifest {
   name: string;
@@ -14,6 +16,17 @@ interface Manifest {
     viewsWelcome: { view: string; contents: string }[];
     configuration: { properties: Record<string, unknown> };
     menus: Record<string, { command: string; when?: string }[]>;
+    walkthroughs: {
+      id: string;
+      title: string;
+      steps: {
+        id: string;
+        title: string;
+        description: string;
+        media: { markdown?: string };
+        completionEvents: string[];
+      }[];
+    }[];
   };
   dependencies: Record<string, string>;
   devDependencies: Record<string, string>;
@@ -79,6 +92,42 @@ describe('package.json (the manifest)', () => {
     for (const entries of Object.values(pkg.contributes.menus)) {
       for (const e of entries) {
         assert.ok(declared.has(e.command), `${e.command} is in a menu but not declared`);
+      }
+    }
+  });
+
+  it('has a getting-started walkthrough whose media exist, are packaged, and whose events name real commands and views', () => {
+    const declared = new Set(pkg.contributes.commands.map((c) => c.command));
+    const views = new Set(Object.values(pkg.contributes.views).flatMap((v) => v.map((view) => view.id)));
+    const ignore = fs.readFileSync(path.join(ROOT, '.vscodeignore'), 'utf8');
+    const [walkthrough] = pkg.contributes.walkthroughs;
+    assert.equal(walkthrough?.id, 'swarmLab.gettingStarted');
+    assert.deepEqual(
+      walkthrough.steps.flatMap((s) => s.completionEvents.filter((e) => e.startsWith('onCommand:'))),
+      [
+        'onCommand:swarmLab.lab.open',
+        'onCommand:swarmLab.machines.addSshHost',
+        'onCommand:swarmLab.localLab.start',
+        'onCommand:swarmLab.vagrant.configureVagrantfile',
+      ],
+    );
+    for (const step of walkthrough.steps) {
+      const media = step.media.markdown;
+      assert.ok(media && fs.existsSync(path.join(ROOT, media)), `${step.id}: media ${media} is missing`);
+      assert.ok(media.startsWith('media/') && ignore.includes('!media/**'), `${step.id}: ${media} is not packaged`);
+      assert.ok(step.completionEvents.length > 0, `${step.id} never completes`);
+      for (const event of step.completionEvents) {
+        const [kind, id] = event.split(':');
+        if (kind === 'onCommand') {
+          assert.ok(declared.has(id), `${step.id}: ${id} is not a declared command`);
+        } else {
+          assert.equal(kind, 'onView', event);
+          assert.ok(views.has(id), `${step.id}: ${id} is not a declared view`);
+        }
+      }
+      // Each command link in a description runs a declared command.
+      for (const m of (nls[step.description.slice(1, -1)] ?? '').matchAll(/\(command:([\w.]+)\)/g)) {
+        assert.ok(declared.has(m[1]), `${step.id}: the link runs ${m[1]}, which is not declared`);
       }
     }
   });

@@ -36,7 +36,7 @@ describe('Vagrantfile: reading the lab settings', () => {
     assert.deepEqual(s.numInstances, { kind: 'number', value: 1, line: 13 });
     assert.deepEqual(s.vmMemory, { kind: 'number', value: 1024, line: 17 });
     assert.equal(s.dataDisk, undefined);
-    assert.deepEqual(s.network, { kind: 'host-only', ip: 'ip', line: 62 });
+    assert.deepEqual(s.network, { kind: 'host-only', ip: 'ip', line: 62, prefix: '172.17.8', prefixLine: 61 });
     assert.deepEqual(s.notes, [
       'This Vagrantfile loads config.rb when it exists: a value set there wins over the one here.',
     ]);
@@ -201,7 +201,7 @@ describe('Vagrantfile: refusing what it cannot understand', () => {
     });
     assert.equal(
       refused('seed-variant', { numInstances: 0 }),
-      'The number of machines must be a whole number from 1 to 20.',
+      'The number of machines must be a whole number from 1 to 9.',
     );
     assert.equal(
       refused('seed-variant', { vmMemory: 100.5 }),

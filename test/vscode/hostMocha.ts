@@ -18,7 +18,9 @@ export async function runSuiteInHost(dir: string, timeoutMs = 30_000): Promise<v
       console.log(PREFIX + line);
     }
   };
-  const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: false, timeout: timeoutMs });
+  // SWARM_LAB_TEST_GREP runs only the tests whose title matches (one suite while working on it).
+  const grep = process.env['SWARM_LAB_TEST_GREP'];
+  const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: false, timeout: timeoutMs, ...(grep ? { grep } : {}) });
   testFiles(dir).forEach((f) => mocha.addFile(f));
   await mocha.loadFilesAsync();
   const stats = await new Promise<Mocha.Stats>((resolve) => {

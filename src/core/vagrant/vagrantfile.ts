@@ -8,10 +8,12 @@
  */
 import type { Localizer } from '../l10n';
 import { dataDiskEdits, findDataDisk, type DataDiskInfo } from './dataDisk';
+import { networkEdits, networkOf, type NetworkInfo } from './hostNetwork';
 import { joinRubyLines, type RubyLine } from './rubyLines';
-import { applyEdits, innerIndent, layoutOf, noMachineBlock, type LineEdit, type VagrantLayout } from './vagrantLayout';
+import { applyEdits, layoutOf, type LineEdit, type VagrantLayout } from './vagrantLayout';
 
 export type { DataDiskInfo } from './dataDisk';
+export type { NetworkInfo } from './hostNetwork';
 
 /** A numeric setting as the file has it. Line numbers are 0-based. */
 export type NumberSetting =
@@ -19,14 +21,6 @@ export type NumberSetting =
   | { readonly kind: 'computed'; readonly expression: string; readonly line: number }
   | { readonly kind: 'absent' }
   | { readonly kind: 'ambiguous'; readonly lines: readonly number[] };
-
-export interface NetworkInfo {
-  /** VirtualBox's private_network is a host-only network; public_network is bridged. */
-  readonly kind: 'host-only' | 'bridged';
-  /** The `ip:` expression as written (`ip`, `"172.17.8.#{i+100}"`). */
-  readonly ip?: string;
-  readonly line: number;
-}
 
 export interface VagrantLabSettings {
   readonly numInstances: NumberSetting;
@@ -43,8 +37,13 @@ export interface VagrantChanges {
   readonly vmMemory?: number;
   /** Make sure each machine has the guarded 10 GB data disk. */
   readonly dataDisk?: boolean;
-  /** Make sure each machine has an address on the host-only network (172.17.8.100 + i). */
+  /** Make sure each machine has an address on the host-only network (<prefix>.100 + i). */
   readonly hostOnlyNetwork?: boolean;
+  /**
+   * The first three numbers of the machines' addresses (`172.17.8`): used for
+   * a network added, and changed in place where the file writes them.
+   */
+  readonly networkPrefix?: string;
 }
 
 export type VagrantRead =
@@ -54,7 +53,8 @@ export type VagrantEdit =
   | { readonly ok: true; readonly changed: boolean; readonly text: string; readonly notes: readonly string[] }
   | { readonly ok: false; readonly error: string };
 
-export const INSTANCES_RANGE = [1, 20] as const;
+/** Up to 9: the lab's names and addresses (`core-0i`, `ddplus0i.vdi`, `172.17.8.10i`) have one digit. */
+export const INSTANCES_RANGE = [1, 9] as const;
 export const MEMORY_RANGE_MB = [256, 65536] as const;
 
 export function readVagrantfile(text: string, l10n: Localizer): VagrantRead {
@@ -125,20 +125,12 @@ export function updateVagrantfile(text: string, changes: VagrantChanges, l10n: L
     }
     edits.push(...edit.edits);
   }
-  if (changes.hostOnlyNetwork && !settings.network) {
-    const { loop, define } = layout;
-    if (!loop || !define) {
-      return { ok: false, error: noMachineBlock(l10n) };
+  if (changes.hostOnlyNetwork || changes.networkPrefix !== undefined) {
+    const edit = networkEdits(layout, settings.network, changes.hostOnlyNetwork ?? false, changes.networkPrefix, l10n);
+    if (!edit.ok) {
+      return edit;
     }
-    const indent = innerIndent(layout, define);
-    edits.push({
-      kind: 'insert',
-      before: define.end,
-      texts: [
-        `${indent}# Swarm Lab: the host-only network, 172.17.8.101 for the first machine`,
-        `${indent}${define.name}.vm.network :private_network, ip: "172.17.8.#{${loop.name} + 100}"`,
-      ],
-    });
+    edits.push(...edit.edits);
   }
 
   const updated = joinRubyLines(applyEdits(layout, edits));
@@ -231,25 +223,6 @@ function numberEdit(
       return { ok: true, edits: text === line.text ? [] : [{ kind: 'replace', line: setting.line, text }] };
     }
   }
-}
-
-const NETWORK =
-  /\.vm\.network\s*\(?\s*(:private_network|"private_network"|'private_network'|:public_network|"public_network"|'public_network')(.*)$/;
-
-/** The machine's network (in its define block), or one set for all machines. */
-function networkOf(layout: VagrantLayout): NetworkInfo | undefined {
-  const { define, configure } = layout;
-  const ranges = define ? [define, configure] : [configure];
-  for (const range of ranges) {
-    for (let line = range.start + 1; line < range.end; line++) {
-      const m = NETWORK.exec(layout.lines[line].code);
-      if (m) {
-        const ip = /(?:\bip:|:ip\s*=>)\s*([^,]+?)\s*(?:,|\)?\s*$)/.exec(m[2])?.[1];
-        return { kind: m[1].includes('private') ? 'host-only' : 'bridged', ip, line };
-      }
-    }
-  }
-  return undefined;
 }
 
 function notesOf(layout: VagrantLayout, settings: VagrantLabSettings, l10n: Localizer): string[] {
