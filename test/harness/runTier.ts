@@ -23,7 +23,11 @@ type Tier = (typeof TIERS)[number];
 
 async function runMocha(tier: Tier, timeoutMs: number): Promise<TierResult> {
   const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', timeout: timeoutMs, color: process.stdout.isTTY });
-  const files = testFiles(path.join(REPO_ROOT, 'out', 'test', tier));
+  // SWARM_LAB_TEST_FILES=labPanel,zzTeardown runs only the files whose name contains one of the words.
+  const only = (process.env['SWARM_LAB_TEST_FILES'] ?? '').split(',').filter((w) => w !== '');
+  const files = testFiles(path.join(REPO_ROOT, 'out', 'test', tier)).filter(
+    (f) => only.length === 0 || only.some((w) => path.basename(f).includes(w)),
+  );
   files.forEach((f) => mocha.addFile(f));
   await mocha.loadFilesAsync();
   return new Promise((resolve) => {
