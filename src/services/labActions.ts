@@ -63,6 +63,8 @@ export class LabStepService extends Disposable implements LabActions {
   private readonly values = new RunValues();
   private readonly sideSteps = new Map<string, SideStep>();
   private readonly sideChecks = new Map<string, SideCheck>();
+  /** The machines read for the checks when none was known (see environment). */
+  private firstRead: Promise<void> | undefined;
 
   constructor(
     private readonly lab: LocalLabService,
@@ -133,10 +135,19 @@ export class LabStepService extends Disposable implements LabActions {
     };
   }
 
-  /** Steps read the machines afresh (one may just have been started); checks use what is known. */
+  /**
+   * Steps read the machines afresh (one may just have been started); checks
+   * use what is known, but the machines are read once when nothing is known
+   * yet: the registry reads its sources only on demand (a view shown), and
+   * the lab panel may be the first thing opened, its checks asked first.
+   */
   private async environment(fresh = true): Promise<{ cluster: Cluster; config: LabStepConfig; close(): void }> {
     if (fresh) {
       await this.machines.refresh();
+    } else if (this.labMachines().length === 0) {
+      // Once: a lab that is really absent must not have every check read the sources again.
+      this.firstRead ??= this.machines.refresh();
+      await this.firstRead;
     }
     const machines = this.labMachines();
     if (machines.length === 0) {

@@ -22,7 +22,8 @@ const TIERS = ['unit', 'integration', 'vscode', 'ui'] as const;
 type Tier = (typeof TIERS)[number];
 
 async function runMocha(tier: Tier, timeoutMs: number): Promise<TierResult> {
-  // SWARM_LAB_TEST_GREP runs only the matching tests (a developer's loop; CI never sets it).
+  // SWARM_LAB_TEST_GREP runs only the matching tests, SWARM_LAB_TEST_FILES=labPanel,zzTeardown only the
+  // files whose name contains one of the words (a developer's loop; CI sets neither).
   const grep = process.env['SWARM_LAB_TEST_GREP'];
   const mocha = new Mocha({
     ui: 'bdd',
@@ -31,7 +32,10 @@ async function runMocha(tier: Tier, timeoutMs: number): Promise<TierResult> {
     color: process.stdout.isTTY,
     ...(grep ? { grep } : {}),
   });
-  const files = testFiles(path.join(REPO_ROOT, 'out', 'test', tier));
+  const only = (process.env['SWARM_LAB_TEST_FILES'] ?? '').split(',').filter((w) => w !== '');
+  const files = testFiles(path.join(REPO_ROOT, 'out', 'test', tier)).filter(
+    (f) => only.length === 0 || only.some((w) => path.basename(f).includes(w)),
+  );
   files.forEach((f) => mocha.addFile(f));
   await mocha.loadFilesAsync();
   return new Promise((resolve) => {

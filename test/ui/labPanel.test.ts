@@ -1,9 +1,13 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import Docker from 'dockerode';
 import type { Frame } from 'playwright-core';
-import { CACHE_DIR } from '../harness/paths';
+import { labEnv } from '../harness/ground';
+import { CACHE_DIR, REPO_ROOT } from '../harness/paths';
 import { waitFor } from '../harness/waitFor';
+import { LabLayout } from '../../src/localLab/labLayout';
+import { LocalLab } from '../../src/localLab/localLab';
 import { VsCodeSession } from './vscodeSession';
 
 const WORKSPACE = 'ui-lab-panel';
@@ -64,17 +68,81 @@ async function sectionHeading(frame: Frame): Promise<string> {
   return (await frame.locator('main h1').textContent()) ?? '';
 }
 
-describe('The lab panel as a student uses it (Playwright, real VS Code)', function () {
+/** Goes to a section by its button in the section list, as a student clicks it. */
+async function goToSection(frame: Frame, id: string, number: number): Promise<void> {
+  await frame.locator(`nav.sections button[data-section="${id}"]`).click();
+  await waitFor(`section ${number}`, async () => (await sectionHeading(frame)).startsWith(`${number}. `), 30_000);
+}
+
+/**
+ * Waits for a check to show a state. A check evaluated before the extension
+ * had found the lab's machines says it cannot tell: it is asked again with
+ * its own button, as a student would, a bounded number of times.
+ */
+async function waitForCheck(frame: Frame, id: string, state: 'pass' | 'fail', timeoutMs: number): Promise<void> {
+  const block = frame.locator(`[data-check="${id}"]`);
+  let asked = Date.now();
+  let seen = '';
+  await waitFor(
+    `the check ${id} ${state === 'pass' ? 'passing' : 'failing'}`,
+    async () => {
+      const cls = (await block.getAttribute('class', { timeout: 5_000 })) ?? '';
+      seen = `${cls}: ${(await block.textContent({ timeout: 5_000 })) ?? ''}`;
+      if (cls.split(' ').includes(state)) {
+        return true;
+      }
+      if (cls.split(' ').includes('unknown') && Date.now() - asked > 10_000) {
+        asked = Date.now();
+        await block.locator('button').click({ timeout: 5_000 });
+      }
+      return false;
+    },
+    timeoutMs,
+    250,
+  ).catch((error: unknown) => {
+    throw new Error(`${error instanceof Error ? error.message : String(error)}; the panel shows ${seen}`);
+  });
+}
+
+/** The text under a question's heading in the report, up to the next heading. */
+function answerInReport(report: string, questionId: string): string {
+  const start = report.indexOf(`### ${questionId} — `);
+  assert.ok(start >= 0, `no heading for ${questionId} in the report`);
+  const body = report.slice(report.indexOf('\n', start) + 1);
+  const next = body.search(/^#{1,3} /m);
+  return next < 0 ? body : body.slice(0, next);
+}
+
+describe('The lab panel as a student uses it (Playwright, real VS Code, the tests’ local lab)', function () {
   let session: VsCodeSession;
   let frame: Frame;
+  let lab: LocalLab;
+  let layout: LabLayout;
 
   before(async function () {
-    this.timeout(180_000);
-    session = await VsCodeSession.open(WORKSPACE, {});
+    this.timeout(900_000);
+    const env = labEnv();
+    lab = new LocalLab(env['SWARM_LAB_STATE'] ?? '', () => undefined, Number(env['SWARM_LAB_INSTANCE']));
+    // Fresh nodes, outside any swarm (an earlier file made one), with the lab's images (the registry's).
+    await lab.down({ purge: true });
+    layout = (await lab.up(3)).layout;
+    await lab.loadImages(layout, {
+      cacheDir: path.join(CACHE_DIR, 'lab-images'),
+      samplesDir: path.join(REPO_ROOT, 'samples', 'tp1'),
+    });
+    for (const node of layout.nodes) {
+      const info = (await new Docker({ socketPath: node.dockerSocket }).info()) as {
+        Swarm?: { LocalNodeState?: string };
+      };
+      assert.equal(info.Swarm?.LocalNodeState, 'inactive', `${node.name} starts outside any swarm`);
+    }
+    session = await VsCodeSession.open(WORKSPACE, env);
   });
 
-  after(async () => {
+  after(async function () {
+    this.timeout(180_000);
     await session?.close();
+    await lab?.down();
   });
 
   it('opens from the palette on the first section, offering to create the report', async () => {
@@ -138,12 +206,62 @@ describe('The lab panel as a student uses it (Playwright, real VS Code)', functi
     await frame.locator('[data-question="Q4"] .toggle').click();
   });
 
-  it('shows the step engine as not available yet, honestly', async () => {
-    await frame.locator('[data-step="registry.deploy"] button', { hasText: 'Run' }).click();
-    await frame
-      .locator('[data-step="registry.deploy"] .status.bad', { hasText: 'not available yet' })
-      .waitFor({ timeout: 30_000 });
-    await frame.locator('[data-check="registry.answers"].unknown').waitFor({ timeout: 30_000 });
+  it('forms the swarm from section 2: Run streams its output and swarm.nodes-ready turns green', async function () {
+    this.timeout(300_000);
+    await goToSection(frame, 'docker-swarm', 2);
+    // The nodes start outside any swarm, and the panel says so.
+    await waitForCheck(frame, 'swarm.nodes-ready', 'fail', 60_000);
+    const step = frame.locator('[data-step="swarm.init-join"]');
+    await step.locator('button', { hasText: /^Run$/ }).click();
+    // The engine's lines stream in, each with its node.
+    await step
+      .locator('.output .line', { hasText: /^\[core-01\] / })
+      .first()
+      .waitFor({ timeout: 120_000 });
+    await step.locator('.status.ok').waitFor({ timeout: 180_000 });
+    const output = (await step.locator('.output').textContent()) ?? '';
+    assert.match(output, /\[core-01\] .*docker swarm init --advertise-addr /);
+    assert.match(output, /\[core-0[23]\] .*docker swarm join --token \*\*\* /);
+    assert.doesNotMatch(output, /SWMTKN/, 'no join token is shown');
+    assert.match((await step.locator('.status.ok').textContent()) ?? '', /^✓ .*ok on core-01/);
+    // The section asks no question: the panel says where evidence cannot go rather than offering a button.
+    await step.locator('.hint', { hasText: 'This section has no question to put evidence in.' }).waitFor();
+    await waitForCheck(frame, 'swarm.nodes-ready', 'pass', 120_000);
+    const check = frame.locator('[data-check="swarm.nodes-ready"]');
+    assert.equal(await check.locator('.mark').textContent(), '✓');
+    assert.match((await check.locator('.why').textContent()) ?? '', /1 managers and 2 workers, all ready/);
+    await check.scrollIntoViewIfNeeded();
+    await session.screenshot('ui-lab-panel-swarm-ready');
+  });
+
+  it('runs the registry from section 6, its check turns green, and its output goes into Q4 of the report', async function () {
+    this.timeout(300_000);
+    await goToSection(frame, 'registry-1', 6);
+    await waitForCheck(frame, 'registry.answers', 'fail', 60_000);
+    const step = frame.locator('[data-step="registry.deploy"]');
+    await step.locator('button', { hasText: /^Run$/ }).click();
+    await step
+      .locator('.output .line', { hasText: /^\[core-01\] / })
+      .first()
+      .waitFor({ timeout: 120_000 });
+    await step.locator('.status.ok').waitFor({ timeout: 240_000 });
+    await waitForCheck(frame, 'registry.answers', 'pass', 120_000);
+    assert.equal(await frame.locator('[data-check="registry.answers"] .mark').textContent(), '✓');
+
+    // Q4 was typed in earlier on this section: the evidence button names it.
+    const insert = step.locator('[data-evidence-for="registry.deploy"]');
+    assert.equal((await insert.textContent())?.trim(), 'Insert as evidence in Q4');
+    const typedBefore = answerInReport(fs.readFileSync(REPORT, 'utf8'), 'Q4');
+    await insert.click();
+    const fenced = /```console\n\[core-01\] \$ .*curl -fsS -m 5 http:\/\/127\.0\.0\.1:5000\/v2\/.*\n\{\}\n```/;
+    await waitFor('the evidence in rendu-tp1.md', () => fenced.test(fs.readFileSync(REPORT, 'utf8')), 30_000, 100);
+    const report = fs.readFileSync(REPORT, 'utf8');
+    const q4 = answerInReport(report, 'Q4');
+    assert.match(q4, fenced, 'the console block is under the Q4 heading');
+    assert.ok(q4.startsWith(typedBefore.trimEnd()), 'the answer typed before is kept, the evidence after it');
+    assert.doesNotMatch(answerInReport(report, 'Q5'), /```console/, 'nothing went into Q5');
+    assert.match(await frame.locator('[data-question="Q4"] textarea').inputValue(), fenced);
+    await frame.locator('[data-check="registry.answers"]').scrollIntoViewIfNeeded();
   });
 
   it('follows the theme: light, dark and high contrast', async () => {

@@ -183,6 +183,18 @@ describe('lab steps: swarm.init-join', () => {
       ),
     );
     assert.deepEqual(cluster.commandsOf('core-02'), []);
+    // The evidence names the command first, as every other step's does (the panel quotes it as `$ command`).
+    const evidence = reports.flatMap((r) =>
+      r.nodes.flatMap((n) =>
+        n.outcome.kind === 'ok' && n.outcome.evidence ? [`${n.node}: ${n.outcome.evidence}`] : [],
+      ),
+    );
+    assert.equal(
+      evidence[0],
+      'core-01: $ docker swarm init --advertise-addr 172.17.8.101 --listen-addr 172.17.8.101:2377 --default-addr-pool 10.214.0.0/16 (through the API)\nSwarm initialized: core-01 (172.17.8.101) is now a manager.',
+    );
+    assert.match(evidence[1], /^core-02: \$ docker swarm join --token \*\*\* --advertise-addr 172\.17\.8\.102 /);
+    assert.ok(!evidence.some((e) => e.includes('SWMTKN')), 'a token reached the evidence');
   });
 
   it('is idempotent: a second run reads the tokens and changes nothing', async () => {

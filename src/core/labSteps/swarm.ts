@@ -95,9 +95,13 @@ export function swarmInitJoinStep(config: LabStepConfig, l10n: Localizer): LabSt
       if (!tokens.worker || !tokens.manager) {
         throw new Error(ctx.l10n.t('The manager gave no join tokens.'));
       }
+      // Evidence as the engine's default collect writes it: the command, then what it printed.
+      const initOut = outputs[0];
+      const evidence =
+        initOut?.action.kind === 'call' ? `$ ${initOut.action.description}\n${initOut.stdout.trimEnd()}` : undefined;
       return {
         produces: { [TOKEN_WORKER]: tokens.worker, [TOKEN_MANAGER]: tokens.manager, [MANAGER_ADDR]: ctx.node.address },
-        evidence: outputs[0]?.stdout,
+        evidence,
       };
     },
   };
