@@ -22,14 +22,11 @@ export function buildImageOnEveryNodeCommand(
       if (!job) {
         return undefined;
       }
-      presence.activate();
-      const { nodes, unreachable } = await machineNodes(presence);
-      if (nodes.length === 0) {
-        void vscode.window.showErrorMessage(
-          vscode.l10n.t('No machine is connected: start the lab or open the Machines view.'),
-        );
+      const connected = await machineNodes(presence);
+      if (!connected) {
         return undefined;
       }
+      const { nodes, unreachable } = connected;
       const what = vscode.l10n.t('Build of {0}', job.reference);
       log.info(
         `${what}: ${job.request.contextDir} (${job.request.files.length} files) on ${nodes.map((n) => n.name).join(', ')}`,

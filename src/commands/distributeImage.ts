@@ -28,14 +28,11 @@ export function distributeImageCommand(
       if (!job) {
         return undefined;
       }
-      presence.activate();
-      const { nodes, unreachable } = await machineNodes(presence);
-      if (nodes.length === 0) {
-        void vscode.window.showErrorMessage(
-          vscode.l10n.t('No machine is connected: start the lab or open the Machines view.'),
-        );
+      const connected = await machineNodes(presence);
+      if (!connected) {
         return undefined;
       }
+      const { nodes, unreachable } = connected;
       const what = vscode.l10n.t('Distribution of {0}', job.reference);
       log.info(
         `${what}: built on ${nodes[0].name}, then streamed to ${

@@ -73,10 +73,14 @@ export async function resolveImageJob(
   };
 }
 
-/** The machines' engines, in the machines' order; those that cannot be reached are named. */
+/**
+ * The machines' engines, in the machines' order; those that cannot be reached
+ * are named. None connected: the user is told, and undefined is returned.
+ */
 export async function machineNodes(
   presence: ImagePresenceService,
-): Promise<{ nodes: DockerImageNode[]; unreachable: string[] }> {
+): Promise<{ nodes: DockerImageNode[]; unreachable: string[] } | undefined> {
+  presence.activate();
   const hosts = presence.machineHosts();
   const nodes: DockerImageNode[] = [];
   const unreachable: string[] = [];
@@ -89,7 +93,14 @@ export async function machineNodes(
       }
     }),
   );
-  return { nodes: nodes.filter((n) => n !== undefined), unreachable };
+  const connected = nodes.filter((n) => n !== undefined);
+  if (connected.length === 0) {
+    void vscode.window.showErrorMessage(
+      vscode.l10n.t('No machine is connected: start the lab or open the Machines view.'),
+    );
+    return undefined;
+  }
+  return { nodes: connected, unreachable };
 }
 
 export type ImageProgress = vscode.Progress<{ message?: string; increment?: number }>;

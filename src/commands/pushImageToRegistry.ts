@@ -45,14 +45,11 @@ export function pushImageToRegistryCommand(
         );
         return undefined;
       }
-      presence.activate();
-      const { nodes, unreachable } = await machineNodes(presence);
-      if (nodes.length === 0) {
-        void vscode.window.showErrorMessage(
-          vscode.l10n.t('No machine is connected: start the lab or open the Machines view.'),
-        );
+      const connected = await machineNodes(presence);
+      if (!connected) {
         return undefined;
       }
+      const { nodes, unreachable } = connected;
       const what = vscode.l10n.t('Push of {0}', remote.text);
       return withImageProgress(vscode.l10n.t('Pushing {0} to the registry', remote.text), async (progress, signal) => {
         // The image under either name, on the first node that has it.
