@@ -202,7 +202,17 @@ function showProgress(): void {
   if (!lab || !strings) {
     return;
   }
-  app.querySelector('nav.sections')?.replaceWith(sectionNav(sections, lab.section.id, strings, go));
+  // Progress comes while a keyboard user may be tabbing through the list (checks are
+  // evaluated again on swarm events): the new list gets the focus back on the same section.
+  const old = app.querySelector('nav.sections');
+  const focused = old?.contains(document.activeElement)
+    ? (document.activeElement as HTMLElement | null)?.dataset['section']
+    : undefined;
+  const fresh = sectionNav(sections, lab.section.id, strings, go);
+  old?.replaceWith(fresh);
+  if (focused !== undefined) {
+    fresh.querySelector<HTMLElement>(`button[data-section="${CSS.escape(focused)}"]`)?.focus();
+  }
   const t = totalProgress(sections);
   const total = app.querySelector('[data-total]');
   if (total) {
