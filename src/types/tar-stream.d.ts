@@ -5,7 +5,8 @@ declare module 'tar-stream' {
   export interface Headers {
     name: string;
     size?: number;
-    type?: 'file' | 'directory' | 'symlink' | 'link' | string | null;
+    /** `file`, `directory`, `symlink`, `link`… */
+    type?: string | null;
     mode?: number;
     mtime?: Date;
     linkname?: string | null;

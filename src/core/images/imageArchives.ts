@@ -48,7 +48,7 @@ export async function findArchives(folder: string, l10n: Localizer = english): P
   try {
     entries = await fs.promises.readdir(folder, { withFileTypes: true });
   } catch (error) {
-    throw new Error(l10n.t('Cannot read the folder {0}: {1}', folder, reason(error)));
+    throw new Error(l10n.t('Cannot read the folder {0}: {1}', folder, reason(error)), { cause: error });
   }
   const files: ArchiveFile[] = [];
   for (const e of entries) {
@@ -220,7 +220,7 @@ export async function readArchive(file: ArchiveFile, l10n: Localizer = english):
       await fd.close();
     }
   } catch (error) {
-    throw new Error(l10n.t('Cannot read {0}: {1}', file.path, reason(error)));
+    throw new Error(l10n.t('Cannot read {0}: {1}', file.path, reason(error)), { cause: error });
   }
   const raw = fs.createReadStream(file.path);
   const gzipped = head[0] === 0x1f && head[1] === 0x8b;
@@ -235,7 +235,7 @@ export async function readArchive(file: ArchiveFile, l10n: Localizer = english):
     entries = await readSmallEntries(tar);
   } catch (error) {
     raw.destroy();
-    throw new Error(l10n.t('{0} is not a docker image archive: {1}', file.name, reason(error)));
+    throw new Error(l10n.t('{0} is not a docker image archive: {1}', file.name, reason(error)), { cause: error });
   }
   const images = archiveImages(entries);
   if (!images || images.length === 0) {
