@@ -1,7 +1,14 @@
 import * as vscode from 'vscode';
 import { loadArchive } from '../clients/images/archiveLoad';
 import { describeOutcome, NodeOutcome } from '../clients/images/imageDistribution';
-import { ArchiveContents, archiveTags, findArchives, formatSize, readArchive } from '../core/images/imageArchives';
+import {
+  ArchiveContents,
+  archivesSummary,
+  archiveTags,
+  findArchives,
+  formatSize,
+  readArchive,
+} from '../core/images/imageArchives';
 import { ImagePresenceService } from '../services/imagePresenceService';
 import { Command } from './command';
 import { machineNodes, withImageProgress } from './imageJob';
@@ -54,39 +61,6 @@ async function readArchives(folder: string, log: vscode.LogOutputChannel): Promi
   }
   const good = read.filter((r): r is ArchiveContents => !(r instanceof Error));
   return good.length > 0 ? good : undefined;
-}
-
-/** `3 archives: loaded on core-01, core-02; already there on core-03` */
-function summary(results: readonly ArchiveLoadResult[], unreachable: readonly string[]): string {
-  const byNode = new Map<string, Set<NodeOutcome['kind']>>();
-  for (const r of results) {
-    for (const o of r.outcomes) {
-      const kinds = byNode.get(o.node) ?? new Set();
-      kinds.add(o.kind);
-      byNode.set(o.node, kinds);
-    }
-  }
-  const nodes = (test: (kinds: Set<NodeOutcome['kind']>) => boolean): string =>
-    [...byNode]
-      .filter(([, kinds]) => test(kinds))
-      .map(([node]) => node)
-      .join(', ');
-  const failed = [
-    ...nodes((k) => k.has('failed'))
-      .split(', ')
-      .filter(Boolean),
-    ...unreachable,
-  ].join(', ');
-  const cancelled = nodes((k) => k.has('cancelled') && !k.has('failed'));
-  const loaded = nodes((k) => k.has('loaded') && !k.has('failed') && !k.has('cancelled'));
-  const there = nodes((k) => k.size === 1 && k.has('skipped'));
-  const parts = [
-    loaded && vscode.l10n.t('loaded on {0}', loaded),
-    there && vscode.l10n.t('already there on {0}', there),
-    cancelled && vscode.l10n.t('cancelled on {0}', cancelled),
-    failed && vscode.l10n.t('failed on {0}', failed),
-  ].filter(Boolean);
-  return vscode.l10n.t('{0} archives: {1}', results.length, parts.join('; '));
 }
 
 /**
@@ -174,7 +148,11 @@ export function loadImagesFromArchivesCommand(presence: ImagePresenceService, lo
           before += archive.size;
           results.push({ archive: archive.name, outcomes });
         }
-        const text = summary(results, unreachable);
+        const text = archivesSummary(
+          results.map((r) => r.outcomes),
+          unreachable,
+          vscode.l10n,
+        );
         log.info(`Load images from archives: ${text}`);
         const failed = results.some((r) => r.outcomes.some((o) => o.kind === 'failed')) || unreachable.length > 0;
         if (failed) {

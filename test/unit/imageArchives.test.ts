@@ -9,6 +9,7 @@ import { pack } from 'tar-stream';
 import { ArchiveNode, loadArchive } from '../../src/clients/images/archiveLoad';
 import {
   ArchiveImage,
+  archivesSummary,
   archiveTags,
   findArchives,
   isArchiveName,
@@ -187,6 +188,25 @@ describe('image archives (docker save tarballs)', () => {
       assert.equal(planArchive([untagged], []).kind, 'load');
       assert.equal(planArchive([untagged], [held('sha256:dd')]).kind, 'skip');
     });
+  });
+
+  it('sums up, per node, every archive in one sentence', () => {
+    const o = (node: string, kind: 'loaded' | 'skipped' | 'failed' | 'cancelled') => ({ node, kind });
+    assert.equal(
+      archivesSummary(
+        [
+          [o('core-01', 'loaded'), o('core-02', 'skipped'), o('core-03', 'skipped')],
+          [o('core-01', 'skipped'), o('core-02', 'loaded'), o('core-03', 'skipped')],
+          [o('core-01', 'loaded'), o('core-02', 'skipped'), o('core-03', 'skipped')],
+        ],
+        [],
+      ),
+      '3 archives: loaded on core-01, core-02; already there on core-03',
+    );
+    assert.equal(
+      archivesSummary([[o('core-01', 'failed'), o('core-02', 'cancelled'), o('core-03', 'skipped')]], ['m4']),
+      '1 archive: already there on core-03; cancelled on core-02; failed on core-01, m4',
+    );
   });
 
   describe('loading one archive into several nodes', () => {

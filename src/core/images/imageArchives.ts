@@ -301,3 +301,39 @@ export function formatSize(bytes: number): string {
   }
   return `${(bytes / 1e9).toFixed(2)} GB`;
 }
+
+export type ArchiveNodeKind = 'loaded' | 'skipped' | 'failed' | 'cancelled' | 'built' | 'pushed';
+
+/**
+ * One sentence for the user, per node over all the archives:
+ * `3 archives: loaded on core-01, core-02; already there on core-03`. A node
+ * is "loaded" when it took at least one archive, "already there" when it
+ * needed none; a failure or a cancellation on any archive wins.
+ */
+export function archivesSummary(
+  results: ReadonlyArray<ReadonlyArray<{ readonly node: string; readonly kind: ArchiveNodeKind }>>,
+  unreachable: readonly string[],
+  l10n: Localizer = english,
+): string {
+  const byNode = new Map<string, Set<ArchiveNodeKind>>();
+  for (const outcomes of results) {
+    for (const o of outcomes) {
+      byNode.set(o.node, (byNode.get(o.node) ?? new Set()).add(o.kind));
+    }
+  }
+  const where = (test: (kinds: Set<ArchiveNodeKind>) => boolean): string[] =>
+    [...byNode].filter(([, kinds]) => test(kinds)).map(([node]) => node);
+  const failed = [...where((k) => k.has('failed')), ...unreachable];
+  const cancelled = where((k) => k.has('cancelled') && !k.has('failed'));
+  const loaded = where((k) => k.has('loaded') && !k.has('failed') && !k.has('cancelled'));
+  const there = where((k) => k.size === 1 && k.has('skipped'));
+  const parts = [
+    loaded.length > 0 ? l10n.t('loaded on {0}', loaded.join(', ')) : '',
+    there.length > 0 ? l10n.t('already there on {0}', there.join(', ')) : '',
+    cancelled.length > 0 ? l10n.t('cancelled on {0}', cancelled.join(', ')) : '',
+    failed.length > 0 ? l10n.t('failed on {0}', failed.join(', ')) : '',
+  ].filter((p) => p !== '');
+  return results.length === 1
+    ? l10n.t('1 archive: {0}', parts.join('; '))
+    : l10n.t('{0} archives: {1}', results.length, parts.join('; '));
+}
