@@ -3,6 +3,7 @@
 //   dist/vendor/dockerode.js dockerode (and its gRPC parts), loaded on first Docker call
 //   dist/vendor/ssh2.js      ssh2, loaded on first SSH connection
 //   dist/vendor/yaml.js, markdown-it.js  loaded on first compose file / lab panel
+//   dist/vendor/tar-stream.js  loaded on first reading of an image archive
 //   dist/webview/labPanel.{js,css}  the lab panel's page script and stylesheet (browser)
 // The heavy libraries stay out of extension.js so activation parses little;
 // `import('dockerode')` in our code becomes `require('./vendor/dockerode.js')`.
@@ -12,7 +13,7 @@ import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
-const VENDORED = ['dockerode', 'ssh2', 'yaml', 'markdown-it'];
+const VENDORED = ['dockerode', 'ssh2', 'yaml', 'markdown-it', 'tar-stream'];
 
 /** Sends imports of the vendored libraries to their own bundles at run time. */
 function vendorPlugin(fromDir, names = VENDORED) {
@@ -54,7 +55,11 @@ const builds = [
     plugins: [vendorPlugin('./', ['ssh2'])],
   },
   { ...common, entryPoints: { ssh2: 'ssh2' }, outdir: 'dist/vendor' },
-  { ...common, entryPoints: { yaml: 'yaml', 'markdown-it': 'markdown-it' }, outdir: 'dist/vendor' },
+  {
+    ...common,
+    entryPoints: { yaml: 'yaml', 'markdown-it': 'markdown-it', 'tar-stream': 'tar-stream' },
+    outdir: 'dist/vendor',
+  },
   // The webview's own script runs in the page, not in Node: a browser bundle
   // (its stylesheet beside it), the only folder the panel may load from.
   {

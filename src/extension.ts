@@ -46,6 +46,7 @@ import { runLabStepOnNodeCommand } from './commands/runLabStepOnNode';
 import { dryRunLabStepCommand } from './commands/dryRunLabStep';
 import { swarmInitJoinCommand } from './commands/swarmInitJoin';
 import { LabPanels } from './labPanel/labPanels';
+import { loadImagesFromArchivesCommand } from './commands/loadImagesFromArchives';
 import { openLabCommand } from './commands/openLab';
 import { importReportCommand } from './commands/importReport';
 import { exportReportCommands } from './commands/exportReport';
@@ -193,6 +194,7 @@ export function activate(context: vscode.ExtensionContext): SwarmLabApi {
         openContainerShellCommand(containerHosts, selection),
         enterContainerNamespacesCommand(containerHosts, selection),
         ...compose.commands,
+        loadImagesFromArchivesCommand(compose.presence, log),
         openLabCommand(labPanels),
         importReportCommand(labPanels, context.extensionUri),
         ...exportReportCommands(labPanels, context.extensionUri),

@@ -80,8 +80,7 @@ export async function resolveImageJob(
 export async function machineNodes(
   presence: ImagePresenceService,
 ): Promise<{ nodes: DockerImageNode[]; unreachable: string[] } | undefined> {
-  presence.activate();
-  const hosts = presence.machineHosts();
+  const hosts = await presence.machineHostsRead();
   const nodes: DockerImageNode[] = [];
   const unreachable: string[] = [];
   await Promise.all(

@@ -59,6 +59,19 @@ export class ImagePresenceService extends Disposable {
     return this.hosts.hosts().filter((h) => h.machine !== undefined);
   }
 
+  /**
+   * The machines' hosts for a command, the machines read first when none is
+   * known: the registry reads its sources on demand (a view shown), and a
+   * command may come from the palette before any view was.
+   */
+  async machineHostsRead(): Promise<ContainerHost[]> {
+    this.activate();
+    if (this.machineHosts().length === 0) {
+      await this.lab.refresh().catch((error: unknown) => this.log.warn(`machines: ${String(error)}`));
+    }
+    return this.machineHosts();
+  }
+
   /** Asks the lab registry (through one machine's engine) whether it holds `reference`, once per reference. */
   checkRegistry(reference: string): void {
     const key = imageKey(reference);
