@@ -3,8 +3,7 @@ import { buildOnEach } from '../clients/images/imageDistribution';
 import { ComposeAnalyses } from '../lenses/composeAnalyses';
 import { ImagePresenceService } from '../services/imagePresenceService';
 import { Command } from './command';
-import { machineNodes, nodeProgress, reportOutcomes, resolveImageJob, withImageProgress } from './imageJob';
-import { requireMachineChanges } from './workspaceTrust';
+import { buildJobOnMachines, nodeProgress, reportOutcomes, withImageProgress } from './imageJob';
 
 /** The seed's way, in parallel: the build context uploaded to every node and built there. */
 export function buildImageOnEveryNodeCommand(
@@ -15,18 +14,17 @@ export function buildImageOnEveryNodeCommand(
   return {
     id: 'swarmLab.images.buildOnEveryNode',
     async execute(uri?: unknown, serviceName?: unknown) {
-      if (!requireMachineChanges(vscode.l10n.t('Building an image on every node'))) {
+      const started = await buildJobOnMachines(
+        vscode.l10n.t('Building an image on every node'),
+        uri,
+        serviceName,
+        analyses,
+        presence,
+      );
+      if (!started) {
         return undefined;
       }
-      const job = await resolveImageJob(uri, serviceName, analyses);
-      if (!job) {
-        return undefined;
-      }
-      const connected = await machineNodes(presence);
-      if (!connected) {
-        return undefined;
-      }
-      const { nodes, unreachable } = connected;
+      const { job, nodes, unreachable } = started;
       const what = vscode.l10n.t('Build of {0}', job.reference);
       log.info(
         `${what}: ${job.request.contextDir} (${job.request.files.length} files) on ${nodes.map((n) => n.name).join(', ')}`,

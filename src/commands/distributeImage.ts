@@ -3,8 +3,7 @@ import { buildAndDistribute } from '../clients/images/imageDistribution';
 import { ComposeAnalyses } from '../lenses/composeAnalyses';
 import { ImagePresenceService } from '../services/imagePresenceService';
 import { Command } from './command';
-import { machineNodes, nodeProgress, reportOutcomes, resolveImageJob, withImageProgress } from './imageJob';
-import { requireMachineChanges } from './workspaceTrust';
+import { buildJobOnMachines, nodeProgress, reportOutcomes, withImageProgress } from './imageJob';
 
 /** Progress text at most this often while bytes flow. */
 const BYTES_EVERY_MS = 250;
@@ -21,18 +20,17 @@ export function distributeImageCommand(
   return {
     id: 'swarmLab.images.buildAndDistribute',
     async execute(uri?: unknown, serviceName?: unknown) {
-      if (!requireMachineChanges(vscode.l10n.t('Building and distributing an image'))) {
+      const started = await buildJobOnMachines(
+        vscode.l10n.t('Building and distributing an image'),
+        uri,
+        serviceName,
+        analyses,
+        presence,
+      );
+      if (!started) {
         return undefined;
       }
-      const job = await resolveImageJob(uri, serviceName, analyses);
-      if (!job) {
-        return undefined;
-      }
-      const connected = await machineNodes(presence);
-      if (!connected) {
-        return undefined;
-      }
-      const { nodes, unreachable } = connected;
+      const { job, nodes, unreachable } = started;
       const what = vscode.l10n.t('Distribution of {0}', job.reference);
       log.info(
         `${what}: built on ${nodes[0].name}, then streamed to ${

@@ -8,6 +8,7 @@ import { ComposeService } from '../core/compose/composeImages';
 import { ComposeAnalyses } from '../lenses/composeAnalyses';
 import { ComposeTarget, openCompose, pickService } from '../lenses/composeTarget';
 import { ImagePresenceService } from '../services/imagePresenceService';
+import { requireMachineChanges } from './workspaceTrust';
 
 /** A service's image to build, distribute or push: what the three image commands share. */
 export interface ImageJob {
@@ -162,4 +163,27 @@ export function nodeProgress(progress: ImageProgress, total: number): (o: NodeOu
       increment: 100 / Math.max(1, total),
     });
   };
+}
+
+/**
+ * What building on the machines starts with: a trusted workspace, the
+ * service's image to build, and the connected machines; undefined (the user
+ * told why) when any is missing.
+ */
+export async function buildJobOnMachines(
+  refusedAction: string,
+  uri: unknown,
+  serviceName: unknown,
+  analyses: ComposeAnalyses,
+  presence: ImagePresenceService,
+): Promise<{ job: ImageJob; nodes: DockerImageNode[]; unreachable: string[] } | undefined> {
+  if (!requireMachineChanges(refusedAction)) {
+    return undefined;
+  }
+  const job = await resolveImageJob(uri, serviceName, analyses);
+  if (!job) {
+    return undefined;
+  }
+  const connected = await machineNodes(presence);
+  return connected && { job, ...connected };
 }

@@ -88,12 +88,7 @@ export async function localLabSteps(
     sharedFolder: path.join(layout.stateDir, 'shared', 'registry'),
     composeUrl: COMPOSE_URL,
     timeouts: { ...DEFAULT_TIMEOUTS, ...options.timeouts },
-    sessionOf: (name, signal) => {
-      const node = cluster.nodes.find((n) => n.name === name);
-      return node
-        ? cluster.openSession(node, signal)
-        : Promise.reject(new Error(l10n.t('There is no node named {0} in the lab.', name)));
-    },
+    sessionOf: sessionsOf(cluster, l10n),
   };
   return { cluster, config, close: () => owned.forEach((c) => c.close()) };
 }
@@ -118,12 +113,17 @@ export async function vmLabSteps(
     project: readProject(options.projectDir),
     composeUrl: COMPOSE_URL,
     timeouts: { ...DEFAULT_TIMEOUTS, ...options.timeouts },
-    sessionOf: (name, signal) => {
-      const node = cluster.nodes.find((n) => n.name === name);
-      return node
-        ? cluster.openSession(node, signal)
-        : Promise.reject(new Error(l10n.t('There is no node named {0} in the lab.', name)));
-    },
+    sessionOf: sessionsOf(cluster, l10n),
   };
   return { cluster, config, close: () => undefined };
+}
+
+/** A session on a lab node by its name, for the steps that reach another node than their own. */
+function sessionsOf(cluster: Cluster, l10n: Localizer): LabStepConfig['sessionOf'] {
+  return (name, signal) => {
+    const node = cluster.nodes.find((n) => n.name === name);
+    return node
+      ? cluster.openSession(node, signal)
+      : Promise.reject(new Error(l10n.t('There is no node named {0} in the lab.', name)));
+  };
 }
