@@ -32,6 +32,12 @@ export interface LabStepConfig {
   readonly composeUrl: string;
   /** Bounds of the waits, in ms (tests lower them). */
   readonly timeouts: { readonly converge: number; readonly engine: number; readonly failover: number };
+  /**
+   * Image names by role (labImages.ts), from the `swarmLab.images` setting:
+   * they replace the defaults, in the local lab too (a teacher's archives
+   * may bring the real images there).
+   */
+  readonly images?: Readonly<Record<string, string>>;
   /** Another node's session, for steps that look across nodes (where the virtual IP went). */
   readonly sessionOf: (node: string, signal: AbortSignal) => Promise<NodeSession>;
 }
@@ -91,6 +97,11 @@ export interface LabStep {
   /** The lab section (its number) it belongs to. */
   readonly section: number;
   readonly phases: readonly Step<unknown>[];
+  /**
+   * Why it cannot run in this environment (Ceph needs the VMs' data disks,
+   * Harbor's installer needs the Internet): said instead of running.
+   */
+  readonly unavailable?: string;
 }
 
 /** What one node says for a check. */
@@ -121,6 +132,8 @@ export interface LabCheck {
   readonly title: string;
   readonly section: number;
   readonly targets: StepTargets;
+  /** Why it cannot be checked in this environment; the check is then unknown, with this reason. */
+  readonly unavailable?: string;
   node(ctx: CheckContext): Promise<NodeCheck>;
   /** The verdict from every node's answer; by default every node must be ok. */
   verdict?(results: ReadonlyMap<string, NodeCheck>, l10n: Localizer): CheckVerdict;

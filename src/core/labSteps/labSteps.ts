@@ -79,6 +79,12 @@ export async function runLabStep(
   values: RunValues,
   options: LabStepRunOptions,
 ): Promise<StepReport[]> {
+  if (step.unavailable !== undefined) {
+    // Nothing runs: the reason is the report (the panel and the log say it).
+    return [
+      { stepId: step.id, title: step.title, dryRun: options.dryRun === true, error: step.unavailable, nodes: [] },
+    ];
+  }
   if (options.only === undefined) {
     const report = await runSection({ id: step.id, title: step.title, steps: step.phases }, cluster, values, options);
     return [...report.steps];
@@ -114,6 +120,9 @@ export async function runLabCheck(
   l10n: Localizer,
   signal: AbortSignal = new AbortController().signal,
 ): Promise<CheckVerdict & { readonly nodes: ReadonlyMap<string, NodeCheck> }> {
+  if (check.unavailable !== undefined) {
+    return { state: 'unknown', why: check.unavailable, nodes: new Map() };
+  }
   const resolved = resolveTargets(check.targets, cluster.nodes, l10n);
   if (!resolved.ok) {
     return { state: 'unknown', why: resolved.error, nodes: new Map() };
