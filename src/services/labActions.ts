@@ -116,9 +116,18 @@ export class LabStepService extends Disposable implements LabActions {
     return [];
   }
 
-  private settings(): { managers: number; virtualIp: string } {
+  private settings(): { managers: number; virtualIp: string; images: Record<string, string> } {
     const c = vscode.workspace.getConfiguration('swarmLab');
-    return { managers: c.get<number>('swarm.managers', 3), virtualIp: c.get<string>('virtualIp', '').trim() };
+    const images = Object.fromEntries(
+      Object.entries(c.get<Record<string, unknown>>('images', {})).filter(
+        (e): e is [string, string] => typeof e[1] === 'string',
+      ),
+    );
+    return {
+      managers: c.get<number>('swarm.managers', 3),
+      virtualIp: c.get<string>('virtualIp', '').trim(),
+      images,
+    };
   }
 
   private placeholderConfig(): LabStepConfig {
@@ -153,10 +162,11 @@ export class LabStepService extends Disposable implements LabActions {
     if (machines.length === 0) {
       throw new Error(vscode.l10n.t('No lab machines: start the local lab first (Swarm Lab: Start Local Lab).'));
     }
-    const { managers, virtualIp } = this.settings();
+    const { managers, virtualIp, images } = this.settings();
     const common = {
       managers,
       virtualIp,
+      images,
       projectDir: path.join(this.extensionUri.fsPath, 'samples', 'tp1'),
       l10n: vscode.l10n,
     };
