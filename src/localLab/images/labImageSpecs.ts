@@ -4,6 +4,8 @@ import {
   KEEPALIVED_RENDER_PATH,
   KEEPALIVED_RENDER_SCRIPT,
 } from './keepalivedConfig';
+import { ALERTMANAGER_IMAGE, NODE_EXPORTER_IMAGE, PROMETHEUS_IMAGE } from '../../core/labSteps/labImages';
+import { ALERTMANAGER_CONFIG } from '../../core/labSteps/metricsStack';
 
 /**
  * What every lab image is. Names equal those the lab's own commands and
@@ -75,6 +77,14 @@ health:
 
 const MINIMAL_PASSWD = 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n';
 const MINIMAL_GROUP = 'root:x:0:\nnogroup:x:65534:\n';
+/** What the Prometheus image scrapes when run alone: itself (the lab's stack gives its own configuration). */
+const PROMETHEUS_SELF_CONFIG = `global:
+  scrape_interval: 15s
+scrape_configs:
+  - job_name: prometheus
+    static_configs:
+      - targets: ['localhost:9090']
+`;
 
 export function labImageSpecs(): LabImageSpec[] {
   return [
@@ -142,6 +152,72 @@ export function labImageSpecs(): LabImageSpec[] {
         { binary: '/usr/sbin/keepalived' },
         { dest: KEEPALIVED_RENDER_PATH.slice(1), text: KEEPALIVED_RENDER_SCRIPT, mode: 0o755 },
         { dest: KEEPALIVED_ENTRYPOINT_PATH.slice(1), text: KEEPALIVED_ENTRYPOINT_SCRIPT, mode: 0o755 },
+        { dest: 'etc/passwd', text: MINIMAL_PASSWD },
+        { dest: 'etc/group', text: MINIMAL_GROUP },
+      ],
+    },
+    // Section 9's monitoring stack, from Debian's Go binaries (they need only
+    // libc). Named as substitutes, never as prom/*: evidence says what runs.
+    // The stack's compose file gives the flags; these CMDs only make the
+    // images usable alone.
+    {
+      id: 'prometheus',
+      tags: [PROMETHEUS_IMAGE.substitute!],
+      fromBase: false,
+      hostPackages: ['prometheus'],
+      dockerfile: [
+        'FROM scratch',
+        'COPY rootfs/ /',
+        'VOLUME ["/prometheus"]',
+        'EXPOSE 9090',
+        'ENTRYPOINT ["/usr/bin/prometheus"]',
+        'CMD ["--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus"]',
+        '',
+      ].join('\n'),
+      files: [
+        { binary: '/usr/bin/prometheus' },
+        { dest: 'etc/prometheus/prometheus.yml', text: PROMETHEUS_SELF_CONFIG },
+        { dest: 'prometheus/.keep', text: '' },
+        { dest: 'etc/passwd', text: MINIMAL_PASSWD },
+        { dest: 'etc/group', text: MINIMAL_GROUP },
+      ],
+    },
+    {
+      id: 'node-exporter',
+      tags: [NODE_EXPORTER_IMAGE.substitute!],
+      fromBase: false,
+      hostPackages: ['prometheus-node-exporter'],
+      dockerfile: [
+        'FROM scratch',
+        'COPY rootfs/ /',
+        'EXPOSE 9100',
+        'ENTRYPOINT ["/usr/bin/prometheus-node-exporter"]',
+        '',
+      ].join('\n'),
+      files: [
+        { binary: '/usr/bin/prometheus-node-exporter' },
+        { dest: 'etc/passwd', text: MINIMAL_PASSWD },
+        { dest: 'etc/group', text: MINIMAL_GROUP },
+      ],
+    },
+    {
+      id: 'alertmanager',
+      tags: [ALERTMANAGER_IMAGE.substitute!],
+      fromBase: false,
+      hostPackages: ['prometheus-alertmanager'],
+      dockerfile: [
+        'FROM scratch',
+        'COPY rootfs/ /',
+        'VOLUME ["/alertmanager"]',
+        'EXPOSE 9093',
+        'ENTRYPOINT ["/usr/bin/prometheus-alertmanager"]',
+        'CMD ["--config.file=/etc/alertmanager/alertmanager.yml", "--storage.path=/alertmanager", "--cluster.listen-address="]',
+        '',
+      ].join('\n'),
+      files: [
+        { binary: '/usr/bin/prometheus-alertmanager' },
+        { dest: 'etc/alertmanager/alertmanager.yml', text: ALERTMANAGER_CONFIG },
+        { dest: 'alertmanager/.keep', text: '' },
         { dest: 'etc/passwd', text: MINIMAL_PASSWD },
         { dest: 'etc/group', text: MINIMAL_GROUP },
       ],
