@@ -97,7 +97,7 @@ describe('Metrics on the local lab, from scratch (3 fresh nodes)', function () {
     assert.ok(outcome.kind === 'ok');
     // The evidence: the deploy command, then Prometheus's targets.
     assert.match(outcome.evidence ?? '', /docker stack deploy --prune --resolve-image never/);
-    assert.match(outcome.evidence ?? '', /7 targets up: prometheus 1, dockerd 3, node-exporter 3/);
+    assert.match(outcome.evidence ?? '', /7 targets up: dockerd 3, node-exporter 3, prometheus 1/);
 
     const endpoint = await runLabCheck(check('metrics.engine-endpoint'), cluster, english);
     assert.equal(endpoint.state, 'pass', endpoint.why);

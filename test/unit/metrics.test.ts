@@ -158,7 +158,7 @@ describe('metrics: the monitoring stack files', () => {
 describe('metrics: Prometheus targets', () => {
   it('passes when every node target is up, counting them by job', () => {
     const r = targetsReport(body(allUp()), expectedTargets(NODES), english);
-    assert.deepEqual(r, { ok: true, why: '7 targets up: prometheus 1, dockerd 3, node-exporter 3' });
+    assert.deepEqual(r, { ok: true, why: '7 targets up: dockerd 3, node-exporter 3, prometheus 1' });
   });
 
   it('says which targets are down, missing or not scraped yet', () => {
@@ -267,7 +267,7 @@ describe('metrics: the step and the checks', () => {
     const check = labChecks(config, english).find((c) => c.id === 'metrics.targets-up')!;
     const verdict = await runLabCheck(check, cluster, english);
     assert.equal(verdict.state, 'pass', verdict.why);
-    assert.equal(verdict.why, 'core-01: Prometheus on core-02: 7 targets up: prometheus 1, dockerd 3, node-exporter 3');
+    assert.equal(verdict.why, 'core-01: Prometheus on core-02: 7 targets up: dockerd 3, node-exporter 3, prometheus 1');
   });
 
   it('redeploys when the Prometheus config changed (a node added), and the check names the target down', async () => {

@@ -78,7 +78,8 @@ export function targetsReport(body: string, expected: readonly ExpectedTarget[],
   if (problems.length > 0) {
     return { ok: false, why: problems.join('; ') };
   }
-  const jobs = [...new Set(active.map((t) => t.labels.job))];
+  // Sorted: Prometheus lists its targets in no stable order.
+  const jobs = [...new Set(active.map((t) => t.labels.job))].sort();
   const up = jobs.map((job) => `${job} ${active.filter((t) => t.labels.job === job).length}`).join(', ');
   return { ok: true, why: l10n.t('{0} targets up: {1}', active.length, up) };
 }

@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import {
   KEEPALIVED_ENTRYPOINT_PATH,
   KEEPALIVED_ENTRYPOINT_SCRIPT,
@@ -46,6 +48,35 @@ export interface LabImageSpec {
   readonly files?: readonly ContextFile[];
   /** Host Debian packages the context copies binaries from (their versions enter the cache key). */
   readonly hostPackages?: readonly string[];
+}
+
+const PROMETHEUS_WEB_DIR = '/usr/share/prometheus/web';
+
+/**
+ * Every file under a folder of an installed package, copied as is (as a
+ * `binary` entry: `ldd` finds no libraries in a data file). None when the
+ * package is missing: the build then stops at its binary with the package
+ * to install.
+ */
+function packageDataFiles(dir: string): ContextFile[] {
+  if (!fs.existsSync(dir)) {
+    return [];
+  }
+  const files: ContextFile[] = [];
+  const walk = (folder: string): void => {
+    for (const name of fs.readdirSync(folder).sort()) {
+      const full = path.posix.join(folder, name);
+      // Followed: Debian links the JavaScript libraries in from their own packages.
+      const stat = fs.statSync(full, { throwIfNoEntry: false });
+      if (stat?.isDirectory()) {
+        walk(full);
+      } else if (stat?.isFile()) {
+        files.push({ binary: full });
+      }
+    }
+  };
+  walk(dir);
+  return files;
 }
 
 const BUSYBOX_FILES: readonly ContextFile[] = [{ binary: '/bin/busybox' }];
@@ -176,6 +207,8 @@ export function labImageSpecs(): LabImageSpec[] {
       ].join('\n'),
       files: [
         { binary: '/usr/bin/prometheus' },
+        // Debian's build serves its web pages from the package's files, not from the binary.
+        ...packageDataFiles(PROMETHEUS_WEB_DIR),
         { dest: 'etc/prometheus/prometheus.yml', text: PROMETHEUS_SELF_CONFIG },
         { dest: 'prometheus/.keep', text: '' },
         { dest: 'etc/passwd', text: MINIMAL_PASSWD },
@@ -216,6 +249,9 @@ export function labImageSpecs(): LabImageSpec[] {
       ].join('\n'),
       files: [
         { binary: '/usr/bin/prometheus-alertmanager' },
+        // Without its default notification templates Debian's Alertmanager refuses any configuration.
+        { binary: '/usr/share/prometheus/alertmanager/default.tmpl' },
+        { binary: '/usr/share/prometheus/alertmanager/email.tmpl' },
         { dest: 'etc/alertmanager/alertmanager.yml', text: ALERTMANAGER_CONFIG },
         { dest: 'alertmanager/.keep', text: '' },
         { dest: 'etc/passwd', text: MINIMAL_PASSWD },
