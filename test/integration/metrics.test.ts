@@ -103,7 +103,22 @@ describe('Metrics on the local lab, from scratch (3 fresh nodes)', function () {
     assert.equal(endpoint.state, 'pass', endpoint.why);
     const targets = await runLabCheck(check('metrics.targets-up'), cluster, english);
     assert.equal(targets.state, 'pass', targets.why);
-    assert.match(targets.why, /^Prometheus on core-01: 7 targets up/);
+    assert.match(targets.why, /^core-01: Prometheus on core-01: 7 targets up/);
+    // Status → Targets, as the section asks students to look: Debian's Prometheus serves it from its package's files.
+    const page = await (
+      await cluster.openSession(cluster.nodes[0], new AbortController().signal)
+    ).exec(
+      [
+        'sh',
+        '-c',
+        'curl -fsS -m 5 -L http://127.0.0.1:9090/ -o /dev/null -w "%{url_effective}\\n" && curl -fsS -m 5 http://127.0.0.1:9090/classic/targets',
+      ],
+      {
+        signal: new AbortController().signal,
+      },
+    );
+    assert.equal(page.code, 0, page.stderr);
+    assert.match(page.stdout, /node-exporter/);
 
     // The stack runs the substitutes, under their own names.
     const images = await cluster.openSession(cluster.nodes[0], new AbortController().signal);
