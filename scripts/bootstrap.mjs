@@ -25,6 +25,9 @@ const APT_PACKAGES = [
   'debootstrap',
   'docker-registry',
   'keepalived',
+  'prometheus',
+  'prometheus-node-exporter',
+  'prometheus-alertmanager',
   // the Vagrant machine source's tests (its docker provider; VirtualBox cannot run here)
   'vagrant',
 ];

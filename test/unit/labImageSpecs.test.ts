@@ -14,6 +14,7 @@ import {
   renderKeepalivedConfig,
 } from '../../src/localLab/images/keepalivedConfig';
 import { BASE_IMAGE, labImageNames, labImageSpecs } from '../../src/localLab/images/labImageSpecs';
+import { ALERTMANAGER_IMAGE, NODE_EXPORTER_IMAGE, PROMETHEUS_IMAGE } from '../../src/core/labSteps/labImages';
 import { ROOT } from './repoFiles';
 
 describe('lab image specs', () => {
@@ -37,6 +38,18 @@ describe('lab image specs', () => {
       assert.ok(!names.includes(original), original);
     }
     assert.equal(new Set(names).size, names.length);
+  });
+
+  it('builds section 9’s substitutes under their own names, with the Debian packages they copy from', () => {
+    const specs = labImageSpecs();
+    for (const role of [PROMETHEUS_IMAGE, NODE_EXPORTER_IMAGE, ALERTMANAGER_IMAGE]) {
+      const spec = specs.find((s) => s.tags.includes(role.substitute!));
+      assert.ok(spec, role.role);
+      assert.match(role.substitute!, /^swarm-lab\/[a-z-]+-debian:[\d.]+$/);
+      assert.ok(!spec.tags.some((t) => t.startsWith('prom/')), spec.tags.join(', '));
+      // The package's version enters the cache key: a Debian update is a new image.
+      assert.ok((spec.hostPackages ?? []).length > 0, role.role);
+    }
   });
 
   it('builds the sample folders that exist, with their own Dockerfile FROM the base', () => {

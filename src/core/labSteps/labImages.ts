@@ -30,6 +30,39 @@ export const KEEPALIVED_IMAGE: LabImageRole = {
 /** The compose file's `database` service (`image: redis`). */
 export const REDIS_IMAGE: LabImageRole = { role: 'redis', lab: 'redis', substitute: 'swarm-lab/redis-debian:latest' };
 
+/**
+ * Section 9's monitoring stack. The lab's swarmprom images bake their
+ * configuration in; the stack uses the upstream images instead, with the
+ * configuration it generates given as swarm configs. Prometheus, node
+ * exporter and Alertmanager have Debian-built substitutes (same versions as
+ * Debian 12 ships); Grafana and cAdvisor have none, so the local lab's
+ * stack goes without them unless the setting names an image.
+ */
+export const PROMETHEUS_IMAGE: LabImageRole = {
+  role: 'prometheus',
+  lab: 'prom/prometheus:v2.42.0',
+  substitute: 'swarm-lab/prometheus-debian:2.42.0',
+};
+export const NODE_EXPORTER_IMAGE: LabImageRole = {
+  role: 'node-exporter',
+  lab: 'prom/node-exporter:v1.5.0',
+  substitute: 'swarm-lab/node-exporter-debian:1.5.0',
+};
+export const ALERTMANAGER_IMAGE: LabImageRole = {
+  role: 'alertmanager',
+  lab: 'prom/alertmanager:v0.25.0',
+  substitute: 'swarm-lab/alertmanager-debian:0.25.0',
+};
+export const CADVISOR_IMAGE: LabImageRole = { role: 'cadvisor', lab: 'gcr.io/cadvisor/cadvisor:v0.47.0' };
+export const GRAFANA_IMAGE: LabImageRole = { role: 'grafana', lab: 'grafana/grafana:9.5.2' };
+export const METRICS_IMAGES: readonly LabImageRole[] = [
+  PROMETHEUS_IMAGE,
+  NODE_EXPORTER_IMAGE,
+  ALERTMANAGER_IMAGE,
+  CADVISOR_IMAGE,
+  GRAFANA_IMAGE,
+];
+
 /** The image a step runs for `role`: the setting, else the environment's default; undefined when there is none here. */
 export function labImage(
   config: Pick<LabStepConfig, 'environment' | 'images'>,

@@ -18,6 +18,7 @@ import {
   vipSingleCheck,
 } from './keepalived';
 import type { CheckVerdict, LabCheck, LabStep, LabStepConfig, NodeCheck } from './labConfig';
+import { metricsEngineEndpointCheck, metricsStackStep, metricsTargetsUpCheck } from './metrics';
 import { registryAnswersCheck, registryCatalogCheck, registryDeployStep, registryPushStep } from './registry';
 import {
   stackAppAnswersCheck,
@@ -42,6 +43,7 @@ export function labSteps(config: LabStepConfig, l10n: Localizer): LabStep[] {
     keepalivedDeployStep(config, l10n),
     keepalivedNsenterStep(config, l10n),
     keepalivedFailoverStep(config, l10n),
+    metricsStackStep(config, l10n),
   ];
 }
 
@@ -56,6 +58,8 @@ export function labChecks(config: LabStepConfig, l10n: Localizer): LabCheck[] {
     registryCatalogCheck(config, l10n),
     keepalivedRunningCheck(l10n),
     vipSingleCheck(config, l10n),
+    metricsEngineEndpointCheck(l10n),
+    metricsTargetsUpCheck(config, l10n),
   ];
 }
 

@@ -1,10 +1,20 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import {
   KEEPALIVED_ENTRYPOINT_PATH,
   KEEPALIVED_ENTRYPOINT_SCRIPT,
   KEEPALIVED_RENDER_PATH,
   KEEPALIVED_RENDER_SCRIPT,
 } from './keepalivedConfig';
-import { KEEPALIVED_IMAGE, REDIS_IMAGE, REGISTRY_IMAGE } from '../../core/labSteps/labImages';
+import {
+  ALERTMANAGER_IMAGE,
+  KEEPALIVED_IMAGE,
+  NODE_EXPORTER_IMAGE,
+  PROMETHEUS_IMAGE,
+  REDIS_IMAGE,
+  REGISTRY_IMAGE,
+} from '../../core/labSteps/labImages';
+import { ALERTMANAGER_CONFIG } from '../../core/labSteps/metricsStack';
 
 /** A shell for the lab's one-off containers (`docker run --rm … sh`), from Debian's busybox-static. */
 export const BUSYBOX_SUBSTITUTE = 'swarm-lab/busybox-debian:latest';
@@ -53,6 +63,35 @@ export interface LabImageSpec {
   readonly hostPackages?: readonly string[];
 }
 
+const PROMETHEUS_WEB_DIR = '/usr/share/prometheus/web';
+
+/**
+ * Every file under a folder of an installed package, copied as is (as a
+ * `binary` entry: `ldd` finds no libraries in a data file). None when the
+ * package is missing: the build then stops at its binary with the package
+ * to install.
+ */
+function packageDataFiles(dir: string): ContextFile[] {
+  if (!fs.existsSync(dir)) {
+    return [];
+  }
+  const files: ContextFile[] = [];
+  const walk = (folder: string): void => {
+    for (const name of fs.readdirSync(folder).sort()) {
+      const full = path.posix.join(folder, name);
+      // Followed: Debian links the JavaScript libraries in from their own packages.
+      const stat = fs.statSync(full, { throwIfNoEntry: false });
+      if (stat?.isDirectory()) {
+        walk(full);
+      } else if (stat?.isFile()) {
+        files.push({ binary: full });
+      }
+    }
+  };
+  walk(dir);
+  return files;
+}
+
 const BUSYBOX_FILES: readonly ContextFile[] = [{ binary: '/bin/busybox' }];
 /** Makes busybox's applets (sh, ls, wget, …) plus the folders daemons expect in a scratch image. */
 const BUSYBOX_INSTALL = 'RUN ["/bin/busybox", "--install", "-s", "/bin"]';
@@ -82,6 +121,14 @@ health:
 
 const MINIMAL_PASSWD = 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n';
 const MINIMAL_GROUP = 'root:x:0:\nnogroup:x:65534:\n';
+/** What the Prometheus image scrapes when run alone: itself (the lab's stack gives its own configuration). */
+const PROMETHEUS_SELF_CONFIG = `global:
+  scrape_interval: 15s
+scrape_configs:
+  - job_name: prometheus
+    static_configs:
+      - targets: ['localhost:9090']
+`;
 
 export function labImageSpecs(): LabImageSpec[] {
   return [
@@ -149,6 +196,77 @@ export function labImageSpecs(): LabImageSpec[] {
         { binary: '/usr/sbin/keepalived' },
         { dest: KEEPALIVED_RENDER_PATH.slice(1), text: KEEPALIVED_RENDER_SCRIPT, mode: 0o755 },
         { dest: KEEPALIVED_ENTRYPOINT_PATH.slice(1), text: KEEPALIVED_ENTRYPOINT_SCRIPT, mode: 0o755 },
+        { dest: 'etc/passwd', text: MINIMAL_PASSWD },
+        { dest: 'etc/group', text: MINIMAL_GROUP },
+      ],
+    },
+    // Section 9's monitoring stack, from Debian's Go binaries (they need only
+    // libc). Named as substitutes, never as prom/*: evidence says what runs.
+    // The stack's compose file gives the flags; these CMDs only make the
+    // images usable alone.
+    {
+      id: 'prometheus',
+      tags: [PROMETHEUS_IMAGE.substitute!],
+      fromBase: false,
+      hostPackages: ['prometheus'],
+      dockerfile: [
+        'FROM scratch',
+        'COPY rootfs/ /',
+        'VOLUME ["/prometheus"]',
+        'EXPOSE 9090',
+        'ENTRYPOINT ["/usr/bin/prometheus"]',
+        'CMD ["--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus"]',
+        '',
+      ].join('\n'),
+      files: [
+        { binary: '/usr/bin/prometheus' },
+        // Debian's build serves its web pages from the package's files, not from the binary.
+        ...packageDataFiles(PROMETHEUS_WEB_DIR),
+        { dest: 'etc/prometheus/prometheus.yml', text: PROMETHEUS_SELF_CONFIG },
+        { dest: 'prometheus/.keep', text: '' },
+        { dest: 'etc/passwd', text: MINIMAL_PASSWD },
+        { dest: 'etc/group', text: MINIMAL_GROUP },
+      ],
+    },
+    {
+      id: 'node-exporter',
+      tags: [NODE_EXPORTER_IMAGE.substitute!],
+      fromBase: false,
+      hostPackages: ['prometheus-node-exporter'],
+      dockerfile: [
+        'FROM scratch',
+        'COPY rootfs/ /',
+        'EXPOSE 9100',
+        'ENTRYPOINT ["/usr/bin/prometheus-node-exporter"]',
+        '',
+      ].join('\n'),
+      files: [
+        { binary: '/usr/bin/prometheus-node-exporter' },
+        { dest: 'etc/passwd', text: MINIMAL_PASSWD },
+        { dest: 'etc/group', text: MINIMAL_GROUP },
+      ],
+    },
+    {
+      id: 'alertmanager',
+      tags: [ALERTMANAGER_IMAGE.substitute!],
+      fromBase: false,
+      hostPackages: ['prometheus-alertmanager'],
+      dockerfile: [
+        'FROM scratch',
+        'COPY rootfs/ /',
+        'VOLUME ["/alertmanager"]',
+        'EXPOSE 9093',
+        'ENTRYPOINT ["/usr/bin/prometheus-alertmanager"]',
+        'CMD ["--config.file=/etc/alertmanager/alertmanager.yml", "--storage.path=/alertmanager", "--cluster.listen-address="]',
+        '',
+      ].join('\n'),
+      files: [
+        { binary: '/usr/bin/prometheus-alertmanager' },
+        // Without its default notification templates Debian's Alertmanager refuses any configuration.
+        { binary: '/usr/share/prometheus/alertmanager/default.tmpl' },
+        { binary: '/usr/share/prometheus/alertmanager/email.tmpl' },
+        { dest: 'etc/alertmanager/alertmanager.yml', text: ALERTMANAGER_CONFIG },
+        { dest: 'alertmanager/.keep', text: '' },
         { dest: 'etc/passwd', text: MINIMAL_PASSWD },
         { dest: 'etc/group', text: MINIMAL_GROUP },
       ],
