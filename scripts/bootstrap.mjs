@@ -25,6 +25,7 @@ const APT_PACKAGES = [
   'debootstrap',
   'docker-registry',
   'keepalived',
+  'caddy',
   // the Vagrant machine source's tests (its docker provider; VirtualBox cannot run here)
   'vagrant',
 ];

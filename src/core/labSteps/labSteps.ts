@@ -18,7 +18,10 @@ import {
   vipSingleCheck,
 } from './keepalived';
 import type { CheckVerdict, LabCheck, LabStep, LabStepConfig, NodeCheck } from './labConfig';
+import { proxyCertificateStep, proxyDeployStep, proxyRunningCheck, proxyTlsCheck } from './proxy';
+import { proxyAppHttpsCheck, proxyAppRedirectCheck, stackBehindProxyStep } from './proxyApp';
 import { registryAnswersCheck, registryCatalogCheck, registryDeployStep, registryPushStep } from './registry';
+import { registryBehindProxyStep, registryHttpsCheck } from './registryProxy';
 import {
   stackAppAnswersCheck,
   stackBuildLocalStep,
@@ -42,6 +45,10 @@ export function labSteps(config: LabStepConfig, l10n: Localizer): LabStep[] {
     keepalivedDeployStep(config, l10n),
     keepalivedNsenterStep(config, l10n),
     keepalivedFailoverStep(config, l10n),
+    proxyCertificateStep(config, l10n),
+    proxyDeployStep(config, l10n),
+    stackBehindProxyStep(config, l10n),
+    registryBehindProxyStep(config, l10n),
   ];
 }
 
@@ -56,6 +63,11 @@ export function labChecks(config: LabStepConfig, l10n: Localizer): LabCheck[] {
     registryCatalogCheck(config, l10n),
     keepalivedRunningCheck(l10n),
     vipSingleCheck(config, l10n),
+    proxyRunningCheck(config, l10n),
+    proxyTlsCheck(config, l10n),
+    proxyAppHttpsCheck(config, l10n),
+    proxyAppRedirectCheck(config, l10n),
+    registryHttpsCheck(config, l10n),
   ];
 }
 

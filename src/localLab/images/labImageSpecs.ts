@@ -76,6 +76,10 @@ health:
 const MINIMAL_PASSWD = 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n';
 const MINIMAL_GROUP = 'root:x:0:\nnogroup:x:65534:\n';
 
+/** The image's own config until the lab mounts its Caddyfile: says what it is, on port 80. */
+const CADDY_PLACEHOLDER =
+  ':80 {\n\trespond "swarm-lab/caddy-debian: Caddy from Debian, the local lab\'s stand-in for Traefik" 200\n}\n';
+
 export function labImageSpecs(): LabImageSpec[] {
   return [
     {
@@ -142,6 +146,32 @@ export function labImageSpecs(): LabImageSpec[] {
         { binary: '/usr/sbin/keepalived' },
         { dest: KEEPALIVED_RENDER_PATH.slice(1), text: KEEPALIVED_RENDER_SCRIPT, mode: 0o755 },
         { dest: KEEPALIVED_ENTRYPOINT_PATH.slice(1), text: KEEPALIVED_ENTRYPOINT_SCRIPT, mode: 0o755 },
+        { dest: 'etc/passwd', text: MINIMAL_PASSWD },
+        { dest: 'etc/group', text: MINIMAL_GROUP },
+      ],
+    },
+    {
+      // Sections 10–12: Caddy from Debian stands in for Traefik (not in
+      // Debian, and no image can be pulled here), under a name of its own.
+      id: 'caddy',
+      tags: ['swarm-lab/caddy-debian:2.6'],
+      fromBase: false,
+      hostPackages: ['caddy'],
+      dockerfile: [
+        'FROM scratch',
+        'COPY rootfs/ /',
+        'ENV XDG_CONFIG_HOME=/var/lib/caddy/config XDG_DATA_HOME=/var/lib/caddy/data HOME=/var/lib/caddy',
+        'EXPOSE 80 443',
+        'ENTRYPOINT ["/usr/bin/caddy"]',
+        'CMD ["run", "--config", "/etc/caddy/Caddyfile", "--adapter", "caddyfile"]',
+        '',
+      ].join('\n'),
+      files: [
+        { binary: '/usr/bin/caddy' },
+        { dest: 'etc/caddy/Caddyfile', text: CADDY_PLACEHOLDER },
+        { dest: 'var/lib/caddy/config/.keep', text: '' },
+        { dest: 'var/lib/caddy/data/.keep', text: '' },
+        { dest: 'tmp/.keep', text: '' },
         { dest: 'etc/passwd', text: MINIMAL_PASSWD },
         { dest: 'etc/group', text: MINIMAL_GROUP },
       ],
