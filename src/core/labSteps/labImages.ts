@@ -30,6 +30,16 @@ export const KEEPALIVED_IMAGE: LabImageRole = {
 /** The compose file's `database` service (`image: redis`). */
 export const REDIS_IMAGE: LabImageRole = { role: 'redis', lab: 'redis', substitute: 'swarm-lab/redis-debian:latest' };
 
+/**
+ * Sections 10–12's reverse proxy. Traefik is not in Debian: the local lab
+ * runs Caddy from Debian in its place (its own configuration, proxyFiles.ts).
+ */
+export const TRAEFIK_IMAGE: LabImageRole = {
+  role: 'traefik',
+  lab: 'traefik:v2.11',
+  substitute: 'swarm-lab/caddy-debian:2.6',
+};
+
 /** The image a step runs for `role`: the setting, else the environment's default; undefined when there is none here. */
 export function labImage(
   config: Pick<LabStepConfig, 'environment' | 'images'>,

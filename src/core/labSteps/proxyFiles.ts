@@ -11,7 +11,7 @@
 import { sh, type ShellCommand } from '../shell/shellQuote';
 import type { YamlModule } from '../compose/composeYaml';
 import type { LabStepConfig } from './labConfig';
-import { labImage, type LabImageRole } from './labImages';
+import { labImage, TRAEFIK_IMAGE } from './labImages';
 
 export const DOMAIN = 'b3.swarm';
 export const APP_HOST = `app.${DOMAIN}`;
@@ -28,11 +28,6 @@ export const REGISTRY_PORT = 5000;
 export const HOME_PROXY_DIR = 'swarm-lab/proxy';
 export const APP_HTTPS_COMPOSE = 'swarm-lab/python_dirty_app/docker-compose.https.yml';
 
-export const PROXY_IMAGE: LabImageRole = {
-  role: 'traefik',
-  lab: 'traefik:v2.11',
-  substitute: 'swarm-lab/caddy-debian:2.6',
-};
 
 export type ProxyFlavour = 'traefik' | 'caddy';
 
@@ -45,7 +40,7 @@ export function proxyFlavour(image: string): ProxyFlavour {
 export function proxyImage(
   config: Pick<LabStepConfig, 'environment' | 'images'>,
 ): { readonly image: string; readonly flavour: ProxyFlavour; readonly service: string } | undefined {
-  const image = labImage(config, PROXY_IMAGE);
+  const image = labImage(config, TRAEFIK_IMAGE);
   if (image === undefined) {
     return undefined;
   }
