@@ -121,7 +121,8 @@ describe('Reverse proxy and HTTPS on the local lab, from scratch (3 fresh nodes)
       /Caddy from Debian \(swarm-lab\/caddy-debian:2\.6\) stands in for Traefik/,
     );
     assert.match(evidence(all, 'stack.behind-proxy'), /Served by container /);
-    assert.match(evidence(all, 'registry.behind-proxy'), /"python-app"/);
+    // The lab step's phases report under their own ids; the last one pushed through https://registry.b3.swarm.
+    assert.match(evidence(all, 'registry.push-https'), /"python-app"/);
     for (const id of PROXY_CHECKS) {
       const check = checks.find((c) => c.id === id)!;
       const verdict = await waitFor(

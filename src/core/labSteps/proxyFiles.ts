@@ -28,7 +28,6 @@ export const REGISTRY_PORT = 5000;
 export const HOME_PROXY_DIR = 'swarm-lab/proxy';
 export const APP_HTTPS_COMPOSE = 'swarm-lab/python_dirty_app/docker-compose.https.yml';
 
-
 export type ProxyFlavour = 'traefik' | 'caddy';
 
 /** Which configuration the proxy image takes: Caddy's for a Caddy image, Traefik's otherwise. */
