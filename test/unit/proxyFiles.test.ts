@@ -158,11 +158,13 @@ describe('proxy: generated files and stacks', () => {
   });
 
   it('makes the proxy stack: Traefik on VMs (mesh ports, docker socket), Caddy in the local lab (host ports)', () => {
-    assert.equal(proxyCompose(Y, 'traefik:v2.11', 'traefik', '/data/traefik'), fixture('traefik-stack.yml'));
+    assert.equal(proxyCompose(Y, 'traefik:v2.11', 'traefik', '/data/traefik', 'vm'), fixture('traefik-stack.yml'));
     assert.equal(
-      proxyCompose(Y, 'swarm-lab/caddy-debian:2.6', 'caddy', '/lab/shared/data/caddy'),
+      proxyCompose(Y, 'swarm-lab/caddy-debian:2.6', 'caddy', '/lab/shared/data/caddy', 'local-lab'),
       fixture('caddy-stack.yml'),
     );
+    // Traefik brought into the local lab by an archive: host-mode ports there too.
+    assert.match(proxyCompose(Y, 'traefik:v2.11', 'traefik', '/d', 'local-lab'), /mode: host/);
     for (const text of [fixture('traefik-stack.yml'), fixture('caddy-stack.yml')]) {
       assert.ok(!text.includes('ca.key'), 'the CA key is never mounted');
     }

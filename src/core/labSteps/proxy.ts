@@ -191,13 +191,36 @@ export function proxyDeployStep(config: LabStepConfig, l10n: Localizer): LabStep
             if (problems.length > 0) {
               throw new Error(ctx.l10n.t('No valid certificate in {0}: run proxy.certificate first.', setup.certs.dir));
             }
+            // Every manager mounts the files: without section 5's shared /data, only this one has them.
+            const managers = ctx.cluster.filter((n) => n.role === 'manager' && n.name !== ctx.node.name);
+            const lacking: string[] = [];
+            for (const manager of managers) {
+              const other = await config.sessionOf(manager.name, io.signal);
+              const out = await asRoot({ session: other, signal: io.signal }, sh`test -s ${setup.certs.cert}`);
+              if (out.code !== 0) {
+                lacking.push(manager.name);
+              }
+            }
+            if (lacking.length > 0) {
+              throw new Error(
+                ctx.l10n.t(
+                  '{0} is not shared with {1}: mount the shared /data (section 5) on every manager first.',
+                  setup.certs.dir,
+                  lacking.join(', '),
+                ),
+              );
+            }
           },
         },
         ...[...proxyConfigFiles(setup.flavour, config.stackName)].map(([name, content]) =>
           rootAction(ctx, sh`cat > ${`${setup.dir}/${name}`}`, { stdin: content }),
         ),
         { kind: 'exec', command: sh`mkdir -p -- ${HOME_PROXY_DIR}` },
-        { kind: 'upload', path: composeFile, content: proxyCompose(Y, setup.image, setup.flavour, setup.dir) },
+        {
+          kind: 'upload',
+          path: composeFile,
+          content: proxyCompose(Y, setup.image, setup.flavour, setup.dir, config.environment),
+        },
         proxyNetworkAction(),
         {
           kind: 'exec',

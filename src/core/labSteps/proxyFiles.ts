@@ -253,9 +253,16 @@ function bind(source: string, target: string): Record<string, unknown> {
  * VMs, Traefik's ports go through the routing mesh as the lab publishes
  * them; the local lab has no IPVS, so there they are host-mode ports.
  */
-export function proxyCompose(Y: YamlModule, image: string, flavour: ProxyFlavour, dir: string): string {
+export function proxyCompose(
+  Y: YamlModule,
+  image: string,
+  flavour: ProxyFlavour,
+  dir: string,
+  environment: LabStepConfig['environment'],
+): string {
   const certs = certPaths(dir);
-  const hostMode = flavour === 'caddy';
+  // No IPVS in the local lab, whichever proxy runs there (a teacher's archive may bring Traefik).
+  const hostMode = environment === 'local-lab';
   const port = (n: number): Record<string, unknown> =>
     hostMode
       ? { target: n, published: n, protocol: 'tcp', mode: 'host' }
