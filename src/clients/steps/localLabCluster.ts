@@ -48,6 +48,8 @@ export interface LocalLabStepsOptions {
   readonly managers: number;
   /** The swarmLab.virtualIp setting; empty for the lab's own (.100 of its subnet). */
   readonly virtualIp?: string;
+  /** The swarmLab.images setting: image names by role. */
+  readonly images?: Readonly<Record<string, string>>;
   readonly projectDir: string;
   readonly l10n?: Localizer;
   /** Connections to reuse (the extension's); new ones otherwise. */
@@ -89,6 +91,7 @@ export async function localLabSteps(
     dataFolder: path.join(layout.stateDir, 'shared', 'data'),
     composeUrl: COMPOSE_URL,
     timeouts: { ...DEFAULT_TIMEOUTS, ...options.timeouts },
+    ...(options.images ? { images: options.images } : {}),
     sessionOf: sessionsOf(cluster, l10n),
   };
   return { cluster, config, close: () => owned.forEach((c) => c.close()) };
@@ -114,6 +117,7 @@ export async function vmLabSteps(
     project: readProject(options.projectDir),
     composeUrl: COMPOSE_URL,
     timeouts: { ...DEFAULT_TIMEOUTS, ...options.timeouts },
+    ...(options.images ? { images: options.images } : {}),
     sessionOf: sessionsOf(cluster, l10n),
   };
   return { cluster, config, close: () => undefined };
