@@ -87,7 +87,7 @@ export function stackBehindProxyStep(config: LabStepConfig, l10n: Localizer): La
         throw new Error(setup.unavailable);
       }
       const Y = await loadYaml();
-      const form = await projectForm(config.project, 'registry', config.registry, ctx.l10n);
+      const form = await projectForm(config.project, 'registry', config, ctx.l10n);
       const compose = behindProxyCompose(Y, form.compose, setup.flavour);
       const expect = [...form.services.keys()].map((s) => `${config.stackName}_${s}`);
       const ca = certsOf(config).caCert;

@@ -148,7 +148,7 @@ export function registryBehindProxyStep(config: LabStepConfig, l10n: Localizer):
     targets: 'firstManager',
     changesMachines: true,
     async check(ctx) {
-      const form = await projectForm(config.project, 'registry', config.registry, ctx.l10n);
+      const form = await projectForm(config.project, 'registry', config, ctx.l10n);
       const images = form.built.map((b) => renamedImage(b.image, config.registry));
       const tagged = await ctx.session.exec(sh`docker image inspect --format '{{.Id}}' ${images}`, {
         signal: ctx.signal,
@@ -161,7 +161,7 @@ export function registryBehindProxyStep(config: LabStepConfig, l10n: Localizer):
         : { state: 'todo', reason: ctx.l10n.t('not pushed to {0} yet: {1}', REGISTRY_HOST, images.join(', ')) };
     },
     async plan(ctx) {
-      const form = await projectForm(config.project, 'registry', config.registry, ctx.l10n);
+      const form = await projectForm(config.project, 'registry', config, ctx.l10n);
       const actions: Action[] = [];
       for (const b of form.built) {
         const renamed = renamedImage(b.image, config.registry);

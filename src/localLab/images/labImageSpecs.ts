@@ -4,7 +4,7 @@ import {
   KEEPALIVED_RENDER_PATH,
   KEEPALIVED_RENDER_SCRIPT,
 } from './keepalivedConfig';
-import { KEEPALIVED_IMAGE, REDIS_IMAGE, REGISTRY_IMAGE } from '../../core/labSteps/labImages';
+import { KEEPALIVED_IMAGE, REDIS_IMAGE, REGISTRY_IMAGE, TRAEFIK_IMAGE } from '../../core/labSteps/labImages';
 
 /** A shell for the lab's one-off containers (`docker run --rm … sh`), from Debian's busybox-static. */
 export const BUSYBOX_SUBSTITUTE = 'swarm-lab/busybox-debian:latest';
@@ -161,7 +161,7 @@ export function labImageSpecs(): LabImageSpec[] {
       // Sections 10–12: Caddy from Debian stands in for Traefik (not in
       // Debian, and no image can be pulled here), under a name of its own.
       id: 'caddy',
-      tags: ['swarm-lab/caddy-debian:2.6'],
+      tags: [TRAEFIK_IMAGE.substitute!],
       fromBase: false,
       hostPackages: ['caddy'],
       dockerfile: [
