@@ -28,6 +28,7 @@ const APT_PACKAGES = [
   'prometheus',
   'prometheus-node-exporter',
   'prometheus-alertmanager',
+  'caddy',
   // the Vagrant machine source's tests (its docker provider; VirtualBox cannot run here)
   'vagrant',
 ];

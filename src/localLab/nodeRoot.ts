@@ -91,6 +91,9 @@ export class LocalLabNodeMachine implements NodeMachine {
           ...(options.signal?.aborted ? { cancelled: true } : {}),
         });
       });
+      // A command that exits before reading its input (a quick grep) closes the
+      // pipe: the EPIPE is no failure of ours, its exit code says how it went.
+      child.stdin.on('error', () => undefined);
       child.stdin.end(options.stdin ?? '');
     });
   }

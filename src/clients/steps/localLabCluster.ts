@@ -88,6 +88,7 @@ export async function localLabSteps(
     project: readProject(options.projectDir),
     addressPool: SWARM_ADDRESS_POOL,
     sharedFolder: path.join(layout.stateDir, 'shared', 'registry'),
+    dataFolder: path.join(layout.stateDir, 'shared', 'data'),
     composeUrl: COMPOSE_URL,
     timeouts: { ...DEFAULT_TIMEOUTS, ...options.timeouts },
     ...(options.images ? { images: options.images } : {}),

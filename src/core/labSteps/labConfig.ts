@@ -28,6 +28,12 @@ export interface LabStepConfig {
   readonly addressPool?: string;
   /** A folder every node sees as the same one (the registry's storage when it runs on every node). */
   readonly sharedFolder?: string;
+  /**
+   * Where the lab's `/data` files go (the proxy's folder and certificates):
+   * `/data` on VMs (section 5's shared storage); in the local lab, a folder
+   * of this machine that every node sees.
+   */
+  readonly dataFolder?: string;
   /** Where compose.install downloads docker-compose from, `-$(uname -s)-$(uname -m)` appended. */
   readonly composeUrl: string;
   /** Bounds of the waits, in ms (tests lower them). */

@@ -63,6 +63,16 @@ export const METRICS_IMAGES: readonly LabImageRole[] = [
   GRAFANA_IMAGE,
 ];
 
+/**
+ * Sections 10–12's reverse proxy. Traefik is not in Debian: the local lab
+ * runs Caddy from Debian in its place (its own configuration, proxyFiles.ts).
+ */
+export const TRAEFIK_IMAGE: LabImageRole = {
+  role: 'traefik',
+  lab: 'traefik:v2.11',
+  substitute: 'swarm-lab/caddy-debian:2.6',
+};
+
 /** The image a step runs for `role`: the setting, else the environment's default; undefined when there is none here. */
 export function labImage(
   config: Pick<LabStepConfig, 'environment' | 'images'>,

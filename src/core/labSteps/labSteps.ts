@@ -19,7 +19,10 @@ import {
 } from './keepalived';
 import type { CheckVerdict, LabCheck, LabStep, LabStepConfig, NodeCheck } from './labConfig';
 import { metricsEngineEndpointCheck, metricsStackStep, metricsTargetsUpCheck } from './metrics';
+import { proxyCertificateStep, proxyDeployStep, proxyRunningCheck, proxyTlsCheck } from './proxy';
+import { proxyAppHttpsCheck, proxyAppRedirectCheck, stackBehindProxyStep } from './proxyApp';
 import { registryAnswersCheck, registryCatalogCheck, registryDeployStep, registryPushStep } from './registry';
+import { registryBehindProxyStep, registryHttpsCheck } from './registryProxy';
 import {
   stackAppAnswersCheck,
   stackBuildLocalStep,
@@ -44,6 +47,10 @@ export function labSteps(config: LabStepConfig, l10n: Localizer): LabStep[] {
     keepalivedNsenterStep(config, l10n),
     keepalivedFailoverStep(config, l10n),
     metricsStackStep(config, l10n),
+    proxyCertificateStep(config, l10n),
+    proxyDeployStep(config, l10n),
+    stackBehindProxyStep(config, l10n),
+    registryBehindProxyStep(config, l10n),
   ];
 }
 
@@ -60,6 +67,11 @@ export function labChecks(config: LabStepConfig, l10n: Localizer): LabCheck[] {
     vipSingleCheck(config, l10n),
     metricsEngineEndpointCheck(l10n),
     metricsTargetsUpCheck(config, l10n),
+    proxyRunningCheck(config, l10n),
+    proxyTlsCheck(config, l10n),
+    proxyAppHttpsCheck(config, l10n),
+    proxyAppRedirectCheck(config, l10n),
+    registryHttpsCheck(config, l10n),
   ];
 }
 

@@ -13,6 +13,7 @@ import {
   PROMETHEUS_IMAGE,
   REDIS_IMAGE,
   REGISTRY_IMAGE,
+  TRAEFIK_IMAGE,
 } from '../../core/labSteps/labImages';
 import { ALERTMANAGER_CONFIG } from '../../core/labSteps/metricsStack';
 
@@ -129,6 +130,10 @@ scrape_configs:
     static_configs:
       - targets: ['localhost:9090']
 `;
+
+/** The image's own config until the lab mounts its Caddyfile: says what it is, on port 80. */
+const CADDY_PLACEHOLDER =
+  ':80 {\n\trespond "swarm-lab/caddy-debian: Caddy from Debian, the local lab\'s stand-in for Traefik" 200\n}\n';
 
 export function labImageSpecs(): LabImageSpec[] {
   return [
@@ -267,6 +272,32 @@ export function labImageSpecs(): LabImageSpec[] {
         { binary: '/usr/share/prometheus/alertmanager/email.tmpl' },
         { dest: 'etc/alertmanager/alertmanager.yml', text: ALERTMANAGER_CONFIG },
         { dest: 'alertmanager/.keep', text: '' },
+        { dest: 'etc/passwd', text: MINIMAL_PASSWD },
+        { dest: 'etc/group', text: MINIMAL_GROUP },
+      ],
+    },
+    {
+      // Sections 10–12: Caddy from Debian stands in for Traefik (not in
+      // Debian, and no image can be pulled here), under a name of its own.
+      id: 'caddy',
+      tags: [TRAEFIK_IMAGE.substitute!],
+      fromBase: false,
+      hostPackages: ['caddy'],
+      dockerfile: [
+        'FROM scratch',
+        'COPY rootfs/ /',
+        'ENV XDG_CONFIG_HOME=/var/lib/caddy/config XDG_DATA_HOME=/var/lib/caddy/data HOME=/var/lib/caddy',
+        'EXPOSE 80 443',
+        'ENTRYPOINT ["/usr/bin/caddy"]',
+        'CMD ["run", "--config", "/etc/caddy/Caddyfile", "--adapter", "caddyfile"]',
+        '',
+      ].join('\n'),
+      files: [
+        { binary: '/usr/bin/caddy' },
+        { dest: 'etc/caddy/Caddyfile', text: CADDY_PLACEHOLDER },
+        { dest: 'var/lib/caddy/config/.keep', text: '' },
+        { dest: 'var/lib/caddy/data/.keep', text: '' },
+        { dest: 'tmp/.keep', text: '' },
         { dest: 'etc/passwd', text: MINIMAL_PASSWD },
         { dest: 'etc/group', text: MINIMAL_GROUP },
       ],
