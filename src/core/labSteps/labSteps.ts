@@ -8,6 +8,7 @@ import { runSection, type SectionRunOptions } from '../steps/engine';
 import type { RunValues } from '../steps/runValues';
 import type { Cluster, SectionReport, StepReport } from '../steps/step';
 import { resolveTargets } from '../steps/targets';
+import { backupArchiveCheck, backupNowStep, backupRehearseStep, backupRestoreCheck } from './backup';
 import { composeInstallStep, composePresentCheck } from './compose';
 import { dockerConfigCheck, dockerConfigStep } from './dockerConfig';
 import {
@@ -42,6 +43,8 @@ export function labSteps(config: LabStepConfig, l10n: Localizer): LabStep[] {
     keepalivedDeployStep(config, l10n),
     keepalivedNsenterStep(config, l10n),
     keepalivedFailoverStep(config, l10n),
+    backupNowStep(config, l10n),
+    backupRehearseStep(config, l10n),
   ];
 }
 
@@ -56,12 +59,17 @@ export function labChecks(config: LabStepConfig, l10n: Localizer): LabCheck[] {
     registryCatalogCheck(config, l10n),
     keepalivedRunningCheck(l10n),
     vipSingleCheck(config, l10n),
+    backupArchiveCheck(config, l10n),
+    backupRestoreCheck(config, l10n),
   ];
 }
 
+/** Steps a section's run leaves out: the fail-over exercise, the restore rehearsal (a whole lab started). */
+const ON_DEMAND = new Set(['keepalived.failover', 'backup.rehearse']);
+
 /** The steps of a section of the lab, in order ("Run Section…"): the fail-over exercise is not part of a run. */
 export function sectionSteps(steps: readonly LabStep[], section: number): LabStep[] {
-  return steps.filter((s) => s.section === section && s.id !== 'keepalived.failover');
+  return steps.filter((s) => s.section === section && !ON_DEMAND.has(s.id));
 }
 
 export interface LabStepRunOptions extends SectionRunOptions {

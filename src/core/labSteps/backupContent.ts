@@ -1,0 +1,394 @@
+/**
+ * What a backup of the cluster holds, built from what the Docker API says
+ * (pure: no machine is touched here). Services' specs, the stacks' compose
+ * files rebuilt from those specs (Docker keeps no compose file: the specs
+ * are what is deployed), configs with their data, secrets by name only, the
+ * stacks' networks and the registry's catalogue.
+ *
+ * Scrubbing: the API never returns a secret's value, but a spec can still
+ * carry one in clear: an environment variable such as DB_PASSWORD, a
+ * `--service-token=…` argument, a registry credential kept for
+ * `--with-registry-auth`. Those values are replaced by a marker before
+ * anything is written, and listed (by name) in the manifest; the rebuilt
+ * compose file asks for them at deploy time (`${NAME:?…}`), so a restore
+ * says what it lacks instead of deploying a wrong value.
+ */
+import type { YamlModule } from '../compose/composeYaml';
+import type { RawObject } from './labSession';
+
+/** What stands for a value that was taken out. */
+export const REDACTED = '<redacted>';
+
+/** Environment variables whose value is a credential, by name. */
+const SECRET_NAME = /PASS(WORD|WD)?|TOKEN|SECRET|API_?KEY|PRIVATE_?KEY|CREDENTIAL|AUTH/i;
+/** Command-line options whose value is a credential (`--service-token=x`, `--password x`). */
+const SECRET_OPTION = /^(--?[\w-]*(?:token|password|passwd|secret|key|auth)[\w-]*)(=)(.+)$/i;
+/** Strings that are credentials whatever their place: swarm join tokens, private keys. */
+const SECRET_TEXT = [
+  /SWMTKN-1-[0-9a-z-]+/gi,
+  /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g,
+];
+
+export const STACK_LABEL = 'com.docker.stack.namespace';
+
+/** A value taken out of a spec: where, and under which name. */
+export interface Scrubbed {
+  readonly service: string;
+  /** `env DB_PASSWORD`, `arg --service-token`, `registry-auth`, `text`. */
+  readonly what: string;
+}
+
+export interface RegistryCatalogue {
+  readonly registry: string;
+  /** Repository → tags; undefined when the registry could not be asked (the manifest says why). */
+  readonly repositories?: Readonly<Record<string, readonly string[]>>;
+  readonly error?: string;
+}
+
+/** The cluster as read through the API, before scrubbing. */
+export interface ClusterState {
+  readonly services: readonly RawObject[];
+  readonly configs: readonly RawObject[];
+  readonly secrets: readonly RawObject[];
+  readonly networks: readonly RawObject[];
+  readonly registry: RegistryCatalogue;
+}
+
+export interface BackupFile {
+  readonly path: string;
+  readonly content: string;
+}
+
+function obj(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+function arr(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+export function serviceName(service: RawObject): string {
+  return str(obj(service['Spec'])['Name']) ?? str(service['ID']) ?? '?';
+}
+
+export function stackOf(labels: unknown): string | undefined {
+  return str(obj(labels)[STACK_LABEL]);
+}
+
+/** Replaces credentials in free text (join tokens, private keys, values the extension knows are secret). */
+export function scrubText(text: string, known: readonly string[] = []): string {
+  let out = text;
+  for (const value of known.filter((k) => k.length >= 4)) {
+    out = out.split(value).join(REDACTED);
+  }
+  for (const pattern of SECRET_TEXT) {
+    out = out.replace(pattern, REDACTED);
+  }
+  return out;
+}
+
+/** Whether a text still holds a credential (a join token, a private key, a known secret value). */
+export function leaksIn(text: string, known: readonly string[] = []): string[] {
+  const found: string[] = [];
+  if (known.some((k) => k.length >= 4 && text.includes(k))) {
+    found.push('known secret value');
+  }
+  if (/SWMTKN-1-[0-9a-z]/i.test(text)) {
+    found.push('swarm join token');
+  }
+  if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text)) {
+    found.push('private key');
+  }
+  return found;
+}
+
+/**
+ * A service as it is kept in the backup: ID, version and spec, with
+ * credentials replaced by REDACTED, and the list of what was replaced.
+ */
+export function scrubService(
+  service: RawObject,
+  known: readonly string[] = [],
+): { readonly service: RawObject; readonly scrubbed: Scrubbed[] } {
+  const name = serviceName(service);
+  const scrubbed: Scrubbed[] = [];
+  const spec = JSON.parse(JSON.stringify(service['Spec'] ?? {})) as Record<string, unknown>;
+  const container = obj(obj(spec['TaskTemplate'])['ContainerSpec']);
+  if (Array.isArray(container['Env'])) {
+    container['Env'] = container['Env'].map((entry) => {
+      const text = String(entry);
+      const eq = text.indexOf('=');
+      const variable = eq < 0 ? text : text.slice(0, eq);
+      if (eq >= 0 && SECRET_NAME.test(variable) && text.slice(eq + 1) !== '') {
+        scrubbed.push({ service: name, what: `env ${variable}` });
+        return `${variable}=${REDACTED}`;
+      }
+      return text;
+    });
+  }
+  for (const key of ['Args', 'Command']) {
+    if (Array.isArray(container[key])) {
+      const list = container[key].map(String);
+      container[key] = list.map((arg, i) => {
+        const m = SECRET_OPTION.exec(arg);
+        if (m) {
+          scrubbed.push({ service: name, what: `arg ${m[1]}` });
+          return `${m[1]}=${REDACTED}`;
+        }
+        // `--password value`: the value is the next argument.
+        const previous = i > 0 ? list[i - 1] : '';
+        if (/^--?[\w-]*(token|password|passwd|secret)[\w-]*$/i.test(previous) && !arg.startsWith('-')) {
+          scrubbed.push({ service: name, what: `arg ${previous}` });
+          return REDACTED;
+        }
+        return arg;
+      });
+    }
+  }
+  const pull = obj(container['PullOptions']);
+  if (pull['RegistryAuth'] !== undefined) {
+    delete pull['RegistryAuth'];
+    scrubbed.push({ service: name, what: 'registry-auth' });
+  }
+  const before = JSON.stringify(spec);
+  const after = scrubText(before, known);
+  if (after !== before) {
+    scrubbed.push({ service: name, what: 'text' });
+  }
+  return {
+    service: { ID: service['ID'], Version: service['Version'], Spec: JSON.parse(after) as unknown },
+    scrubbed,
+  };
+}
+
+/** The stacks present, by their namespace label, in name order. */
+export function stacksOf(services: readonly RawObject[]): string[] {
+  return [...new Set(services.flatMap((s) => stackOf(obj(s['Spec'])['Labels']) ?? []))].sort((a, b) =>
+    a.localeCompare(b),
+  );
+}
+
+function shortName(full: string, stack: string): string {
+  return full.startsWith(`${stack}_`) ? full.slice(stack.length + 1) : full;
+}
+
+/** `image:tag@sha256:…` → `image:tag`: a restore runs the name, the digest is kept in the service's spec. */
+function withoutDigest(image: string): string {
+  return image.replace(/@sha256:[0-9a-f]+$/, '');
+}
+
+function nanosToDuration(ns: unknown): string | undefined {
+  return typeof ns === 'number' && ns > 0 ? `${Math.round(ns / 1e6)}ms` : undefined;
+}
+
+/**
+ * A stack's compose file (format 3.8) rebuilt from its (scrubbed) services'
+ * specs: what `docker stack deploy` needs to deploy the same services again.
+ * Configs and secrets are external (the restore creates the configs from the
+ * backup under their own names; secrets must exist already), the stack's
+ * networks are the stack's own, others external.
+ */
+export function stackCompose(
+  Y: YamlModule,
+  stack: string,
+  services: readonly RawObject[],
+  networks: readonly RawObject[],
+): string {
+  const netById = new Map(networks.map((n) => [str(n['Id']) ?? str(n['ID']) ?? '', n]));
+  const out: Record<string, unknown> = {};
+  const usedNetworks = new Map<string, Record<string, unknown>>();
+  const usedConfigs = new Map<string, Record<string, unknown>>();
+  const usedSecrets = new Map<string, Record<string, unknown>>();
+  const mine = services.filter((s) => stackOf(obj(s['Spec'])['Labels']) === stack);
+  for (const service of [...mine].sort((a, b) => serviceName(a).localeCompare(serviceName(b)))) {
+    const spec = obj(service['Spec']);
+    const task = obj(spec['TaskTemplate']);
+    const c = obj(task['ContainerSpec']);
+    const s: Record<string, unknown> = { image: withoutDigest(str(c['Image']) ?? '') };
+    if (arr(c['Command']).length > 0) {
+      s['entrypoint'] = arr(c['Command']).map(String);
+    }
+    if (arr(c['Args']).length > 0) {
+      s['command'] = arr(c['Args']).map(String);
+    }
+    const env = arr(c['Env']).map(String);
+    if (env.length > 0) {
+      s['environment'] = Object.fromEntries(
+        env.map((e) => {
+          const eq = e.indexOf('=');
+          const key = eq < 0 ? e : e.slice(0, eq);
+          const value = eq < 0 ? '' : e.slice(eq + 1);
+          // A scrubbed value is asked for at deploy time: `NAME=… docker stack deploy`.
+          return [key, value === REDACTED ? `\${${key}:?${key} was not backed up: give it at deploy time}` : value];
+        }),
+      );
+    }
+    for (const [from, to] of [
+      ['Hostname', 'hostname'],
+      ['User', 'user'],
+      ['Dir', 'working_dir'],
+    ] as const) {
+      if (str(c[from])) {
+        s[to] = c[from];
+      }
+    }
+    if (c['Init'] === true) {
+      s['init'] = true;
+    }
+    const grace = nanosToDuration(c['StopGracePeriod']);
+    if (grace) {
+      s['stop_grace_period'] = grace;
+    }
+    const mounts = arr(c['Mounts']).map(obj);
+    if (mounts.length > 0) {
+      s['volumes'] = mounts.map((m) => ({
+        type: String(m['Type'] ?? 'volume').toLowerCase(),
+        ...(m['Source'] ? { source: shortName(String(m['Source']), stack) } : {}),
+        target: m['Target'],
+        ...(m['ReadOnly'] === true ? { read_only: true } : {}),
+      }));
+    }
+    for (const [key, idKey, nameKey, used] of [
+      ['Configs', 'ConfigID', 'ConfigName', usedConfigs],
+      ['Secrets', 'SecretID', 'SecretName', usedSecrets],
+    ] as const) {
+      const refs = arr(c[key]).map(obj);
+      if (refs.length > 0) {
+        s[key.toLowerCase()] = refs.map((r) => {
+          const full = String(r[nameKey] ?? r[idKey]);
+          const file = obj(r['File']);
+          used.set(full, { external: true, name: full });
+          return {
+            source: full,
+            ...(file['Name'] ? { target: file['Name'] } : {}),
+            ...(typeof file['Mode'] === 'number' ? { mode: file['Mode'] } : {}),
+          };
+        });
+      }
+    }
+    const nets = arr(task['Networks']).map(obj);
+    if (nets.length > 0) {
+      s['networks'] = Object.fromEntries(
+        nets.map((n) => {
+          const network = netById.get(String(n['Target'])) ?? {};
+          const full = str(network['Name']) ?? String(n['Target']);
+          const own = stackOf(network['Labels']) === stack;
+          const key = own ? shortName(full, stack) : full;
+          usedNetworks.set(
+            key,
+            own
+              ? { driver: str(network['Driver']) ?? 'overlay', ...(network['Attachable'] ? { attachable: true } : {}) }
+              : { external: true, name: full },
+          );
+          const aliases = arr(n['Aliases'])
+            .map(String)
+            .filter((a) => a !== shortName(serviceName(service), stack));
+          return [key, aliases.length > 0 ? { aliases } : null];
+        }),
+      );
+    }
+    const endpoint = obj(spec['EndpointSpec']);
+    const ports = arr(endpoint['Ports']).map(obj);
+    if (ports.length > 0) {
+      s['ports'] = ports.map((p) => ({
+        target: p['TargetPort'],
+        ...(p['PublishedPort'] ? { published: p['PublishedPort'] } : {}),
+        protocol: p['Protocol'] ?? 'tcp',
+        mode: p['PublishMode'] ?? 'ingress',
+      }));
+    }
+    const deploy: Record<string, unknown> = {};
+    const mode = obj(spec['Mode']);
+    if (mode['Global'] !== undefined) {
+      deploy['mode'] = 'global';
+    } else {
+      deploy['replicas'] = obj(mode['Replicated'])['Replicas'] ?? 1;
+    }
+    if (endpoint['Mode'] === 'dnsrr') {
+      deploy['endpoint_mode'] = 'dnsrr';
+    }
+    const constraints = arr(obj(task['Placement'])['Constraints']).map(String);
+    if (constraints.length > 0) {
+      deploy['placement'] = { constraints };
+    }
+    const labels = Object.fromEntries(
+      Object.entries(obj(spec['Labels'])).filter(([k]) => !k.startsWith('com.docker.stack.')),
+    );
+    if (Object.keys(labels).length > 0) {
+      deploy['labels'] = labels;
+    }
+    s['deploy'] = deploy;
+    out[shortName(serviceName(service), stack)] = s;
+  }
+  const doc: Record<string, unknown> = { version: '3.8', services: out };
+  for (const [key, used] of [
+    ['networks', usedNetworks],
+    ['configs', usedConfigs],
+    ['secrets', usedSecrets],
+  ] as const) {
+    if (used.size > 0) {
+      doc[key] = Object.fromEntries([...used].sort(([a], [b]) => a.localeCompare(b)));
+    }
+  }
+  const header = [
+    `# The stack ${stack} as deployed, rebuilt by Swarm Lab from its services' specs.`,
+    `# Restore: create its configs and secrets, then`,
+    `#   docker stack deploy --resolve-image never -c docker-compose.yml ${stack}`,
+  ];
+  return `${header.join('\n')}\n${Y.stringify(doc, { lineWidth: 0 })}`;
+}
+
+/** The files of a backup (paths inside the archive), before the manifest; and what was scrubbed. */
+export function backupFiles(
+  Y: YamlModule,
+  state: ClusterState,
+  known: readonly string[] = [],
+): { readonly files: BackupFile[]; readonly scrubbed: Scrubbed[]; readonly stacks: string[] } {
+  const files: BackupFile[] = [];
+  const scrubbed: Scrubbed[] = [];
+  const clean = state.services.map((s) => {
+    const r = scrubService(s, known);
+    scrubbed.push(...r.scrubbed);
+    return r.service;
+  });
+  const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
+  for (const service of [...clean].sort((a, b) => serviceName(a).localeCompare(serviceName(b)))) {
+    files.push({ path: `services/${serviceName(service)}.json`, content: json(service) });
+  }
+  const stacks = stacksOf(clean);
+  for (const stack of stacks) {
+    files.push({ path: `stacks/${stack}/docker-compose.yml`, content: stackCompose(Y, stack, clean, state.networks) });
+  }
+  for (const config of [...state.configs].sort((a, b) => serviceName(a).localeCompare(serviceName(b)))) {
+    const spec = obj(config['Spec']);
+    const name = str(spec['Name']) ?? String(config['ID']);
+    const data = Buffer.from(str(spec['Data']) ?? '', 'base64').toString('utf8');
+    files.push({
+      path: `configs/${name}.json`,
+      content: json({ ID: config['ID'], Name: name, Labels: spec['Labels'] ?? {} }),
+    });
+    files.push({ path: `configs/${name}.data`, content: scrubText(data, known) });
+  }
+  // Names, labels and ids: nothing else is kept of a secret (the API gives nothing else).
+  files.push({
+    path: 'secrets.json',
+    content: json(
+      state.secrets
+        .map((s) => ({ ID: s['ID'], Name: str(obj(s['Spec'])['Name']), Labels: obj(s['Spec'])['Labels'] ?? {} }))
+        .sort((a, b) => String(a.Name).localeCompare(String(b.Name))),
+    ),
+  });
+  files.push({
+    path: 'networks.json',
+    content: json(
+      state.networks
+        .filter((n) => n['Scope'] === 'swarm' && n['Name'] !== 'ingress')
+        .map((n) => ({ Name: n['Name'], Driver: n['Driver'], Labels: n['Labels'] ?? {}, Attachable: n['Attachable'] }))
+        .sort((a, b) => String(a.Name).localeCompare(String(b.Name))),
+    ),
+  });
+  files.push({ path: 'registry/catalog.json', content: json(state.registry) });
+  return { files, scrubbed, stacks };
+}
