@@ -22,7 +22,9 @@ export const REDACTED = '<redacted>';
 /** Environment variables whose value is a credential, by name. */
 const SECRET_NAME = /PASS(WORD|WD)?|TOKEN|SECRET|API_?KEY|PRIVATE_?KEY|CREDENTIAL|AUTH/i;
 /** Command-line options whose value is a credential (`--service-token=x`, `--password x`). */
-const SECRET_OPTION = /^(--?[\w-]*(?:token|password|passwd|secret|key|auth)[\w-]*)(=)(.+)$/i;
+const SECRET_OPTION = /^(--?[\w.-]*(?:token|pass|secret|key|auth)[\w.-]*)(=)(.+)$/i;
+/** The same option with its value as the next argument (`--requirepass value`). */
+const SECRET_FLAG = /^--?[\w.-]*(?:token|pass|secret|key|auth)[\w.-]*$/i;
 /** Strings that are credentials whatever their place: swarm join tokens, private keys. */
 const SECRET_TEXT = [
   /SWMTKN-1-[0-9a-z-]+/gi,
@@ -121,7 +123,9 @@ export function scrubService(
       const text = String(entry);
       const eq = text.indexOf('=');
       const variable = eq < 0 ? text : text.slice(0, eq);
-      if (eq >= 0 && SECRET_NAME.test(variable) && text.slice(eq + 1) !== '') {
+      const value = text.slice(eq + 1);
+      // Already scrubbed (an archive checked again) or empty: nothing to take out.
+      if (eq >= 0 && SECRET_NAME.test(variable) && value !== '' && value !== REDACTED) {
         scrubbed.push({ service: name, what: `env ${variable}` });
         return `${variable}=${REDACTED}`;
       }
@@ -133,13 +137,13 @@ export function scrubService(
       const list = container[key].map(String);
       container[key] = list.map((arg, i) => {
         const m = SECRET_OPTION.exec(arg);
-        if (m) {
+        if (m && m[3] !== REDACTED) {
           scrubbed.push({ service: name, what: `arg ${m[1]}` });
           return `${m[1]}=${REDACTED}`;
         }
         // `--password value`: the value is the next argument.
         const previous = i > 0 ? list[i - 1] : '';
-        if (/^--?[\w-]*(token|password|passwd|secret)[\w-]*$/i.test(previous) && !arg.startsWith('-')) {
+        if (SECRET_FLAG.test(previous) && !arg.startsWith('-') && arg !== REDACTED) {
           scrubbed.push({ service: name, what: `arg ${previous}` });
           return REDACTED;
         }

@@ -4,6 +4,7 @@
  * or more engine steps) and of a lab check.
  */
 import type { Localizer } from '../l10n';
+import type { HarborSettings } from './harbor';
 import type { Cluster, NodeSession, NodeTarget, Step, StepTargets } from '../steps/step';
 
 /** A file of the lab's compose project (samples/tp1), path relative to the project's folder. */
@@ -47,6 +48,10 @@ export interface LabStepConfig {
    * swarm yet) for the restore rehearsal; none where this machine cannot.
    */
   readonly freshLab?: (signal: AbortSignal, log: (text: string) => void) => Promise<FreshLab>;
+  /** Harbor's settings (section 13), its passwords from VS Code's secret storage; none: not asked yet. */
+  readonly harbor?: Partial<HarborSettings>;
+  /** Weave Scope's service token, from VS Code's secret storage; empty or absent: Scope stand-alone. */
+  readonly scopeToken?: string;
   /** Values the extension keeps as secrets (the Scope token): masked, and never written to a backup. */
   readonly knownSecrets?: readonly string[];
 }

@@ -9,6 +9,7 @@ import type { RunValues } from '../steps/runValues';
 import type { Cluster, SectionReport, StepReport } from '../steps/step';
 import { resolveTargets } from '../steps/targets';
 import { backupArchiveCheck, backupNowStep, backupRehearseStep, backupRestoreCheck } from './backup';
+import { harborHealthyCheck, harborInstallStep } from './harbor';
 import { composeInstallStep, composePresentCheck } from './compose';
 import { dockerConfigCheck, dockerConfigStep } from './dockerConfig';
 import {
@@ -27,6 +28,7 @@ import {
   stackDeployRegistryStep,
   stackDeployStep,
 } from './stack';
+import { scopeInspectStep, scopeLaunchStep, scopeRunningCheck } from './scope';
 import { swarmInitJoinStep, swarmNodesReadyCheck } from './swarm';
 
 /** Every step this module implements, in the lab's order. */
@@ -37,12 +39,15 @@ export function labSteps(config: LabStepConfig, l10n: Localizer): LabStep[] {
     composeInstallStep(config, l10n),
     stackBuildLocalStep(config, l10n),
     stackDeployStep(config, l10n),
+    scopeLaunchStep(config, l10n),
+    scopeInspectStep(config, l10n),
     registryDeployStep(config, l10n),
     registryPushStep(config, l10n),
     stackDeployRegistryStep(config, l10n),
     keepalivedDeployStep(config, l10n),
     keepalivedNsenterStep(config, l10n),
     keepalivedFailoverStep(config, l10n),
+    harborInstallStep(config, l10n),
     backupNowStep(config, l10n),
     backupRehearseStep(config, l10n),
   ];
@@ -55,10 +60,12 @@ export function labChecks(config: LabStepConfig, l10n: Localizer): LabCheck[] {
     composePresentCheck(l10n),
     stackConvergedCheck(config, l10n),
     stackAppAnswersCheck(l10n),
+    scopeRunningCheck(config, l10n),
     registryAnswersCheck(l10n),
     registryCatalogCheck(config, l10n),
     keepalivedRunningCheck(l10n),
     vipSingleCheck(config, l10n),
+    harborHealthyCheck(config, l10n),
     backupArchiveCheck(config, l10n),
     backupRestoreCheck(config, l10n),
   ];
