@@ -91,6 +91,8 @@ export class LocalLabNodeMachine implements NodeMachine {
           ...(options.signal?.aborted ? { cancelled: true } : {}),
         });
       });
+      // A command that never reads its stdin may exit before it is closed: EPIPE then is no failure (its exit code says).
+      child.stdin.on('error', () => undefined);
       child.stdin.end(options.stdin ?? '');
     });
   }

@@ -15,14 +15,8 @@ import {
   restorePlan,
   unpackBackup,
 } from '../../src/core/labSteps/backupArchive';
-import {
-  backupFiles,
-  leaksIn,
-  REDACTED,
-  scrubService,
-  stackCompose,
-  type ClusterState,
-} from '../../src/core/labSteps/backupContent';
+import { backupFiles, leaksIn, REDACTED, scrubService, type ClusterState } from '../../src/core/labSteps/backupContent';
+import { stackCompose } from '../../src/core/labSteps/backupCompose';
 import type { BackupStore } from '../../src/core/labSteps/labConfig';
 import { labChecks, labSteps, runLabCheck, runLabStep, sectionSteps } from '../../src/core/labSteps/labSteps';
 import { RunValues } from '../../src/core/steps/runValues';
@@ -125,7 +119,7 @@ describe('backup: the archive', () => {
     const manifest = backupManifest(files, { stacks, scrubbed, createdAt: new Date('2026-11-26T02:03:04.567Z') });
     assert.deepEqual(manifest.secrets, ['proxy_tls_key']);
     assert.deepEqual(manifest.configs, ['python_dirty_app_nginx_extra']);
-    assert.equal(manifest.scrubbed.length, 7);
+    assert.equal(manifest.scrubbed.length, 6);
     const archive = await packBackup(manifest, files);
     const tar = gunzipSync(archive).toString('latin1');
     for (const credential of CREDENTIALS) {
@@ -200,7 +194,7 @@ describe('backup: the archive', () => {
       { name: 'python_dirty_app_nginx_extra', labels: {}, data: 'server_tokens off;\n' },
     ]);
     assert.deepEqual(plan.secrets, ['proxy_tls_key']);
-    assert.deepEqual(plan.needs, ['REDIS_PASSWORD']);
+    assert.deepEqual(plan.needs, ['DATABASE_REQUIREPASS', 'REDIS_PASSWORD']);
   });
 });
 

@@ -220,7 +220,7 @@ export class EngineLabDocker implements LabDocker {
         Labels: spec.labels ?? {},
         Data: spec.data,
         abortSignal: this.engine.deadline(),
-      } as object),
+      }),
     );
   }
 }

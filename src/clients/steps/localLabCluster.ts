@@ -60,6 +60,8 @@ export interface LocalLabStepsOptions {
   readonly rehearsal?: RehearsalLab;
   /** Values kept as secrets (the Scope token): masked and never written to a backup. */
   readonly knownSecrets?: readonly string[];
+  /** Weave Scope's service token, from VS Code's secret storage. */
+  readonly scopeToken?: string;
 }
 
 export interface RehearsalLab {
@@ -77,6 +79,7 @@ function sharedConfig(options: LocalLabStepsOptions): Partial<LabStepConfig> {
     ...(options.backupFolder ? { backups: folderBackupStore(options.backupFolder) } : {}),
     ...(options.rehearsal ? { freshLab: freshLabFactory(options.rehearsal, options) } : {}),
     ...(options.knownSecrets ? { knownSecrets: options.knownSecrets } : {}),
+    ...(options.scopeToken ? { scopeToken: options.scopeToken } : {}),
   };
 }
 
@@ -108,12 +111,13 @@ function freshLabFactory(
       await lab.down({ purge: true });
       throw error;
     }
-    const { cluster, config, close } = env;
+    const { cluster, config } = env;
+    const owned = env;
     return {
       cluster,
       config,
       async dispose() {
-        close();
+        owned.close();
         await lab.down({ purge: true });
       },
     };

@@ -261,7 +261,7 @@ async function restoreOn(
       expect: services.map((s) => `${stack.name}_${s}`),
       timeoutMs: fresh.config.timeouts.converge,
       signal: io.signal,
-      log: io.log,
+      log: (text) => io.log(text),
       l10n,
     });
     done.push(describeServices(converged));
@@ -304,7 +304,7 @@ export function backupRehearseStep(config: LabStepConfig, l10n: Localizer): LabS
               throw new Error(`${newest.name}: ${problems.join('; ')}`);
             }
             let record: RehearsalRecord;
-            const fresh = await config.freshLab!(io.signal, io.log);
+            const fresh = await config.freshLab!(io.signal, (text) => io.log(text));
             try {
               const why = await restoreOn(fresh, newest.files, io, ctx.l10n);
               record = {

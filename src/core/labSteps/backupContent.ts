@@ -14,6 +14,7 @@
  * says what it lacks instead of deploying a wrong value.
  */
 import type { YamlModule } from '../compose/composeYaml';
+import { stackCompose } from './backupCompose';
 import type { RawObject } from './labSession';
 
 /** What stands for a value that was taken out. */
@@ -61,13 +62,13 @@ export interface BackupFile {
   readonly content: string;
 }
 
-function obj(value: unknown): Record<string, unknown> {
+export function obj(value: unknown): Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
-function arr(value: unknown): unknown[] {
+export function arr(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
 }
-function str(value: unknown): string | undefined {
+export function str(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
@@ -172,176 +173,6 @@ export function stacksOf(services: readonly RawObject[]): string[] {
   return [...new Set(services.flatMap((s) => stackOf(obj(s['Spec'])['Labels']) ?? []))].sort((a, b) =>
     a.localeCompare(b),
   );
-}
-
-function shortName(full: string, stack: string): string {
-  return full.startsWith(`${stack}_`) ? full.slice(stack.length + 1) : full;
-}
-
-/** `image:tag@sha256:…` → `image:tag`: a restore runs the name, the digest is kept in the service's spec. */
-function withoutDigest(image: string): string {
-  return image.replace(/@sha256:[0-9a-f]+$/, '');
-}
-
-function nanosToDuration(ns: unknown): string | undefined {
-  return typeof ns === 'number' && ns > 0 ? `${Math.round(ns / 1e6)}ms` : undefined;
-}
-
-/**
- * A stack's compose file (format 3.8) rebuilt from its (scrubbed) services'
- * specs: what `docker stack deploy` needs to deploy the same services again.
- * Configs and secrets are external (the restore creates the configs from the
- * backup under their own names; secrets must exist already), the stack's
- * networks are the stack's own, others external.
- */
-export function stackCompose(
-  Y: YamlModule,
-  stack: string,
-  services: readonly RawObject[],
-  networks: readonly RawObject[],
-): string {
-  const netById = new Map(networks.map((n) => [str(n['Id']) ?? str(n['ID']) ?? '', n]));
-  const out: Record<string, unknown> = {};
-  const usedNetworks = new Map<string, Record<string, unknown>>();
-  const usedConfigs = new Map<string, Record<string, unknown>>();
-  const usedSecrets = new Map<string, Record<string, unknown>>();
-  const mine = services.filter((s) => stackOf(obj(s['Spec'])['Labels']) === stack);
-  for (const service of [...mine].sort((a, b) => serviceName(a).localeCompare(serviceName(b)))) {
-    const spec = obj(service['Spec']);
-    const task = obj(spec['TaskTemplate']);
-    const c = obj(task['ContainerSpec']);
-    const s: Record<string, unknown> = { image: withoutDigest(str(c['Image']) ?? '') };
-    if (arr(c['Command']).length > 0) {
-      s['entrypoint'] = arr(c['Command']).map(String);
-    }
-    if (arr(c['Args']).length > 0) {
-      s['command'] = arr(c['Args']).map(String);
-    }
-    const env = arr(c['Env']).map(String);
-    if (env.length > 0) {
-      s['environment'] = Object.fromEntries(
-        env.map((e) => {
-          const eq = e.indexOf('=');
-          const key = eq < 0 ? e : e.slice(0, eq);
-          const value = eq < 0 ? '' : e.slice(eq + 1);
-          // A scrubbed value is asked for at deploy time: `NAME=… docker stack deploy`.
-          return [key, value === REDACTED ? `\${${key}:?${key} was not backed up: give it at deploy time}` : value];
-        }),
-      );
-    }
-    for (const [from, to] of [
-      ['Hostname', 'hostname'],
-      ['User', 'user'],
-      ['Dir', 'working_dir'],
-    ] as const) {
-      if (str(c[from])) {
-        s[to] = c[from];
-      }
-    }
-    if (c['Init'] === true) {
-      s['init'] = true;
-    }
-    const grace = nanosToDuration(c['StopGracePeriod']);
-    if (grace) {
-      s['stop_grace_period'] = grace;
-    }
-    const mounts = arr(c['Mounts']).map(obj);
-    if (mounts.length > 0) {
-      s['volumes'] = mounts.map((m) => ({
-        type: String(m['Type'] ?? 'volume').toLowerCase(),
-        ...(m['Source'] ? { source: shortName(String(m['Source']), stack) } : {}),
-        target: m['Target'],
-        ...(m['ReadOnly'] === true ? { read_only: true } : {}),
-      }));
-    }
-    for (const [key, idKey, nameKey, used] of [
-      ['Configs', 'ConfigID', 'ConfigName', usedConfigs],
-      ['Secrets', 'SecretID', 'SecretName', usedSecrets],
-    ] as const) {
-      const refs = arr(c[key]).map(obj);
-      if (refs.length > 0) {
-        s[key.toLowerCase()] = refs.map((r) => {
-          const full = String(r[nameKey] ?? r[idKey]);
-          const file = obj(r['File']);
-          used.set(full, { external: true, name: full });
-          return {
-            source: full,
-            ...(file['Name'] ? { target: file['Name'] } : {}),
-            ...(typeof file['Mode'] === 'number' ? { mode: file['Mode'] } : {}),
-          };
-        });
-      }
-    }
-    const nets = arr(task['Networks']).map(obj);
-    if (nets.length > 0) {
-      s['networks'] = Object.fromEntries(
-        nets.map((n) => {
-          const network = netById.get(String(n['Target'])) ?? {};
-          const full = str(network['Name']) ?? String(n['Target']);
-          const own = stackOf(network['Labels']) === stack;
-          const key = own ? shortName(full, stack) : full;
-          usedNetworks.set(
-            key,
-            own
-              ? { driver: str(network['Driver']) ?? 'overlay', ...(network['Attachable'] ? { attachable: true } : {}) }
-              : { external: true, name: full },
-          );
-          const aliases = arr(n['Aliases'])
-            .map(String)
-            .filter((a) => a !== shortName(serviceName(service), stack));
-          return [key, aliases.length > 0 ? { aliases } : null];
-        }),
-      );
-    }
-    const endpoint = obj(spec['EndpointSpec']);
-    const ports = arr(endpoint['Ports']).map(obj);
-    if (ports.length > 0) {
-      s['ports'] = ports.map((p) => ({
-        target: p['TargetPort'],
-        ...(p['PublishedPort'] ? { published: p['PublishedPort'] } : {}),
-        protocol: p['Protocol'] ?? 'tcp',
-        mode: p['PublishMode'] ?? 'ingress',
-      }));
-    }
-    const deploy: Record<string, unknown> = {};
-    const mode = obj(spec['Mode']);
-    if (mode['Global'] !== undefined) {
-      deploy['mode'] = 'global';
-    } else {
-      deploy['replicas'] = obj(mode['Replicated'])['Replicas'] ?? 1;
-    }
-    if (endpoint['Mode'] === 'dnsrr') {
-      deploy['endpoint_mode'] = 'dnsrr';
-    }
-    const constraints = arr(obj(task['Placement'])['Constraints']).map(String);
-    if (constraints.length > 0) {
-      deploy['placement'] = { constraints };
-    }
-    const labels = Object.fromEntries(
-      Object.entries(obj(spec['Labels'])).filter(([k]) => !k.startsWith('com.docker.stack.')),
-    );
-    if (Object.keys(labels).length > 0) {
-      deploy['labels'] = labels;
-    }
-    s['deploy'] = deploy;
-    out[shortName(serviceName(service), stack)] = s;
-  }
-  const doc: Record<string, unknown> = { version: '3.8', services: out };
-  for (const [key, used] of [
-    ['networks', usedNetworks],
-    ['configs', usedConfigs],
-    ['secrets', usedSecrets],
-  ] as const) {
-    if (used.size > 0) {
-      doc[key] = Object.fromEntries([...used].sort(([a], [b]) => a.localeCompare(b)));
-    }
-  }
-  const header = [
-    `# The stack ${stack} as deployed, rebuilt by Swarm Lab from its services' specs.`,
-    `# Restore: create its configs and secrets, then`,
-    `#   docker stack deploy --resolve-image never -c docker-compose.yml ${stack}`,
-  ];
-  return `${header.join('\n')}\n${Y.stringify(doc, { lineWidth: 0 })}`;
 }
 
 /** The files of a backup (paths inside the archive), before the manifest; and what was scrubbed. */

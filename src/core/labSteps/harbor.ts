@@ -114,7 +114,7 @@ function unavailableHere(config: LabStepConfig, l10n: Localizer): string | undef
   return config.harbor?.adminPassword
     ? undefined
     : l10n.t(
-        'Harbor needs its administrator and database passwords: give them when Swarm Lab asks (they are kept in VS Code’s secret storage).',
+        'Harbor needs its administrator password: give it when Swarm Lab asks (it is kept in VS Code’s secret storage).',
       );
 }
 

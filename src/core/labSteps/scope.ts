@@ -21,8 +21,8 @@ export const SCOPE_CONTAINER = 'weavescope';
 
 /** The `docker run` that `scope launch` performs, with the token (if any) as its last argument. */
 export function scopeRunCommand(image: string, token: string | undefined): ShellCommand {
-  const tokenArgs = token ? [`--service-token=${token}`] : [];
-  return sh`docker run -d --name ${SCOPE_CONTAINER} --restart=always --privileged --userns=host --net=host --pid=host -v /var/run/docker.sock:/var/run/docker.sock:rw -v /var/run/scope/plugins:/var/run/scope/plugins -v /sys/kernel/debug:/sys/kernel/debug -e CHECKPOINT_DISABLE ${image} --probe.docker=true ${tokenArgs}`;
+  const run = sh`docker run -d --name ${SCOPE_CONTAINER} --restart=always --privileged --userns=host --net=host --pid=host -v /var/run/docker.sock:/var/run/docker.sock:rw -v /var/run/scope/plugins:/var/run/scope/plugins -v /sys/kernel/debug:/sys/kernel/debug -e CHECKPOINT_DISABLE ${image} --probe.docker=true`;
+  return token ? sh`${run} ${`--service-token=${token}`}` : run;
 }
 
 /** What the log and the dry run mask: the token, and the quoted argument holding it (a token with a quote in it is quoted otherwise). */
