@@ -15,8 +15,8 @@ import {
   restorePlan,
   unpackBackup,
 } from '../../src/core/labSteps/backupArchive';
-import { backupFiles, leaksIn, REDACTED, scrubService, type ClusterState } from '../../src/core/labSteps/backupContent';
-import { stackCompose } from '../../src/core/labSteps/backupCompose';
+import { leaksIn, REDACTED, scrubService, type ClusterState } from '../../src/core/labSteps/backupContent';
+import { backupFiles, stackCompose } from '../../src/core/labSteps/backupCompose';
 import type { BackupStore } from '../../src/core/labSteps/labConfig';
 import { labChecks, labSteps, runLabCheck, runLabStep, sectionSteps } from '../../src/core/labSteps/labSteps';
 import { RunValues } from '../../src/core/steps/runValues';
@@ -262,5 +262,25 @@ describe('backup: the steps and checks', () => {
       sectionSteps(labSteps(withStore, english), 14).map((s) => s.id),
       ['backup.now'],
     );
+  });
+});
+
+describe('backup: the workspace folder', () => {
+  it('creates the folder, writes whole files under their name only, lists them, and leaves no temporary file', async () => {
+    const { folderBackupStore } = await import('../../src/clients/steps/backupStore');
+    const os = await import('node:os');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'swarm-lab-backups-'));
+    try {
+      const store = folderBackupStore(path.join(dir, 'backups'));
+      assert.deepEqual(await store.list(), []);
+      const written = await store.write('../escape.tar.gz', Buffer.from('one'));
+      assert.equal(written, path.join(dir, 'backups', 'escape.tar.gz'));
+      await store.write('escape.tar.gz', Buffer.from('two'));
+      assert.deepEqual(fs.readdirSync(path.join(dir, 'backups')), ['escape.tar.gz']);
+      assert.equal(Buffer.from(await store.read('escape.tar.gz')).toString(), 'two');
+      assert.deepEqual(await store.list(), ['escape.tar.gz']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

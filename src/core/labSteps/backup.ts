@@ -26,7 +26,8 @@ import {
   restorePlan,
   unpackBackup,
 } from './backupArchive';
-import { backupFiles, type BackupFile, type RegistryCatalogue, type Scrubbed } from './backupContent';
+import { backupFiles } from './backupCompose';
+import type { BackupFile, RegistryCatalogue, Scrubbed } from './backupContent';
 import { describeServices, waitConverged } from './convergence';
 import type { BackupStore, CheckVerdict, LabCheck, LabStep, LabStepConfig, NodeCheck } from './labConfig';
 import { labSession } from './labSession';

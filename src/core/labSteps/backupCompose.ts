@@ -1,11 +1,25 @@
 /**
  * A stack's compose file rebuilt from its services' specs (Docker keeps no
  * compose file: the specs are what is deployed). Values scrubbed out of the
- * specs are asked for at deploy time, every other `$` is kept literal.
+ * specs are asked for at deploy time, every other `$` is kept literal. And
+ * the backup's files: that compose file beside what it was rebuilt from.
  */
 import type { YamlModule } from '../compose/composeYaml';
 import type { RawObject } from './labSession';
-import { arr, obj, REDACTED, serviceName, stackOf, str } from './backupContent';
+import {
+  arr,
+  obj,
+  REDACTED,
+  scrubService,
+  scrubText,
+  serviceName,
+  stackOf,
+  stacksOf,
+  str,
+  type BackupFile,
+  type ClusterState,
+  type Scrubbed,
+} from './backupContent';
 
 function shortName(full: string, stack: string): string {
   return full.startsWith(`${stack}_`) ? full.slice(stack.length + 1) : full;
@@ -214,4 +228,57 @@ export function stackCompose(
     `#   docker stack deploy --resolve-image never -c docker-compose.yml ${stack}`,
   ];
   return `${header.join('\n')}\n${Y.stringify(doc, { lineWidth: 0 })}`;
+}
+
+/** The files of a backup (paths inside the archive), before the manifest; and what was scrubbed. */
+export function backupFiles(
+  Y: YamlModule,
+  state: ClusterState,
+  known: readonly string[] = [],
+): { readonly files: BackupFile[]; readonly scrubbed: Scrubbed[]; readonly stacks: string[] } {
+  const files: BackupFile[] = [];
+  const scrubbed: Scrubbed[] = [];
+  const clean = state.services.map((s) => {
+    const r = scrubService(s, known);
+    scrubbed.push(...r.scrubbed);
+    return r.service;
+  });
+  const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
+  for (const service of [...clean].sort((a, b) => serviceName(a).localeCompare(serviceName(b)))) {
+    files.push({ path: `services/${serviceName(service)}.json`, content: json(service) });
+  }
+  const stacks = stacksOf(clean);
+  for (const stack of stacks) {
+    files.push({ path: `stacks/${stack}/docker-compose.yml`, content: stackCompose(Y, stack, clean, state.networks) });
+  }
+  for (const config of [...state.configs].sort((a, b) => serviceName(a).localeCompare(serviceName(b)))) {
+    const spec = obj(config['Spec']);
+    const name = str(spec['Name']) ?? String(config['ID']);
+    const data = Buffer.from(str(spec['Data']) ?? '', 'base64').toString('utf8');
+    files.push({
+      path: `configs/${name}.json`,
+      content: json({ ID: config['ID'], Name: name, Labels: spec['Labels'] ?? {} }),
+    });
+    files.push({ path: `configs/${name}.data`, content: scrubText(data, known) });
+  }
+  // Names, labels and ids: nothing else is kept of a secret (the API gives nothing else).
+  files.push({
+    path: 'secrets.json',
+    content: json(
+      state.secrets
+        .map((s) => ({ ID: s['ID'], Name: str(obj(s['Spec'])['Name']), Labels: obj(s['Spec'])['Labels'] ?? {} }))
+        .sort((a, b) => String(a.Name).localeCompare(String(b.Name))),
+    ),
+  });
+  files.push({
+    path: 'networks.json',
+    content: json(
+      state.networks
+        .filter((n) => n['Scope'] === 'swarm' && n['Name'] !== 'ingress')
+        .map((n) => ({ Name: n['Name'], Driver: n['Driver'], Labels: n['Labels'] ?? {}, Attachable: n['Attachable'] }))
+        .sort((a, b) => String(a.Name).localeCompare(String(b.Name))),
+    ),
+  });
+  files.push({ path: 'registry/catalog.json', content: json(state.registry) });
+  return { files, scrubbed, stacks };
 }

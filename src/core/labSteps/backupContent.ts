@@ -13,8 +13,6 @@
  * compose file asks for them at deploy time (`${NAME:?…}`), so a restore
  * says what it lacks instead of deploying a wrong value.
  */
-import type { YamlModule } from '../compose/composeYaml';
-import { stackCompose } from './backupCompose';
 import type { RawObject } from './labSession';
 
 /** What stands for a value that was taken out. */
@@ -173,57 +171,4 @@ export function stacksOf(services: readonly RawObject[]): string[] {
   return [...new Set(services.flatMap((s) => stackOf(obj(s['Spec'])['Labels']) ?? []))].sort((a, b) =>
     a.localeCompare(b),
   );
-}
-
-/** The files of a backup (paths inside the archive), before the manifest; and what was scrubbed. */
-export function backupFiles(
-  Y: YamlModule,
-  state: ClusterState,
-  known: readonly string[] = [],
-): { readonly files: BackupFile[]; readonly scrubbed: Scrubbed[]; readonly stacks: string[] } {
-  const files: BackupFile[] = [];
-  const scrubbed: Scrubbed[] = [];
-  const clean = state.services.map((s) => {
-    const r = scrubService(s, known);
-    scrubbed.push(...r.scrubbed);
-    return r.service;
-  });
-  const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
-  for (const service of [...clean].sort((a, b) => serviceName(a).localeCompare(serviceName(b)))) {
-    files.push({ path: `services/${serviceName(service)}.json`, content: json(service) });
-  }
-  const stacks = stacksOf(clean);
-  for (const stack of stacks) {
-    files.push({ path: `stacks/${stack}/docker-compose.yml`, content: stackCompose(Y, stack, clean, state.networks) });
-  }
-  for (const config of [...state.configs].sort((a, b) => serviceName(a).localeCompare(serviceName(b)))) {
-    const spec = obj(config['Spec']);
-    const name = str(spec['Name']) ?? String(config['ID']);
-    const data = Buffer.from(str(spec['Data']) ?? '', 'base64').toString('utf8');
-    files.push({
-      path: `configs/${name}.json`,
-      content: json({ ID: config['ID'], Name: name, Labels: spec['Labels'] ?? {} }),
-    });
-    files.push({ path: `configs/${name}.data`, content: scrubText(data, known) });
-  }
-  // Names, labels and ids: nothing else is kept of a secret (the API gives nothing else).
-  files.push({
-    path: 'secrets.json',
-    content: json(
-      state.secrets
-        .map((s) => ({ ID: s['ID'], Name: str(obj(s['Spec'])['Name']), Labels: obj(s['Spec'])['Labels'] ?? {} }))
-        .sort((a, b) => String(a.Name).localeCompare(String(b.Name))),
-    ),
-  });
-  files.push({
-    path: 'networks.json',
-    content: json(
-      state.networks
-        .filter((n) => n['Scope'] === 'swarm' && n['Name'] !== 'ingress')
-        .map((n) => ({ Name: n['Name'], Driver: n['Driver'], Labels: n['Labels'] ?? {}, Attachable: n['Attachable'] }))
-        .sort((a, b) => String(a.Name).localeCompare(String(b.Name))),
-    ),
-  });
-  files.push({ path: 'registry/catalog.json', content: json(state.registry) });
-  return { files, scrubbed, stacks };
 }
