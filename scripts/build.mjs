@@ -1,5 +1,7 @@
 // Bundles the extension with esbuild:
-//   dist/extension.js        what VS Code loads at activation: our code only
+//   dist/extension.js        what VS Code loads at activation: the entry only
+//                            (stand-in views and commands, src/extension.ts)
+//   dist/features.js         the rest of our code, loaded on first use
 //   dist/vendor/dockerode.js dockerode (and its gRPC parts), loaded on first Docker call
 //   dist/vendor/ssh2.js      ssh2, loaded on first SSH connection
 //   dist/vendor/yaml.js, markdown-it.js  loaded on first compose file / lab panel
@@ -28,6 +30,14 @@ function vendorPlugin(fromDir, names = VENDORED) {
   };
 }
 
+/** The entry's `import('./features')` loads the features bundle beside it at run time. */
+const featuresPlugin = {
+  name: 'features',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/features$/ }, () => ({ path: './features.js', external: true }));
+  },
+};
+
 const common = {
   bundle: true,
   format: 'cjs',
@@ -46,7 +56,8 @@ const common = {
 };
 
 const builds = [
-  { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', plugins: [vendorPlugin('./vendor/')] },
+  { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', plugins: [featuresPlugin] },
+  { ...common, entryPoints: ['src/features.ts'], outfile: 'dist/features.js', plugins: [vendorPlugin('./vendor/')] },
   // dockerode's own ssh transport requires ssh2: share the one vendored copy.
   {
     ...common,

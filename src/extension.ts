@@ -1,223 +1,98 @@
+/**
+ * The activation entry: what VS Code loads first, kept small so that
+ * activation costs little. It registers every contributed command, the
+ * three views and the lab panel's serializer with stand-ins, and loads the
+ * features (features.ts, a bundle of its own: the services, the views'
+ * providers, the commands) the first time one of them is used, or at once
+ * when a YAML file is open (the compose lenses are wanted there).
+ */
 import * as vscode from 'vscode';
-import { registerCommands } from './commands/command';
-import { checkDockerConnectionCommand } from './commands/checkDockerConnection';
-import { inspectContainerCommand } from './commands/inspectContainer';
-import { openSettingsCommand } from './commands/openSettings';
-import { refreshContainersCommand } from './commands/refreshContainers';
-import { showContainerLogsCommand } from './commands/showContainerLogs';
-import { showLogCommand } from './commands/showLog';
-import { INSPECT_SCHEME, InspectDocumentProvider } from './documents/inspectDocumentProvider';
-import { LocalDockerEngine } from './services/localDockerEngine';
-import { LocalLabService } from './services/localLabService';
-import { ContainerHosts } from './services/containerHosts';
-import { MachineRegistry } from './services/machines/machineRegistry';
-import { SshHostsSource } from './services/machines/sshHostsSource';
-import { VagrantSource } from './services/machines/vagrantSource';
-import { SshTrust } from './services/machines/sshTrust';
-import { addSshHostCommand } from './commands/addSshHost';
-import { vagrantActionCommands } from './commands/vagrantActions';
-import { MachinesTreeProvider } from './views/machinesTreeProvider';
-import { openMachineTerminalCommand } from './commands/openMachineTerminal';
-import { refreshMachinesCommand } from './commands/refreshMachines';
-import { startLocalLabCommand } from './commands/startLocalLab';
-import { stopLocalLabCommand } from './commands/stopLocalLab';
-import { refreshSwarmCommand } from './commands/refreshSwarm';
-import { scaleServiceCommand } from './commands/scaleService';
-import { SwarmService } from './services/swarmService';
-import { forceUpdateServiceCommand } from './commands/forceUpdateService';
-import { rollbackServiceCommand } from './commands/rollbackService';
-import { removeServiceCommand } from './commands/removeService';
-import { showServiceLogsCommand } from './commands/showServiceLogs';
-import { nodeActionCommands } from './commands/nodeActions';
-import { editNodeLabelsCommand } from './commands/editNodeLabels';
-import { containerActionCommands } from './commands/containerActions';
-import { revealTaskContainerCommand } from './commands/revealTaskContainer';
-import { openContainerShellCommand } from './commands/openContainerShell';
-import { enterContainerNamespacesCommand } from './commands/enterContainerNamespaces';
-import { SwarmTreeProvider } from './views/swarmTreeProvider';
-import { ContainersNode, ContainersTreeProvider } from './views/containersTreeProvider';
-import { ComposeLenses } from './lenses/composeLenses';
-import { LabStepService } from './services/labActions';
-import type { LabActions } from './core/labPanel/labActions';
-import { DryRunDocumentProvider } from './documents/dryRunDocumentProvider';
-import { runLabStepCommand } from './commands/runLabStep';
-import { runLabSectionCommand } from './commands/runLabSection';
-import { runLabStepOnNodeCommand } from './commands/runLabStepOnNode';
-import { dryRunLabStepCommand } from './commands/dryRunLabStep';
-import { swarmInitJoinCommand } from './commands/swarmInitJoin';
-import { LabPanels } from './labPanel/labPanels';
-import { loadImagesFromArchivesCommand } from './commands/loadImagesFromArchives';
-import { openLabCommand } from './commands/openLab';
-import { importReportCommand } from './commands/importReport';
-import { exportReportCommands } from './commands/exportReport';
-import { configureVagrantfileCommand, vagrantfileStep } from './commands/configureVagrantfile';
-import { dataDiskCheck, machinesReachableCheck } from './services/prerequisiteChecks';
+import { LazyTreeDataProvider } from './activation/lazyTreeDataProvider';
+import { LAB_PANEL_VIEW_TYPE } from './core/labPanel/protocol';
+import type { Features, SwarmLabApi } from './features';
 
-/** What the extension exposes to other extensions and to its own tests. */
-export interface SwarmLabApi {
-  readonly containersTree: ContainersTreeProvider;
-  readonly localEngine: LocalDockerEngine;
-  readonly containerHosts: ContainerHosts;
-  readonly machinesTree: MachinesTreeProvider;
-  readonly localLab: LocalLabService;
-  readonly machines: MachineRegistry;
-  readonly swarmTree: SwarmTreeProvider;
-  readonly swarm: SwarmService;
-  readonly compose: ComposeLenses;
-  /** The lab's steps and checks by id (the lab panel runs them through this). */
-  readonly labActions: LabActions;
-  readonly labSteps: LabStepService;
-  /** The lab panel; the step engine plugs in with labPanels.registerActions. */
-  readonly labPanels: LabPanels;
+export type { SwarmLabApi } from './features';
+
+/** What `activate` returns to other extensions and to the tests: the features, loaded on demand. */
+export interface SwarmLabEntry {
+  features(): Promise<SwarmLabApi>;
+  /** Whether the features are loaded (or loading): activation alone does not load them. */
+  readonly featuresLoaded: boolean;
 }
 
-/**
- * Builds the objects and registers them; nothing here talks to a machine.
- * Connections start when a view is first shown or a command runs.
- */
-export function activate(context: vscode.ExtensionContext): SwarmLabApi {
+/** Documents whose lenses and diagnostics the features provide. */
+const COMPOSE_LANGUAGES: ReadonlySet<string> = new Set(['yaml', 'dockercompose']);
+
+export function activate(context: vscode.ExtensionContext): SwarmLabEntry {
   const log = vscode.window.createOutputChannel('Swarm Lab', { log: true });
-  const localEngine = new LocalDockerEngine(log);
-  const localLab = new LocalLabService(context.globalStorageUri, log);
-  const sshHosts = new SshHostsSource();
-  const vagrant = new VagrantSource(log);
-  const sshTrust = new SshTrust(log);
-  const machines = new MachineRegistry(
-    [localLab, sshHosts, vagrant],
-    () => ({ hostKeys: sshTrust.hostKeys, identities: sshTrust.identities }),
-    log,
-  );
-  const containerHosts = new ContainerHosts(localEngine, machines, log);
-  const containersTree = new ContainersTreeProvider(containerHosts);
-  const containersView = vscode.window.createTreeView('swarmLab.containers', {
-    treeDataProvider: containersTree,
-    showCollapseAll: true,
-  });
-  containersTree.attach(containersView);
-  const selection = (): readonly ContainersNode[] => containersView.selection;
-  const machinesTree = new MachinesTreeProvider(machines);
-  const machinesView = vscode.window.createTreeView('swarmLab.machines', { treeDataProvider: machinesTree });
-  machinesTree.attach(machinesView);
-  const swarm = new SwarmService(machines, log);
-  const swarmTree = new SwarmTreeProvider(swarm, machines);
-  const swarmView = vscode.window.createTreeView('swarmLab.swarm', {
-    treeDataProvider: swarmTree,
-    showCollapseAll: true,
-  });
-  swarmTree.attach(swarmView);
-  const revealTaskContainer = revealTaskContainerCommand(machines, containersTree, containersView);
-  // Selecting a task shows its container on its node, without taking the focus away.
-  const followSelection = swarmView.onDidChangeSelection((e) => {
-    const [item] = e.selection;
-    if (item?.kind === 'task' && item.task.containerId) {
-      void Promise.resolve(revealTaskContainer.execute(item, { focus: false })).catch((error: unknown) =>
-        log.warn(`reveal of task ${item.task.id} failed: ${String(error)}`),
-      );
-    }
-  });
+  context.subscriptions.push(log);
 
-  const compose = new ComposeLenses(containerHosts, machines, log);
+  let loading: Promise<Features> | undefined;
+  const features = (): Promise<Features> => (loading ??= load());
+  const trees = {
+    machines: new LazyTreeDataProvider<unknown>(async () => (await features()).api.machinesTree),
+    swarm: new LazyTreeDataProvider<unknown>(async () => (await features()).api.swarmTree),
+    containers: new LazyTreeDataProvider<unknown>(async () => (await features()).api.containersTree),
+  };
+  const views = {
+    machines: vscode.window.createTreeView('swarmLab.machines', { treeDataProvider: trees.machines }),
+    swarm: vscode.window.createTreeView('swarmLab.swarm', { treeDataProvider: trees.swarm, showCollapseAll: true }),
+    containers: vscode.window.createTreeView('swarmLab.containers', {
+      treeDataProvider: trees.containers,
+      showCollapseAll: true,
+    }),
+  };
+  context.subscriptions.push(...Object.values(trees), ...Object.values(views));
 
-  const labSteps = new LabStepService(localLab, machines, swarm, context.extensionUri, context.secrets);
-  const dryRuns = new DryRunDocumentProvider();
-  // Section 1 is done in VS Code: the Vagrantfile, and checks of what VS Code already knows.
-  const vagrantfiles = vscode.workspace.createFileSystemWatcher('**/Vagrantfile');
-  const vagrantfileChanged = new vscode.EventEmitter<void>();
-  for (const event of [vagrantfiles.onDidCreate, vagrantfiles.onDidChange, vagrantfiles.onDidDelete]) {
-    context.subscriptions.push(event(() => vagrantfileChanged.fire()));
+  const contributed = (
+    (context.extension.packageJSON as { contributes?: { commands?: { command: string }[] } }).contributes?.commands ??
+    []
+  ).map((c) => c.command);
+  const registered = new Set(contributed);
+
+  async function load(): Promise<Features> {
+    const started = performance.now();
+    const { startFeatures } = await import('./features').catch((error: unknown) => {
+      log.error('Swarm Lab could not load its features', error);
+      throw error;
+    });
+    const loaded = startFeatures(context, log, views, registered);
+    trees.machines.adopt(loaded.api.machinesTree);
+    trees.swarm.adopt(loaded.api.swarmTree);
+    trees.containers.adopt(loaded.api.containersTree);
+    log.info(`features loaded in ${Math.round(performance.now() - started)} ms`);
+    return loaded;
   }
 
+  for (const id of registered) {
+    context.subscriptions.push(
+      vscode.commands.registerCommand(id, async (...args: unknown[]) => (await features()).run(id, args)),
+    );
+  }
   context.subscriptions.push(
-    labSteps,
-    dryRuns,
-    vagrantfiles,
-    vagrantfileChanged,
-    labSteps.registerSideStep('vagrant.file', vagrantfileStep),
-    labSteps.registerSideCheck('machines.reachable', machinesReachableCheck(machines)),
-    labSteps.registerSideCheck('vagrant.data-disk', dataDiskCheck(vagrantfileChanged.event)),
-    ...registerCommands(
-      [
-        runLabStepCommand(labSteps),
-        runLabSectionCommand(labSteps),
-        runLabStepOnNodeCommand(labSteps),
-        dryRunLabStepCommand(labSteps, dryRuns),
-        swarmInitJoinCommand(labSteps),
-      ],
-      log,
-    ),
+    vscode.window.registerWebviewPanelSerializer(LAB_PANEL_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel, state) =>
+        (await features()).api.labPanels.deserializeWebviewPanel(panel, state),
+    }),
   );
 
-  const labPanels = new LabPanels(context.extensionUri, log);
-  context.subscriptions.push(
-    log,
-    localEngine,
-    containerHosts,
-    containersTree,
-    containersView,
-    localLab,
-    sshHosts,
-    vagrant,
-    sshTrust,
-    machines,
-    machinesTree,
-    machinesView,
-    swarm,
-    swarmTree,
-    swarmView,
-    followSelection,
-    vscode.workspace.registerTextDocumentContentProvider(INSPECT_SCHEME, new InspectDocumentProvider(containerHosts)),
-    ...registerCommands(
-      [
-        refreshContainersCommand(containerHosts),
-        showContainerLogsCommand(containerHosts, selection),
-        inspectContainerCommand(containerHosts, selection),
-        checkDockerConnectionCommand(localEngine, log),
-        showLogCommand(log),
-        openSettingsCommand(context.extension.id),
-        startLocalLabCommand(localLab, context.extensionUri),
-        stopLocalLabCommand(localLab),
-        refreshMachinesCommand(machines, sshTrust),
-        openMachineTerminalCommand(machines, localLab, () => sshTrust.hostKeys.knownHostsFile),
-        addSshHostCommand(),
-        ...vagrantActionCommands(vagrant, log),
-        configureVagrantfileCommand(),
-        refreshSwarmCommand(swarm),
-        scaleServiceCommand(swarm),
-        forceUpdateServiceCommand(swarm),
-        rollbackServiceCommand(swarm),
-        removeServiceCommand(swarm),
-        showServiceLogsCommand(swarm),
-        ...nodeActionCommands(swarm),
-        editNodeLabelsCommand(swarm),
-        ...containerActionCommands(containerHosts, selection),
-        revealTaskContainer,
-        openContainerShellCommand(containerHosts, selection),
-        enterContainerNamespacesCommand(containerHosts, selection),
-        ...compose.commands,
-        loadImagesFromArchivesCommand(compose.presence, log),
-        openLabCommand(labPanels),
-        importReportCommand(labPanels, context.extensionUri),
-        ...exportReportCommands(labPanels, context.extensionUri),
-      ],
-      log,
-    ),
-    compose,
-    labPanels,
-    labPanels.registerActions(labSteps),
-  );
+  // The lenses are wanted as soon as a YAML file is open; otherwise, on the first one opened.
+  if (vscode.workspace.textDocuments.some((d) => COMPOSE_LANGUAGES.has(d.languageId))) {
+    void features();
+  } else {
+    const opened = vscode.workspace.onDidOpenTextDocument((d) => {
+      if (COMPOSE_LANGUAGES.has(d.languageId)) {
+        opened.dispose();
+        void features();
+      }
+    });
+    context.subscriptions.push(opened);
+  }
   return {
-    containersTree,
-    localEngine,
-    containerHosts,
-    machinesTree,
-    localLab,
-    machines,
-    swarmTree,
-    swarm,
-    compose,
-    labActions: labSteps,
-    labSteps,
-    labPanels,
+    features: async () => (await features()).api,
+    get featuresLoaded() {
+      return loading !== undefined;
+    },
   };
 }
 

@@ -7,25 +7,25 @@ export interface Command {
 }
 
 /**
- * Registers commands through one wrapper: a failure is logged with its stack
+ * Runs a command through one wrapper: a failure is logged with its stack
  * and shown once to the user, instead of vanishing in the extension host.
  */
-export function registerCommands(commands: readonly Command[], log: vscode.LogOutputChannel): vscode.Disposable[] {
-  return commands.map((command) =>
-    vscode.commands.registerCommand(command.id, async (...args: unknown[]) => {
-      try {
-        return await command.execute(...args);
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        log.error(`${command.id} failed`, error);
-        const showLog = vscode.l10n.t('Show Log');
-        void vscode.window.showErrorMessage(message, showLog).then((pick) => {
-          if (pick === showLog) {
-            log.show();
-          }
-        });
-        return undefined;
+export async function runCommand(
+  command: Command,
+  args: readonly unknown[],
+  log: vscode.LogOutputChannel,
+): Promise<unknown> {
+  try {
+    return await command.execute(...args);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    log.error(`${command.id} failed`, error);
+    const showLog = vscode.l10n.t('Show Log');
+    void vscode.window.showErrorMessage(message, showLog).then((pick) => {
+      if (pick === showLog) {
+        log.show();
       }
-    }),
-  );
+    });
+    return undefined;
+  }
 }

@@ -242,13 +242,21 @@ export class LabPanel extends Disposable {
     }
     this.sectionId = section.id;
     const render = await markdownRenderer();
+    const ids = section.blocks.flatMap((b) => (b.kind === 'step' || b.kind === 'check' ? [b.id] : []));
+    const environment = await this.deps
+      .actions()
+      .availability?.(ids)
+      .catch((error: unknown) => {
+        this.deps.log.warn(`the availability of section ${section.id} is unknown: ${String(error)}`);
+        return undefined;
+      });
     this.post({
       type: 'lab',
       language: loaded.lab.language,
       languages: loaded.lab.languages,
       ...(loaded.lab.notice !== undefined ? { notice: loaded.lab.notice } : {}),
       sections: summarizeSections(loaded.lab.sections, this.answers, this.runs.checks),
-      section: sectionView(section, render, this.runs.checks, vscode.l10n),
+      section: sectionView(section, render, this.runs.checks, vscode.l10n, environment),
       answers: Object.fromEntries(this.answers),
       report: await this.deps.report.status(),
       strings: panelStrings(),

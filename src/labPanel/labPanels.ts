@@ -28,7 +28,6 @@ export class LabPanels extends Disposable implements vscode.WebviewPanelSerializ
   ) {
     super();
     this.report = this._register(new ReportFile());
-    this._register(vscode.window.registerWebviewPanelSerializer(LAB_PANEL_VIEW_TYPE, this));
     this._register({ dispose: () => this.panel?.dispose() });
   }
 

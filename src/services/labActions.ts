@@ -4,13 +4,14 @@ import { localLabSteps, vmLabSteps, type RehearsalLab } from '../clients/steps/l
 import type { Machine } from '../core/machines/machine';
 import type { LabCheck, LabStep, LabStepConfig } from '../core/labSteps/labConfig';
 import { labChecks, labSteps, runLabCheck, runLabStep, sectionSteps } from '../core/labSteps/labSteps';
+import { unavailableHere } from '../core/labSteps/availability';
 import type { StepEvents } from '../core/steps/engine';
 import { stepLog } from '../core/steps/logFormat';
 import { RunValues } from '../core/steps/runValues';
 import { stepSucceeded, type Cluster, type StepReport } from '../core/steps/step';
 import { Disposable } from '../platform/disposable';
 import type { CheckOutcome, LabActions, StepOutcome } from '../core/labPanel/labActions';
-import type { OutputLine } from '../core/labPanel/protocol';
+import type { OutputLine, SectionEnvironment } from '../core/labPanel/protocol';
 import { outcomeLine, panelLine, panelStepOutcome } from '../core/labPanel/stepOutcome';
 import type { LocalLabService } from './localLabService';
 import type { MachineRegistry } from './machines/machineRegistry';
@@ -102,6 +103,36 @@ export class LabStepService extends Disposable implements LabActions {
     return labChecks(config ?? this.placeholderConfig(), vscode.l10n);
   }
 
+  /**
+   * Whether these steps and checks can run on the lab's machines as they are
+   * (the local lab, VMs, or none yet), and why not, without connecting.
+   */
+  async availability(ids: readonly string[]): Promise<SectionEnvironment> {
+    if (this.labMachines().length === 0) {
+      this.firstRead ??= this.machines.refresh();
+      await this.firstRead;
+    }
+    const source = this.labMachines()[0]?.source;
+    const where =
+      source === 'local-lab'
+        ? vscode.l10n.t('the local lab')
+        : source === 'vagrant'
+          ? vscode.l10n.t('the Vagrant VMs')
+          : vscode.l10n.t('the SSH hosts');
+    const config: LabStepConfig = {
+      ...this.placeholderConfig(),
+      environment: source === 'local-lab' || source === undefined ? 'local-lab' : 'vm',
+      images: this.settings().images,
+    };
+    const sideIds = new Set([...this.sideSteps.keys(), ...this.sideChecks.keys()]);
+    const unavailable = unavailableHere(
+      ids,
+      { steps: this.steps(config), checks: this.checks(config), sideIds },
+      vscode.l10n,
+    );
+    return { where, ...(source === undefined ? { noMachines: true } : {}), unavailable };
+  }
+
   /** The nodes of the lab, for "Run Step on a Node…". */
   nodeNames(): string[] {
     return this.labMachines().map((m) => m.name);
@@ -122,9 +153,18 @@ export class LabStepService extends Disposable implements LabActions {
     return [];
   }
 
-  private settings(): { managers: number; virtualIp: string } {
+  private settings(): { managers: number; virtualIp: string; images: Record<string, string> } {
     const c = vscode.workspace.getConfiguration('swarmLab');
-    return { managers: c.get<number>('swarm.managers', 3), virtualIp: c.get<string>('virtualIp', '').trim() };
+    const images = Object.fromEntries(
+      Object.entries(c.get<Record<string, unknown>>('images', {})).filter(
+        (e): e is [string, string] => typeof e[1] === 'string',
+      ),
+    );
+    return {
+      managers: c.get<number>('swarm.managers', 3),
+      virtualIp: c.get<string>('virtualIp', '').trim(),
+      images,
+    };
   }
 
   private placeholderConfig(): LabStepConfig {
@@ -159,10 +199,11 @@ export class LabStepService extends Disposable implements LabActions {
     if (machines.length === 0) {
       throw new Error(vscode.l10n.t('No lab machines: start the local lab first (Swarm Lab: Start Local Lab).'));
     }
-    const { managers, virtualIp } = this.settings();
+    const { managers, virtualIp, images } = this.settings();
     const common = {
       managers,
       virtualIp,
+      images,
       projectDir: path.join(this.extensionUri.fsPath, 'samples', 'tp1'),
       l10n: vscode.l10n,
       ...(await this.secretOptions()),

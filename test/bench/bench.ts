@@ -58,7 +58,7 @@ const FIGURES: FigureSource[] = [
   {
     // Swarm Lab's activation in a real extension host, beside an extension
     // that does nothing (VS Code's fixed cost), each run in a fresh host.
-    names: ['ext.activation_ms', 'ext.activation_baseline_ms', 'ext.activation_own_ms'],
+    names: ['ext.activation_ms', 'ext.activation_baseline_ms', 'ext.activation_own_ms', 'ext.features_load_ms'],
     async measure(runs) {
       const baselines = ['activation-warmup', 'activation-baseline'].map(packageBaselineExtension);
       const samples = new Map<string, number[]>();

@@ -24,6 +24,7 @@ import { CACHE_DIR, REPO_ROOT } from '../harness/paths';
 import { BUSYBOX_IMAGE, ensureBusyboxImage } from '../harness/testImages';
 import { TEST_LAB_INSTANCE, TEST_LAB_STATE_DIR } from '../harness/testLab';
 import { waitFor } from '../harness/waitFor';
+import { REGISTRY_IMAGE } from '../../src/core/labSteps/labImages';
 
 const REF = 'swarm-lab-test/dist-probe:latest';
 const REGISTRY_REF = `m1.swarm:5000/${REF}`;
@@ -62,7 +63,7 @@ describe('Images across the local lab: build once and distribute, push, presence
     this.timeout(10 * 60_000);
     ({ layout } = await lab.up(3));
     docker = layout.nodes.map((n) => new Docker({ socketPath: n.dockerSocket }));
-    // registry:2 (the lab's, from Debian's docker-registry) for the push test.
+    // The registry's stand-in (from Debian's docker-registry) for the push test.
     await lab.loadImages(layout, {
       cacheDir: path.join(CACHE_DIR, 'lab-images'),
       samplesDir: path.join(REPO_ROOT, 'samples', 'tp1'),
@@ -203,7 +204,7 @@ describe('Images across the local lab: build once and distribute, push, presence
       Mode: { Global: {} },
       TaskTemplate: {
         ContainerSpec: {
-          Image: 'registry:2',
+          Image: REGISTRY_IMAGE.substitute,
           Mounts: [{ Type: 'bind', Source: storage, Target: '/var/lib/registry' }],
         },
       },

@@ -51,16 +51,16 @@ describe('lab images (built offline)', function () {
     );
   });
 
-  it('names the images the lab uses', () => {
+  it('names the sample project’s images as its compose file does, and the Debian-built stand-ins as such', () => {
     for (const name of [
       'python-app:latest',
       'm1.swarm:5000/python-app:latest',
       'app-proxy:latest',
       'm1.swarm:5000/app-proxy:latest',
-      'redis:latest',
-      'registry:2',
-      'osixia/keepalived:2.0.10',
-      'busybox:latest',
+      'swarm-lab/redis-debian:latest',
+      'swarm-lab/registry-debian:2',
+      'swarm-lab/keepalived-debian:2.0.10',
+      'swarm-lab/busybox-debian:latest',
     ]) {
       assert.ok(images.includes(name), name);
     }
@@ -97,7 +97,7 @@ describe('lab images (built offline)', function () {
   it('runs python-app counting hits in redis', async function () {
     this.timeout(60_000);
     const [redisPort, appPort] = [await freePort(), await freePort()];
-    await start('redis:latest', {
+    await start('swarm-lab/redis-debian:latest', {
       Cmd: ['redis-server', '--protected-mode', 'no', '--bind', '127.0.0.1', '--port', String(redisPort), '--save', ''],
     });
     await start('python-app:latest', {
@@ -130,10 +130,10 @@ describe('lab images (built offline)', function () {
     assert.match(conf, /proxy_pass \$python_app;/);
   });
 
-  it('runs registry:2, answering GET /v2/ with {}', async function () {
+  it('runs the registry stand-in, answering GET /v2/ with {}', async function () {
     this.timeout(60_000);
     const port = await freePort();
-    await start('registry:2', { Env: [`REGISTRY_HTTP_ADDR=127.0.0.1:${port}`] });
+    await start('swarm-lab/registry-debian:2', { Env: [`REGISTRY_HTTP_ADDR=127.0.0.1:${port}`] });
     const body = await waitFor(
       'the registry to answer',
       () => httpGet(`http://127.0.0.1:${port}/v2/`).catch(() => ''),
@@ -153,7 +153,7 @@ describe('lab images (built offline)', function () {
       KEEPALIVED_PRIORITY: '200',
     };
     const Env = Object.entries(env).map(([k, v]) => `${k}=${v}`);
-    const rendered = await runToExit('osixia/keepalived:2.0.10', { Entrypoint: [KEEPALIVED_RENDER_PATH], Env });
+    const rendered = await runToExit('swarm-lab/keepalived-debian:2.0.10', { Entrypoint: [KEEPALIVED_RENDER_PATH], Env });
     assert.equal(rendered.code, 0, rendered.output);
     // The shell script in the image and its TypeScript twin agree.
     assert.equal(rendered.output, renderKeepalivedConfig(env));
@@ -163,7 +163,7 @@ describe('lab images (built offline)', function () {
     );
     assert.match(rendered.output, /priority 200\n/);
 
-    const test = await runToExit('osixia/keepalived:2.0.10', {
+    const test = await runToExit('swarm-lab/keepalived-debian:2.0.10', {
       Cmd: ['--config-test'],
       Env,
       HostConfig: { NetworkMode: 'host', CapAdd: ['NET_ADMIN', 'NET_RAW'] },
@@ -171,8 +171,8 @@ describe('lab images (built offline)', function () {
     assert.equal(test.code, 0, test.output);
   });
 
-  it('runs busybox:latest with its applets', async () => {
-    const { code, output } = await runToExit('busybox:latest', { Cmd: ['sh', '-c', 'echo hello from $(uname -s)'] });
+  it('runs the busybox stand-in with its applets', async () => {
+    const { code, output } = await runToExit('swarm-lab/busybox-debian:latest', { Cmd: ['sh', '-c', 'echo hello from $(uname -s)'] });
     assert.equal(code, 0, output);
     assert.equal(output, 'hello from Linux\n');
   });

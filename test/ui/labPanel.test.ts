@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Docker from 'dockerode';
-import type { Frame } from 'playwright-core';
+import type { Frame, Locator } from 'playwright-core';
 import { labEnv } from '../harness/ground';
 import { CACHE_DIR, REPO_ROOT } from '../harness/paths';
 import { waitFor } from '../harness/waitFor';
@@ -209,6 +209,10 @@ describe('The lab panel as a student uses it (Playwright, real VS Code, the test
   it('forms the swarm from section 2: Run streams its output and swarm.nodes-ready turns green', async function () {
     this.timeout(300_000);
     await goToSection(frame, 'docker-swarm', 2);
+    // Where the section runs, before anything is run: all of it, on the local lab.
+    await frame
+      .locator('[data-environment]', { hasText: 'Everything in this section runs on the local lab.' })
+      .waitFor({ timeout: 30_000 });
     // The nodes start outside any swarm, and the panel says so.
     await waitForCheck(frame, 'swarm.nodes-ready', 'fail', 60_000);
     const step = frame.locator('[data-step="swarm.init-join"]');
@@ -230,7 +234,7 @@ describe('The lab panel as a student uses it (Playwright, real VS Code, the test
     const check = frame.locator('[data-check="swarm.nodes-ready"]');
     assert.equal(await check.locator('.mark').textContent(), '✓');
     assert.match((await check.locator('.why').textContent()) ?? '', /1 managers and 2 workers, all ready/);
-    await check.scrollIntoViewIfNeeded();
+    await scrollIntoView(check);
     await session.screenshot('ui-lab-panel-swarm-ready');
   });
 
@@ -261,7 +265,7 @@ describe('The lab panel as a student uses it (Playwright, real VS Code, the test
     assert.ok(q4.startsWith(typedBefore.trimEnd()), 'the answer typed before is kept, the evidence after it');
     assert.doesNotMatch(answerInReport(report, 'Q5'), /```console/, 'nothing went into Q5');
     assert.match(await frame.locator('[data-question="Q4"] textarea').inputValue(), fenced);
-    await frame.locator('[data-check="registry.answers"]').scrollIntoViewIfNeeded();
+    await scrollIntoView(frame.locator('[data-check="registry.answers"]'));
   });
 
   it('follows the theme: light, dark and high contrast', async () => {
@@ -369,3 +373,21 @@ describe('The lab panel as a student uses it (Playwright, real VS Code, the test
     );
   });
 });
+
+/**
+ * Scrolls to a block for the screenshot. A check's block is rebuilt when
+ * the check is evaluated again (the swarm's events settle after a step), so
+ * the element found may be replaced before the scroll: find it again.
+ */
+async function scrollIntoView(locator: Locator): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await locator.scrollIntoViewIfNeeded({ timeout: 10_000 });
+      return;
+    } catch (error) {
+      if (attempt >= 5 || !/not attached to the DOM/.test(String(error))) {
+        throw error;
+      }
+    }
+  }
+}

@@ -17,7 +17,7 @@ import { BASE_IMAGE, labImageNames, labImageSpecs } from '../../src/localLab/ima
 import { ROOT } from './repoFiles';
 
 describe('lab image specs', () => {
-  it('uses the names of the lab’s own commands and compose file', () => {
+  it('keeps the sample project’s names and names the Debian-built stand-ins as such', () => {
     const names = labImageNames();
     for (const name of [
       BASE_IMAGE,
@@ -25,12 +25,16 @@ describe('lab image specs', () => {
       'm1.swarm:5000/python-app:latest',
       'app-proxy:latest',
       'm1.swarm:5000/app-proxy:latest',
-      'redis:latest',
-      'registry:2',
-      'osixia/keepalived:2.0.10',
-      'busybox:latest',
+      'swarm-lab/redis-debian:latest',
+      'swarm-lab/registry-debian:2',
+      'swarm-lab/keepalived-debian:2.0.10',
+      'swarm-lab/busybox-debian:latest',
     ]) {
       assert.ok(names.includes(name), name);
+    }
+    // A substitute never carries the name of the image it stands in for.
+    for (const original of ['redis', 'redis:latest', 'registry:2', 'osixia/keepalived:2.0.10', 'busybox:latest']) {
+      assert.ok(!names.includes(original), original);
     }
     assert.equal(new Set(names).size, names.length);
   });

@@ -478,11 +478,33 @@ describe('lab steps: compose, stack and registry', () => {
     );
   });
 
+  it('deploys the Debian-built redis under its own name in the local lab, the lab’s redis elsewhere', async () => {
+    for (const [environment, image] of [
+      ['local-lab', 'swarm-lab/redis-debian:latest'],
+      ['vm', 'redis'],
+    ] as const) {
+      const cluster = new FakeLabCluster(labNodes(1), { script: () => ({}) });
+      const config = labConfig(cluster, { environment });
+      const [report] = await run(cluster, config, 'stack.deploy', { dryRun: true });
+      const planned = report.nodes[0].outcome as Extract<NodeOutcome, { kind: 'planned' }>;
+      const compose = planned.actions.find((a) => a.kind === 'upload' && a.path.endsWith('docker-compose.yml'));
+      assert.ok(compose?.kind === 'upload');
+      assert.match(compose.content, new RegExp(`^ {4}image: ${image.replace(/[/.]/g, '\\$&')}$`, 'm'));
+      // Only the image scalars differ from the project's file.
+      const original = config.project.find((f) => f.path === 'docker-compose.yml')!.content;
+      const differing = compose.content.split('\n').filter((line, i) => line !== original.split('\n')[i]);
+      assert.ok(
+        differing.every((line) => /^ {4}image: /.test(line)),
+        differing.join('\n'),
+      );
+    }
+  });
+
   it('creates the registry in host mode on every node of the local lab, the lab command elsewhere', async () => {
     for (const [environment, expected] of [
       [
         'local-lab',
-        "docker service create --detach --no-resolve-image --name registry --mode global --publish mode=host,published=5000,target=5000 --mount type=bind,source='/srv/lab shared',target=/var/lib/registry registry:2",
+        "docker service create --detach --no-resolve-image --name registry --mode global --publish mode=host,published=5000,target=5000 --mount type=bind,source='/srv/lab shared',target=/var/lib/registry swarm-lab/registry-debian:2",
       ],
       ['vm', 'docker service create --detach --name registry --publish published=5000,target=5000 registry:2'],
     ] as const) {

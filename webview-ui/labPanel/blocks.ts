@@ -36,12 +36,18 @@ export function markdownBlock(block: Extract<BlockView, { kind: 'markdown' }>): 
   return div;
 }
 
-export function stepBlock(id: string, run: StepRun | undefined, a: BlockActions): HTMLElement {
+/** `unavailable`: why the step cannot run where the machines are now (its Run button is then disabled). */
+export function stepBlock(id: string, run: StepRun | undefined, a: BlockActions, unavailable?: string): HTMLElement {
   const s = a.strings;
   const title = h('h3', { class: 'block-title', text: format(s.step, id), attrs: { id: `step-${id}` } });
   const action = run?.running
     ? button(s.cancel, () => a.cancelStep(id), { class: 'secondary' })
-    : button(s.run, () => a.runStep(id), { attrs: { 'aria-describedby': `step-${id}` } });
+    : button(s.run, () => a.runStep(id), {
+        attrs: {
+          'aria-describedby': `step-${id}`,
+          ...(unavailable !== undefined ? { disabled: '', title: unavailable } : {}),
+        },
+      });
   const lines = run?.lines.slice(-MAX_SHOWN_LINES) ?? [];
   const output =
     lines.length > 0
@@ -59,6 +65,9 @@ export function stepBlock(id: string, run: StepRun | undefined, a: BlockActions)
   } else if (run?.result) {
     status.className = `status ${run.result.ok ? 'ok' : 'bad'}`;
     status.textContent = `${run.result.ok ? '✓' : '✗'} ${run.result.summary}`;
+  } else if (unavailable !== undefined) {
+    status.className = 'status why';
+    status.textContent = unavailable;
   }
   return h(
     'section',

@@ -1,5 +1,5 @@
 import { totalProgress } from '../../src/core/labPanel/panelModel';
-import type { PanelStrings, ReportStatus, SectionSummary } from '../../src/core/labPanel/protocol';
+import type { PanelStrings, ReportStatus, SectionEnvironment, SectionSummary } from '../../src/core/labPanel/protocol';
 import { button, format, h } from './dom';
 import { vscode } from './vscodeApi';
 
@@ -110,5 +110,26 @@ export function reportBanner(report: ReportStatus | undefined, s: PanelStrings):
     { class: `banner${report.dirty ? ' warning' : ' quiet'}`, attrs: { role: 'status', 'data-report': '' } },
     h('span', { text: report.dirty ? format(s.reportDirty, report.path) : format(s.report, report.path) }),
     button(s.openReport, () => vscode.postMessage({ type: 'openReport' }), { class: 'secondary' }),
+  );
+}
+
+/** Whether the section can run where the lab's machines are now; each step or check that cannot, with why. */
+export function environmentBanner(env: SectionEnvironment | undefined, s: PanelStrings): HTMLElement | undefined {
+  if (!env) {
+    return undefined;
+  }
+  const attrs = { role: 'status', 'data-environment': '' };
+  if (env.noMachines) {
+    return h('div', { class: 'banner quiet', attrs, text: s.noMachines });
+  }
+  const reasons = Object.entries(env.unavailable);
+  if (reasons.length === 0) {
+    return h('div', { class: 'banner quiet', attrs, text: format(s.runsHere, env.where) });
+  }
+  return h(
+    'div',
+    { class: 'banner warning environment', attrs },
+    h('span', { text: format(s.cannotRunHere, env.where) }),
+    h('ul', {}, ...reasons.map(([id, why]) => h('li', {}, h('code', { text: id }), h('span', { text: ` — ${why}` })))),
   );
 }

@@ -10,7 +10,7 @@ import {
 } from '../../src/core/labPanel/protocol';
 import { Answers } from './answers';
 import { checkBlock, markdownBlock, stepBlock, type BlockActions, type CheckRun, type StepRun } from './blocks';
-import { reportBanner, sectionNav, toolbar } from './chrome';
+import { environmentBanner, reportBanner, sectionNav, toolbar } from './chrome';
 import { button, byData, format, h } from './dom';
 import './panel.css';
 import { vscode } from './vscodeApi';
@@ -104,7 +104,7 @@ function rebuildBlock(kind: 'step' | 'check', id: string): void {
   const hadFocus = old.contains(document.activeElement);
   const fresh =
     kind === 'step'
-      ? stepBlock(id, steps.get(id), blockActions(strings))
+      ? stepBlock(id, steps.get(id), blockActions(strings), lab?.section.environment?.unavailable[id])
       : checkBlock(id, checks.get(id) ?? { state: 'unknown', why: '' }, blockActions(strings));
   old.replaceWith(fresh);
   if (hadFocus) {
@@ -143,12 +143,13 @@ function render(): void {
     reportBanner(report, s),
     heading,
     section.requires.length > 0 && h('p', { class: 'requires', text: format(s.requires, section.requires.join('; ')) }),
+    environmentBanner(section.environment, s),
     ...section.blocks.map((b) => {
       switch (b.kind) {
         case 'markdown':
           return markdownBlock(b);
         case 'step':
-          return stepBlock(b.id, steps.get(b.id), blocks);
+          return stepBlock(b.id, steps.get(b.id), blocks, section.environment?.unavailable[b.id]);
         case 'check':
           return checkBlock(b.id, checks.get(b.id) ?? b.check, blocks);
         case 'question':

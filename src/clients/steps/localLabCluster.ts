@@ -49,6 +49,8 @@ export interface LocalLabStepsOptions {
   readonly managers: number;
   /** The swarmLab.virtualIp setting; empty for the lab's own (.100 of its subnet). */
   readonly virtualIp?: string;
+  /** The swarmLab.images setting: image names by role. */
+  readonly images?: Readonly<Record<string, string>>;
   readonly projectDir: string;
   readonly l10n?: Localizer;
   /** Connections to reuse (the extension's); new ones otherwise. */
@@ -157,6 +159,7 @@ export async function localLabSteps(
     sharedFolder: path.join(layout.stateDir, 'shared', 'registry'),
     composeUrl: COMPOSE_URL,
     timeouts: { ...DEFAULT_TIMEOUTS, ...options.timeouts },
+    ...(options.images ? { images: options.images } : {}),
     sessionOf: sessionsOf(cluster, l10n),
     ...sharedConfig(options),
   };
@@ -183,6 +186,7 @@ export async function vmLabSteps(
     project: readProject(options.projectDir),
     composeUrl: COMPOSE_URL,
     timeouts: { ...DEFAULT_TIMEOUTS, ...options.timeouts },
+    ...(options.images ? { images: options.images } : {}),
     sessionOf: sessionsOf(cluster, l10n),
     ...sharedConfig(options),
   };

@@ -1,5 +1,5 @@
 import type { Localizer } from '../l10n';
-import type { CheckState, OutputLine } from './protocol';
+import type { CheckState, OutputLine, SectionEnvironment } from './protocol';
 
 /**
  * What the lab panel needs from the step engine: run a step by its id, and
@@ -41,6 +41,8 @@ export interface LabActions {
    * asked when a section is shown or a student asks.
    */
   onDidChangeChecks?(listener: (ids: readonly string[]) => void): { dispose(): void };
+  /** Whether these steps and checks (a section's) can run where the lab's machines are now, and why not. */
+  availability?(ids: readonly string[]): Promise<SectionEnvironment>;
 }
 
 /** The panel's actions before the step engine is plugged in: nothing runs, and it says so. */

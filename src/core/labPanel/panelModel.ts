@@ -2,7 +2,7 @@ import type { Localizer } from '../l10n';
 import type { LabSection } from '../lab/labContent';
 import type { LabRequirement } from '../lab/labFrontMatter';
 import type { LabOutline } from '../report/labOutline';
-import type { BlockView, CheckView, SectionSummary, SectionView } from './protocol';
+import type { BlockView, CheckView, SectionEnvironment, SectionSummary, SectionView } from './protocol';
 
 /**
  * What the panel shows, computed from the lab, the report's answers and the
@@ -86,6 +86,7 @@ export function sectionView(
   render: (markdown: string) => string,
   checks: ReadonlyMap<string, CheckView>,
   l10n: Localizer,
+  environment?: SectionEnvironment,
 ): SectionView {
   const blocks = section.blocks.map((b): BlockView => {
     switch (b.kind) {
@@ -108,6 +109,7 @@ export function sectionView(
     number: section.number,
     title: section.title,
     requires: section.requires.map((r) => describeRequirement(r, l10n)),
+    ...(environment ? { environment } : {}),
     blocks,
   };
 }

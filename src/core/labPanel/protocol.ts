@@ -59,12 +59,24 @@ export type BlockView =
   | { readonly kind: 'check'; readonly id: string; readonly check: CheckView }
   | { readonly kind: 'question'; readonly id: string; readonly title: string };
 
+/** Whether a section's steps and checks can run where the lab's machines are now. */
+export interface SectionEnvironment {
+  /** Where they would run, worded: "the local lab", "the Vagrant VMs"… */
+  readonly where: string;
+  /** The machines are not there yet: nothing can run until they are. */
+  readonly noMachines?: boolean;
+  /** Why a step or check of the section cannot run there, by id. */
+  readonly unavailable: Readonly<Record<string, string>>;
+}
+
 export interface SectionView {
   readonly id: string;
   readonly number: number;
   readonly title: string;
   /** Already-worded requirements the section has beyond the local lab. */
   readonly requires: readonly string[];
+  /** Absent when the step engine cannot tell (none plugged in). */
+  readonly environment?: SectionEnvironment;
   readonly blocks: readonly BlockView[];
 }
 
@@ -94,6 +106,9 @@ export type PanelStringKey =
   | 'openReport'
   | 'reportDirty'
   | 'requires'
+  | 'runsHere'
+  | 'cannotRunHere'
+  | 'noMachines'
   | 'step'
   | 'run'
   | 'cancel'

@@ -8,9 +8,9 @@ import { sh } from '../shell/shellQuote';
 import type { NodeContext, NodeSession, Step } from '../steps/step';
 import type { CheckVerdict, LabCheck, LabStep, LabStepConfig, NodeCheck } from './labConfig';
 import { pollUntil, rootAction } from './labSession';
+import { labImage, KEEPALIVED_IMAGE } from './labImages';
 
 const CONTAINER = 'keepalived';
-const IMAGE = 'osixia/keepalived:2.0.10';
 const TOP_PRIORITY = 200;
 
 /** The environment the lab gives keepalived on a node. */
@@ -92,6 +92,7 @@ async function containerState(ctx: NodeContext): Promise<ContainerState> {
 type DeployMemo = 'create' | 'recreate' | 'start';
 
 export function keepalivedDeployStep(config: LabStepConfig, l10n: Localizer): LabStep {
+  const image = labImage(config, KEEPALIVED_IMAGE) ?? KEEPALIVED_IMAGE.lab;
   const step: Step<DeployMemo> = {
     id: 'keepalived.deploy',
     title: l10n.t('keepalived on every node'),
@@ -123,7 +124,7 @@ export function keepalivedDeployStep(config: LabStepConfig, l10n: Localizer): La
         ...(memo === 'recreate' ? [{ kind: 'exec' as const, command: sh`docker rm -f ${CONTAINER}` }] : []),
         {
           kind: 'exec',
-          command: sh`docker run -d --name ${CONTAINER} --restart=always --cap-add=NET_ADMIN --net=host ${env} ${IMAGE}`,
+          command: sh`docker run -d --name ${CONTAINER} --restart=always --cap-add=NET_ADMIN --net=host ${env} ${image}`,
         },
       ];
     },

@@ -12,9 +12,9 @@ import type { LabCheck, LabStep, LabStepConfig, NodeCheck } from './labConfig';
 import { converged, describeServices, waitConverged } from './convergence';
 import { labSession, rootAction } from './labSession';
 import { buildActions, HOME_PROJECT_DIR, projectForm, uploadProject } from './stackProject';
+import { labImage, REGISTRY_IMAGE } from './labImages';
 
 const SERVICE = 'registry';
-const IMAGE = 'registry:2';
 
 async function v2Answers(session: NodeSession, signal: AbortSignal, l10n: Localizer): Promise<NodeCheck> {
   const out = await session.exec(['curl', '-fsS', '-m', '5', 'http://127.0.0.1:5000/v2/'], { signal });
@@ -45,6 +45,7 @@ function repository(image: string, registry: string): string {
 }
 
 export function registryDeployStep(config: LabStepConfig, l10n: Localizer): LabStep {
+  const image = labImage(config, REGISTRY_IMAGE) ?? REGISTRY_IMAGE.lab;
   interface Memo {
     readonly exists: boolean;
   }
@@ -69,12 +70,12 @@ export function registryDeployStep(config: LabStepConfig, l10n: Localizer): LabS
           const storage = config.sharedFolder ?? '/var/lib/swarm-lab-registry';
           create.push(rootAction(ctx, sh`mkdir -p -- ${storage}`), {
             kind: 'exec',
-            command: sh`docker service create --detach --no-resolve-image --name ${SERVICE} --mode global --publish mode=host,published=5000,target=5000 --mount type=bind,source=${storage},target=/var/lib/registry ${IMAGE}`,
+            command: sh`docker service create --detach --no-resolve-image --name ${SERVICE} --mode global --publish mode=host,published=5000,target=5000 --mount type=bind,source=${storage},target=/var/lib/registry ${image}`,
           });
         } else {
           create.push({
             kind: 'exec',
-            command: sh`docker service create --detach --name ${SERVICE} --publish published=5000,target=5000 ${IMAGE}`,
+            command: sh`docker service create --detach --name ${SERVICE} --publish published=5000,target=5000 ${image}`,
           });
         }
       }
@@ -123,7 +124,7 @@ export function registryPushStep(config: LabStepConfig, l10n: Localizer): LabSte
     targets: 'firstManager',
     changesMachines: true,
     async check(ctx) {
-      const form = await projectForm(config.project, 'registry', config.registry, ctx.l10n);
+      const form = await projectForm(config.project, 'registry', config, ctx.l10n);
       const repos = form.built.map((b) => repository(b.image, config.registry));
       const listed = await catalog(ctx.session, config.registry, ctx.signal);
       if (listed === undefined) {
@@ -135,8 +136,8 @@ export function registryPushStep(config: LabStepConfig, l10n: Localizer): LabSte
         : { state: 'todo', reason: ctx.l10n.t('not in the registry yet: {0}', missing.join(', ')) };
     },
     async plan(ctx) {
-      const registryForm = await projectForm(config.project, 'registry', config.registry, ctx.l10n);
-      const localForm = await projectForm(config.project, 'local', config.registry, ctx.l10n);
+      const registryForm = await projectForm(config.project, 'registry', config, ctx.l10n);
+      const localForm = await projectForm(config.project, 'local', config, ctx.l10n);
       const actions: Action[] = [];
       const toBuild = [];
       for (const image of registryForm.built) {
@@ -178,7 +179,7 @@ export function registryCatalogCheck(config: LabStepConfig, l10n: Localizer): La
     section: 7,
     targets: 'firstManager',
     async node(ctx): Promise<NodeCheck> {
-      const form = await projectForm(config.project, 'registry', config.registry, ctx.l10n);
+      const form = await projectForm(config.project, 'registry', config, ctx.l10n);
       const repos = form.built.map((b) => repository(b.image, config.registry));
       const listed = await catalog(ctx.session, config.registry, ctx.signal);
       if (listed === undefined) {

@@ -163,7 +163,7 @@ export function stackBuildLocalStep(config: LabStepConfig, l10n: Localizer): Lab
     targets: 'all',
     changesMachines: true,
     async check(ctx) {
-      const { built } = await projectForm(config.project, 'local', config.registry, ctx.l10n);
+      const { built } = await projectForm(config.project, 'local', config, ctx.l10n);
       const images = built.map((b) => b.image);
       const out = await ctx.session.exec(sh`docker image inspect --format '{{.Id}}' ${images}`, { signal: ctx.signal });
       return out.code === 0
@@ -171,7 +171,7 @@ export function stackBuildLocalStep(config: LabStepConfig, l10n: Localizer): Lab
         : { state: 'todo', reason: ctx.l10n.t('missing images among: {0}', images.join(', ')) };
     },
     async plan(ctx) {
-      const form = await projectForm(config.project, 'local', config.registry, ctx.l10n);
+      const form = await projectForm(config.project, 'local', config, ctx.l10n);
       return [
         ...uploadProject(HOME_PROJECT_DIR, config.project, form.compose),
         ...buildActions(HOME_PROJECT_DIR, form.built),
@@ -188,8 +188,8 @@ export function stackDeployStep(config: LabStepConfig, l10n: Localizer): LabStep
     targets: 'firstManager',
     changesMachines: true,
     async check(ctx) {
-      const local = await projectForm(config.project, 'local', config.registry, ctx.l10n);
-      const registry = await projectForm(config.project, 'registry', config.registry, ctx.l10n);
+      const local = await projectForm(config.project, 'local', config, ctx.l10n);
+      const registry = await projectForm(config.project, 'registry', config, ctx.l10n);
       // Deployed from the registry already (section 7) counts too: the stack runs.
       const state = await stackState(
         labSession(ctx.session).docker,
@@ -200,7 +200,7 @@ export function stackDeployStep(config: LabStepConfig, l10n: Localizer): LabStep
       return stackCheck(state);
     },
     async plan(ctx, memo) {
-      const form = await projectForm(config.project, 'local', config.registry, ctx.l10n);
+      const form = await projectForm(config.project, 'local', config, ctx.l10n);
       return deployActions(
         ctx,
         config,
@@ -222,12 +222,12 @@ export function stackDeployRegistryStep(config: LabStepConfig, l10n: Localizer):
     targets: 'firstManager',
     changesMachines: true,
     async check(ctx) {
-      const registry = await projectForm(config.project, 'registry', config.registry, ctx.l10n);
+      const registry = await projectForm(config.project, 'registry', config, ctx.l10n);
       const state = await stackState(labSession(ctx.session).docker, config, [registry.services], ctx.l10n);
       return stackCheck(state);
     },
     async plan(ctx, memo) {
-      const form = await projectForm(config.project, 'registry', config.registry, ctx.l10n);
+      const form = await projectForm(config.project, 'registry', config, ctx.l10n);
       if (memo === 'wait') {
         return deployActions(ctx, config, HOME_PROJECT_DIR, form.compose, form.services, memo);
       }
@@ -254,7 +254,7 @@ export function stackConvergedCheck(config: LabStepConfig, l10n: Localizer): Lab
     async node(ctx): Promise<NodeCheck> {
       const docker = labSession(ctx.session).docker;
       const [services, tasks] = await Promise.all([docker.services(config.stackName), docker.tasks(config.stackName)]);
-      const form = await projectForm(config.project, 'local', config.registry, ctx.l10n);
+      const form = await projectForm(config.project, 'local', config, ctx.l10n);
       const expect = [...form.services.keys()].map((s) => `${config.stackName}_${s}`);
       return converged(services, expect, tasks)
         ? { ok: true, why: describeServices(services) }

@@ -4,13 +4,15 @@
  * registry's `m1.swarm:5000/python-app:latest`), the images its services
  * build, and the actions that put the project in a folder of a node.
  */
-import { analyzeCompose, flipAll } from '../compose/composeImages';
+import { analyzeCompose, flipAll, type ComposeAnalysis } from '../compose/composeImages';
+import { rewriteScalar } from '../compose/composeEdits';
 import { loadYaml } from '../compose/composeYaml';
 import type { Localizer } from '../l10n';
 import { sh } from '../shell/shellQuote';
 import type { Action } from '../steps/step';
-import { applyEdits } from '../text/textEdit';
-import type { ProjectFile } from './labConfig';
+import { applyEdits, type TextEdit } from '../text/textEdit';
+import type { LabStepConfig, ProjectFile } from './labConfig';
+import { KEEPALIVED_IMAGE, labImage, REDIS_IMAGE, REGISTRY_IMAGE, type LabImageRole } from './labImages';
 
 export const COMPOSE_FILE = 'docker-compose.yml';
 /** Relative: SSH commands and SFTP both start in the user's home. */
@@ -30,7 +32,14 @@ export interface ProjectForm {
   /** Every service of the compose file, with its image as written. */
   readonly services: ReadonlyMap<string, string>;
   readonly built: readonly BuiltImage[];
+  /** Images the environment runs under another name (the local lab's Debian-built stand-ins), by service. */
+  readonly substituted: ReadonlyMap<string, { readonly from: string; readonly to: string }>;
 }
+
+/** The images a student's compose file may name that the environment can run under another name. */
+const SUBSTITUTABLE: readonly LabImageRole[] = [REDIS_IMAGE, REGISTRY_IMAGE, KEEPALIVED_IMAGE];
+
+type ImageConfig = Pick<LabStepConfig, 'registry' | 'environment' | 'images'>;
 
 export function composeText(project: readonly ProjectFile[], l10n: Localizer): string {
   const file = project.find((f) => f.path === COMPOSE_FILE);
@@ -40,19 +49,24 @@ export function composeText(project: readonly ProjectFile[], l10n: Localizer): s
   return file.content;
 }
 
-/** The project's compose file with its built images in the given form. */
+/**
+ * The project's compose file with its built images in the given form, and
+ * the images it pulls replaced by the environment's (`redis` runs as the
+ * local lab's `swarm-lab/redis-debian:latest`).
+ */
 export async function projectForm(
   project: readonly ProjectFile[],
   form: 'local' | 'registry',
-  registry: string,
+  config: ImageConfig,
   l10n: Localizer,
 ): Promise<ProjectForm> {
   const original = composeText(project, l10n);
-  const analysis = await analyzeCompose(original, { registry, l10n });
+  const analysis = await analyzeCompose(original, { registry: config.registry, l10n });
   if (!analysis.valid) {
     throw new Error(l10n.t('{0} cannot be read: {1}', COMPOSE_FILE, analysis.diagnostics[0]?.message ?? ''));
   }
-  const compose = applyEdits(original, flipAll(analysis, form).edits);
+  const substitution = substitutions(original, analysis, config);
+  const compose = applyEdits(original, [...flipAll(analysis, form).edits, ...substitution.edits]);
   const Y = await loadYaml();
   const doc = Y.parse(compose) as {
     services?: Record<string, { image?: string; build?: string | { context?: string } }>;
@@ -66,7 +80,35 @@ export async function projectForm(
       built.push({ service: name, image: spec.image, context: context.replace(/^\.\//, '') });
     }
   }
-  return { compose, services, built };
+  return { compose, services, built, substituted: substitution.services };
+}
+
+/** Edits naming, for each service that pulls an image of SUBSTITUTABLE, the image this environment runs. */
+function substitutions(
+  text: string,
+  analysis: ComposeAnalysis,
+  config: ImageConfig,
+): { edits: TextEdit[]; services: Map<string, { from: string; to: string }> } {
+  const edits = new Map<number, TextEdit>();
+  const services = new Map<string, { from: string; to: string }>();
+  for (const service of analysis.services) {
+    const image = service.image;
+    if (service.build || !image || image.style === 'block') {
+      continue;
+    }
+    const role = SUBSTITUTABLE.find((r) => normalizeImage(r.lab) === normalizeImage(image.value));
+    const to = role && labImage(config, role);
+    if (!to || normalizeImage(to) === normalizeImage(image.value)) {
+      continue;
+    }
+    services.set(service.name, { from: image.value, to });
+    // A shared scalar (an anchor) is one edit for all the services that use it.
+    edits.set(
+      image.range.offset,
+      rewriteScalar(text, image.range.offset, image.range.offset + image.range.length, image.style, to),
+    );
+  }
+  return { edits: [...edits.values()], services };
 }
 
 /** `redis` and `docker.io/library/redis:latest` are one image: compare references this way. */

@@ -4,13 +4,20 @@ import {
   KEEPALIVED_RENDER_PATH,
   KEEPALIVED_RENDER_SCRIPT,
 } from './keepalivedConfig';
+import { KEEPALIVED_IMAGE, REDIS_IMAGE, REGISTRY_IMAGE } from '../../core/labSteps/labImages';
+
+/** A shell for the lab's one-off containers (`docker run --rm … sh`), from Debian's busybox-static. */
+export const BUSYBOX_SUBSTITUTE = 'swarm-lab/busybox-debian:latest';
 
 /**
- * What every lab image is. Names equal those the lab's own commands and
- * compose files use (`registry:2`, `osixia/keepalived:2.0.10`, `redis`,
- * `m1.swarm:5000/python-app:latest` …), so a student's command works
- * unchanged with `--resolve-image never` / `--no-resolve-image`: the image is
- * already on the node and nothing is pulled.
+ * What every lab image is. The sample project's own images keep the names
+ * its compose file uses (`python-app:latest`, `m1.swarm:5000/python-app:latest`),
+ * so they are already on every node and nothing is pulled. The images the
+ * lab pulls from Docker Hub (`registry:2`, `osixia/keepalived:2.0.10`,
+ * `redis`, `busybox`) are Debian-built stand-ins here: they carry names of
+ * their own (`swarm-lab/<name>-debian`, the substitutes of
+ * core/labSteps/labImages.ts), never the original's, so `docker image ls`
+ * and the report's evidence say what really runs.
  */
 
 export const DEBIAN_SUITE = 'bookworm';
@@ -92,7 +99,7 @@ export function labImageSpecs(): LabImageSpec[] {
     },
     {
       id: 'redis',
-      tags: ['redis:latest'],
+      tags: [REDIS_IMAGE.substitute!],
       fromBase: true,
       // The compose file's `database` service: reachable from the other
       // containers (protected mode off, every address), in the foreground.
@@ -106,7 +113,7 @@ export function labImageSpecs(): LabImageSpec[] {
     },
     {
       id: 'registry',
-      tags: ['registry:2'],
+      tags: [REGISTRY_IMAGE.substitute!],
       fromBase: false,
       hostPackages: ['docker-registry'],
       dockerfile: [
@@ -126,7 +133,7 @@ export function labImageSpecs(): LabImageSpec[] {
     },
     {
       id: 'keepalived',
-      tags: ['osixia/keepalived:2.0.10'],
+      tags: [KEEPALIVED_IMAGE.substitute!],
       fromBase: false,
       hostPackages: ['keepalived', 'busybox-static'],
       dockerfile: [
@@ -148,7 +155,7 @@ export function labImageSpecs(): LabImageSpec[] {
     },
     {
       id: 'busybox',
-      tags: ['busybox:latest'],
+      tags: [BUSYBOX_SUBSTITUTE],
       fromBase: false,
       hostPackages: ['busybox-static'],
       dockerfile: ['FROM scratch', 'COPY rootfs/ /', BUSYBOX_INSTALL, 'CMD ["sh"]', ''].join('\n'),

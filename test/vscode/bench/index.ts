@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
+import type { SwarmLabEntry } from '../../../src/extension';
 import { reportFigure } from '../hostMocha';
 
 async function timeActivation(id: string): Promise<number> {
@@ -43,6 +44,11 @@ async function measure(): Promise<void> {
   reportFigure('ext.activation_ms', later, 'ms');
   reportFigure('ext.activation_baseline_ms', baseline, 'ms');
   reportFigure('ext.activation_own_ms', later - baseline, 'ms');
+  // What the first use of a view or command adds once: loading the features.
+  const entry = vscode.extensions.getExtension<SwarmLabEntry>('swarm-lab.swarm-lab')!.exports;
+  const t0 = performance.now();
+  await entry.features();
+  reportFigure('ext.features_load_ms', performance.now() - t0, 'ms');
   const out = process.env['SWARM_LAB_TEST_RESULTS'];
   if (out) {
     fs.writeFileSync(out, JSON.stringify({ tier: 'bench', passed: 1, failed: 0, pending: 0 }));

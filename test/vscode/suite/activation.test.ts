@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import type { SwarmLabEntry } from '../../../src/extension';
 import { EXTENSION_ID } from './extensionApi';
 
 describe('Swarm Lab in a real VS Code: manifest', () => {
@@ -27,16 +28,31 @@ describe('Swarm Lab in a real VS Code: manifest', () => {
     assert.equal(ext.isActive, false);
   });
 
-  it('registers every command it contributes', async () => {
-    const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
-    await ext.activate();
+  it('activates without loading its features, then loads them on the first command', async () => {
+    const ext = vscode.extensions.getExtension<SwarmLabEntry>(EXTENSION_ID)!;
+    const entry = await ext.activate();
+    // Nothing here needs them yet: no view shown, no YAML file open, no command run.
+    assert.equal(entry.featuresLoaded, false);
+    await vscode.commands.executeCommand('swarmLab.showLog');
+    assert.equal(entry.featuresLoaded, true);
+  });
+
+  it('registers every command it contributes, and its features implement each one', async () => {
+    const ext = vscode.extensions.getExtension<SwarmLabEntry>(EXTENSION_ID)!;
+    const api = await (await ext.activate()).features();
     const all = new Set(await vscode.commands.getCommands(true));
     const declared = (ext.packageJSON as { contributes: { commands: { command: string }[] } }).contributes.commands.map(
       (c) => c.command,
     );
     assert.ok(declared.length >= 5);
+    const implemented = new Set(api.commandIds);
     for (const id of declared) {
       assert.ok(all.has(id), `${id} is declared but not registered`);
+      assert.ok(implemented.has(id), `${id} is declared but the features do not implement it`);
+    }
+    // The commands the features add (lenses', tree items') are registered too.
+    for (const id of api.commandIds) {
+      assert.ok(all.has(id), `${id} is implemented but not registered`);
     }
   });
 });

@@ -1,14 +1,15 @@
 import * as vscode from 'vscode';
-import type { SwarmLabApi } from '../../../src/extension';
+import type { SwarmLabApi, SwarmLabEntry } from '../../../src/extension';
 
 export const EXTENSION_ID = 'swarm-lab.swarm-lab';
 
+/** Activates Swarm Lab and loads its features (the activation entry loads them on first use). */
 export async function activateSwarmLab(): Promise<SwarmLabApi> {
-  const ext = vscode.extensions.getExtension<SwarmLabApi>(EXTENSION_ID);
+  const ext = vscode.extensions.getExtension<SwarmLabEntry>(EXTENSION_ID);
   if (!ext) {
     throw new Error(`${EXTENSION_ID} is not installed in this VS Code`);
   }
-  return ext.activate();
+  return (await ext.activate()).features();
 }
 
 /** Resolves once `check` holds, re-checking on each event of `event`. */

@@ -235,6 +235,20 @@ describe('The lab panel in a real VS Code: the report file is the source of trut
     );
   });
 
+  it('says per section whether it can run where the lab is, and why not', async () => {
+    const harbor = nextMessage(panel, 'lab', (m) => m.section.id === 'harbor');
+    await panel.handleMessage({ type: 'showSection', sectionId: 'harbor' });
+    const env = (await harbor).section.environment;
+    assert.ok(env, 'the engine tells the panel where the section would run');
+    // Harbor's installer needs the Internet and real VMs: never runnable in this test's lab.
+    assert.ok(env.unavailable['harbor.install'], JSON.stringify(env));
+    const registry = nextMessage(panel, 'lab', (m) => m.section.id === 'registry-1');
+    await panel.handleMessage({ type: 'showSection', sectionId: 'registry-1' });
+    const runs = (await registry).section.environment;
+    assert.ok(runs);
+    assert.deepEqual(runs.unavailable, {}, 'the registry runs in the local lab and on VMs');
+  });
+
   it('comes back on the same section through its serializer (as after a reload)', async () => {
     panel.dispose();
     const restoredPanel = vscode.window.createWebviewPanel(LAB_PANEL_VIEW_TYPE, 'Lab', vscode.ViewColumn.Active, {});

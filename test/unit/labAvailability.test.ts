@@ -1,0 +1,66 @@
+import * as assert from 'node:assert/strict';
+import { english } from '../../src/core/l10n';
+import { unavailableHere } from '../../src/core/labSteps/availability';
+import type { LabCheck, LabStep } from '../../src/core/labSteps/labConfig';
+import { labChecks, labSteps } from '../../src/core/labSteps/labSteps';
+import { FakeLabCluster, labConfig } from './labStepFakes';
+import { labNodes } from './stepFakes';
+
+describe('lab availability: what a section can run where the machines are', () => {
+  const step = (id: string, unavailable?: string): LabStep => ({
+    id,
+    title: id,
+    section: 5,
+    phases: [],
+    ...(unavailable !== undefined ? { unavailable } : {}),
+  });
+  const check = (id: string, unavailable?: string): LabCheck => ({
+    id,
+    title: id,
+    section: 5,
+    targets: 'all',
+    ...(unavailable !== undefined ? { unavailable } : {}),
+    node: () => Promise.resolve({ ok: true, why: '' }),
+  });
+
+  it('names each step or check that cannot run here with its reason, and only those', () => {
+    const out = unavailableHere(
+      ['storage.ceph-osd', 'storage.shared', 'storage.data-shared', 'storage.ceph-healthy'],
+      {
+        steps: [step('storage.ceph-osd', 'needs the VMs’ data disk'), step('storage.shared')],
+        checks: [check('storage.data-shared'), check('storage.ceph-healthy', 'no Ceph in the local lab')],
+        sideIds: new Set(),
+      },
+      english,
+    );
+    assert.deepEqual(out, {
+      'storage.ceph-osd': 'needs the VMs’ data disk',
+      'storage.ceph-healthy': 'no Ceph in the local lab',
+    });
+  });
+
+  it('says which ids the engine does not know, and trusts the steps done in VS Code', () => {
+    const out = unavailableHere(
+      ['vagrant.file', 'harbor.install'],
+      { steps: [], checks: [], sideIds: new Set(['vagrant.file']) },
+      english,
+    );
+    assert.deepEqual(Object.keys(out), ['harbor.install']);
+    assert.match(out['harbor.install'], /cannot run harbor\.install yet: run its commands by hand/);
+  });
+
+  it('finds every step and check of the lab runnable on VMs and in the local lab where they say so', () => {
+    const cluster = new FakeLabCluster(labNodes(3, 1), { script: () => ({}) });
+    for (const environment of ['vm', 'local-lab'] as const) {
+      const config = labConfig(cluster, { environment });
+      const steps = labSteps(config, english);
+      const checks = labChecks(config, english);
+      const ids = [...steps, ...checks].map((x) => x.id);
+      const out = unavailableHere(ids, { steps, checks, sideIds: new Set() }, english);
+      // No id is unknown to the engine that lists it; only declared reasons remain.
+      for (const [id, why] of Object.entries(out)) {
+        assert.ok(!/cannot run .* yet/.test(why), `${id}: ${why}`);
+      }
+    }
+  });
+});
