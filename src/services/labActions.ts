@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { localLabSteps, vmLabSteps, type RehearsalLab } from '../clients/steps/localLabCluster';
+import { localLabSteps, vmLabSteps } from '../clients/steps/localLabCluster';
 import type { Machine } from '../core/machines/machine';
 import type { LabCheck, LabStep, LabStepConfig } from '../core/labSteps/labConfig';
 import { labChecks, labSteps, runLabCheck, runLabStep, sectionSteps } from '../core/labSteps/labSteps';
@@ -13,6 +13,7 @@ import { Disposable } from '../platform/disposable';
 import type { CheckOutcome, LabActions, StepOutcome } from '../core/labPanel/labActions';
 import type { OutputLine, SectionEnvironment } from '../core/labPanel/protocol';
 import { outcomeLine, panelLine, panelStepOutcome } from '../core/labPanel/stepOutcome';
+import { askScopeToken, labSecretOptions } from './labSecrets';
 import type { LocalLabService } from './localLabService';
 import type { MachineRegistry } from './machines/machineRegistry';
 import type { SwarmService } from './swarmService';
@@ -57,10 +58,6 @@ export interface StepRun extends StepResult {
  */
 /** Swarm and machine events come in bursts (a deploy, a node returning): checks are evaluated after it. */
 const CHECKS_SETTLE_MS = 1_500;
-/** The SecretStorage key of Weave Scope's service token. */
-const SCOPE_TOKEN_KEY = 'swarmLab.scope.serviceToken';
-/** The local-lab instance of the backup's restore rehearsal (the user's lab is 0, the tests' 1). */
-const REHEARSAL_INSTANCE = 2;
 
 export class LabStepService extends Disposable implements LabActions {
   readonly channel: vscode.OutputChannel;
@@ -206,7 +203,7 @@ export class LabStepService extends Disposable implements LabActions {
       images,
       projectDir: path.join(this.extensionUri.fsPath, 'samples', 'tp1'),
       l10n: vscode.l10n,
-      ...(await this.secretOptions()),
+      ...(await labSecretOptions(this.secrets, this.lab.stateDir(), this.extensionUri)),
     };
     if (machines[0].source === 'local-lab') {
       return localLabSteps(this.lab.lab(), { ...common, connection: (m) => this.machines.connection(m.id) });
@@ -219,48 +216,6 @@ export class LabStepService extends Disposable implements LabActions {
       }),
       common,
     );
-  }
-
-  // --- Secrets and backups (sections 4 and 14) -------------------------------------------------
-
-  /** The Scope token, the backups' folder (the workspace's `backups/`) and the restore rehearsal's lab. */
-  private async secretOptions(): Promise<{
-    scopeToken?: string;
-    knownSecrets?: string[];
-    backupFolder?: string;
-    rehearsal?: RehearsalLab;
-  }> {
-    const token = (await this.secrets?.get(SCOPE_TOKEN_KEY)) ?? '';
-    const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-    const labDir = this.lab.stateDir();
-    const userInstance = Number(process.env['SWARM_LAB_INSTANCE'] ?? 0);
-    return {
-      ...(token ? { scopeToken: token, knownSecrets: [token] } : {}),
-      ...(folder ? { backupFolder: path.join(folder, 'backups') } : {}),
-      rehearsal: {
-        stateDir: `${labDir}-rehearsal`,
-        // Beside the user's lab, never on it; the tests' labs use 1 and up from SWARM_LAB_TEST_INSTANCE.
-        instance: userInstance === 0 ? REHEARSAL_INSTANCE : userInstance + 1,
-        cacheDir: path.join(path.dirname(labDir), 'lab-images'),
-        samplesDir: path.join(this.extensionUri.fsPath, 'samples', 'tp1'),
-      },
-    };
-  }
-
-  /** Asks for the Scope token once (a password box); empty means Scope stand-alone. Kept in SecretStorage only. */
-  private async askScopeToken(): Promise<void> {
-    if (!this.secrets || (await this.secrets.get(SCOPE_TOKEN_KEY)) !== undefined) {
-      return;
-    }
-    const token = await vscode.window.showInputBox({
-      password: true,
-      ignoreFocusOut: true,
-      title: vscode.l10n.t('Weave Scope service token'),
-      prompt: vscode.l10n.t('Leave empty to run Scope stand-alone (its web interface on port 4040 of each node).'),
-    });
-    if (token !== undefined) {
-      await this.secrets.store(SCOPE_TOKEN_KEY, token.trim());
-    }
   }
 
   /** Runs one lab step by id; the result says whether every node succeeded, with the evidence. */
@@ -286,7 +241,7 @@ export class LabStepService extends Disposable implements LabActions {
       );
     }
     if (ids.includes('scope.launch') && !options.dryRun) {
-      await this.askScopeToken();
+      await askScopeToken(this.secrets);
     }
     const env = await this.environment();
     const log = stepLog(
