@@ -135,7 +135,7 @@ export function startFeatures(
 
   const compose = new ComposeLenses(containerHosts, machines, log);
 
-  const labSteps = new LabStepService(localLab, machines, swarm, context.extensionUri);
+  const labSteps = new LabStepService(localLab, machines, swarm, context.extensionUri, context.secrets);
   const dryRuns = new DryRunDocumentProvider();
   // Section 1 is done in VS Code: the Vagrantfile, and checks of what VS Code already knows.
   const vagrantfiles = vscode.workspace.createFileSystemWatcher('**/Vagrantfile');

@@ -13,6 +13,7 @@ import { Disposable } from '../platform/disposable';
 import type { CheckOutcome, LabActions, StepOutcome } from '../core/labPanel/labActions';
 import type { OutputLine, SectionEnvironment } from '../core/labPanel/protocol';
 import { outcomeLine, panelLine, panelStepOutcome } from '../core/labPanel/stepOutcome';
+import { askScopeToken, labSecretOptions } from './labSecrets';
 import type { LocalLabService } from './localLabService';
 import type { MachineRegistry } from './machines/machineRegistry';
 import type { SwarmService } from './swarmService';
@@ -72,6 +73,8 @@ export class LabStepService extends Disposable implements LabActions {
     private readonly machines: MachineRegistry,
     private readonly swarm: SwarmService,
     private readonly extensionUri: vscode.Uri,
+    /** Where the Scope token is kept (never settings, logs or the report). */
+    private readonly secrets?: vscode.SecretStorage,
   ) {
     super();
     this.channel = this._register(vscode.window.createOutputChannel('Swarm Lab Steps', 'swarm-lab-log'));
@@ -200,6 +203,7 @@ export class LabStepService extends Disposable implements LabActions {
       images,
       projectDir: path.join(this.extensionUri.fsPath, 'samples', 'tp1'),
       l10n: vscode.l10n,
+      ...(await labSecretOptions(this.secrets, this.lab.stateDir(), this.extensionUri)),
     };
     if (machines[0].source === 'local-lab') {
       return localLabSteps(this.lab.lab(), { ...common, connection: (m) => this.machines.connection(m.id) });
@@ -235,6 +239,9 @@ export class LabStepService extends Disposable implements LabActions {
       throw new Error(
         vscode.l10n.t('Swarm Lab cannot run the step {0} yet: run its commands by hand, as the section says.', unknown),
       );
+    }
+    if (ids.includes('scope.launch') && !options.dryRun) {
+      await askScopeToken(this.secrets);
     }
     const env = await this.environment();
     const log = stepLog(

@@ -12,6 +12,7 @@ import type {
   LabDocker,
   LabNodeSession,
   NodeMachine,
+  RawObject,
   ServiceFact,
   SwarmNodeFact,
   TaskFact,
@@ -59,6 +60,27 @@ export class FakeDocker implements LabDocker {
   }
   tasks(): Promise<TaskFact[]> {
     return Promise.resolve(this.taskList);
+  }
+  specList: RawObject[] = [];
+  configList: RawObject[] = [];
+  secretList: RawObject[] = [];
+  networkList: RawObject[] = [];
+  serviceSpecs(): Promise<RawObject[]> {
+    return Promise.resolve(this.specList);
+  }
+  configs(): Promise<RawObject[]> {
+    return Promise.resolve(this.configList);
+  }
+  secrets(): Promise<RawObject[]> {
+    return Promise.resolve(this.secretList);
+  }
+  networks(): Promise<RawObject[]> {
+    return Promise.resolve(this.networkList);
+  }
+  createConfig(spec: { name: string; labels?: Record<string, string>; data: string }): Promise<void> {
+    this.calls.push(`config ${spec.name}`);
+    this.configList.push({ ID: spec.name, Spec: { Name: spec.name, Labels: spec.labels ?? {}, Data: spec.data } });
+    return Promise.resolve();
   }
 }
 

@@ -4,7 +4,14 @@
  */
 import type Dockerode from 'dockerode';
 import type { DockerEngine } from '../docker/dockerEngine';
-import type { EngineFacts, LabDocker, ServiceFact, SwarmNodeFact, TaskFact } from '../../core/labSteps/labSession';
+import type {
+  EngineFacts,
+  LabDocker,
+  RawObject,
+  ServiceFact,
+  SwarmNodeFact,
+  TaskFact,
+} from '../../core/labSteps/labSession';
 
 /** A swarm join waits until the node is part of the swarm: longer than one ordinary request. */
 const SWARM_CHANGE_MS = 90_000;
@@ -169,5 +176,51 @@ export class EngineLabDocker implements LabDocker {
       ...(t.Status?.Err ? { error: t.Status.Err } : {}),
       ...(t.Spec?.ContainerSpec?.Image ? { image: t.Spec.ContainerSpec.Image } : {}),
     }));
+  }
+
+  async serviceSpecs(): Promise<RawObject[]> {
+    const docker = await this.docker();
+    return (await call(() =>
+      docker.listServices({ abortSignal: this.engine.deadline() } as object),
+    )) as unknown as RawObject[];
+  }
+
+  async configs(): Promise<RawObject[]> {
+    const docker = await this.docker();
+    return (await call(() =>
+      docker.listConfigs({ abortSignal: this.engine.deadline() } as object),
+    )) as unknown as RawObject[];
+  }
+
+  async secrets(): Promise<RawObject[]> {
+    const docker = await this.docker();
+    const raw = (await call(() =>
+      docker.listSecrets({ abortSignal: this.engine.deadline() } as object),
+    )) as unknown as Array<{ Spec?: Record<string, unknown> }>;
+    // The engine never returns a secret's data; dropped anyway, should one ever do.
+    return raw.map((s) => {
+      const spec = { ...(s.Spec ?? {}) };
+      delete spec['Data'];
+      return { ...s, Spec: spec };
+    });
+  }
+
+  async networks(): Promise<RawObject[]> {
+    const docker = await this.docker();
+    return (await call(() =>
+      docker.listNetworks({ abortSignal: this.engine.deadline() } as object),
+    )) as unknown as RawObject[];
+  }
+
+  async createConfig(spec: { name: string; labels?: Record<string, string>; data: string }): Promise<void> {
+    const docker = await this.docker();
+    await call(() =>
+      docker.createConfig({
+        Name: spec.name,
+        Labels: spec.labels ?? {},
+        Data: spec.data,
+        abortSignal: this.engine.deadline(),
+      }),
+    );
   }
 }

@@ -25,6 +25,7 @@ import { MachineConnection } from '../machines/machineConnection';
 import { SWARM_ADDRESS_POOL } from '../../localLab/labLayout';
 import type { LocalLab } from '../../localLab/localLab';
 import { LocalLabNodeMachine } from '../../localLab/nodeRoot';
+import { folderBackupStore } from './backupStore';
 import { machineCluster, type ClusterMachine } from './sshNodeSession';
 
 /** Every file of the project folder (samples/tp1), paths relative to it, README left out. */
@@ -55,6 +56,74 @@ export interface LocalLabStepsOptions {
   /** Connections to reuse (the extension's); new ones otherwise. */
   readonly connection?: (machine: MachineDefinition) => MachineConnection | undefined;
   readonly timeouts?: Partial<LabStepConfig['timeouts']>;
+  /** Where backup.now writes its archives (the workspace's `backups/`); none: no backup. */
+  readonly backupFolder?: string;
+  /** The fresh lab backup.rehearse starts (another instance than the user's), with what its images need. */
+  readonly rehearsal?: RehearsalLab;
+  /** Values kept as secrets (the Scope token): masked and never written to a backup. */
+  readonly knownSecrets?: readonly string[];
+  /** Weave Scope's service token, from VS Code's secret storage. */
+  readonly scopeToken?: string;
+}
+
+export interface RehearsalLab {
+  readonly stateDir: string;
+  /** A local-lab instance of its own (its subnet and names), never the user's. */
+  readonly instance: number;
+  readonly cacheDir: string;
+  readonly samplesDir: string;
+  readonly log?: (text: string) => void;
+}
+
+/** The settings every environment shares: the backups, the rehearsal lab, the secrets to keep out. */
+function sharedConfig(options: LocalLabStepsOptions): Partial<LabStepConfig> {
+  return {
+    ...(options.backupFolder ? { backups: folderBackupStore(options.backupFolder) } : {}),
+    ...(options.rehearsal ? { freshLab: freshLabFactory(options.rehearsal, options) } : {}),
+    ...(options.knownSecrets ? { knownSecrets: options.knownSecrets } : {}),
+    ...(options.scopeToken ? { scopeToken: options.scopeToken } : {}),
+  };
+}
+
+/**
+ * A fresh local lab for the restore rehearsal: purged first (whatever an
+ * earlier rehearsal left), 3 nodes up, the lab's images loaded as Start
+ * Local Lab does, no swarm; dispose() stops it and removes its state.
+ */
+function freshLabFactory(
+  rehearsal: RehearsalLab,
+  options: LocalLabStepsOptions,
+): NonNullable<LabStepConfig['freshLab']> {
+  return async (signal, log) => {
+    const { LocalLab } = await import('../../localLab/localLab');
+    const lab = new LocalLab(rehearsal.stateDir, (line) => (rehearsal.log ?? log)(line), rehearsal.instance);
+    await lab.down({ purge: true });
+    let env: Awaited<ReturnType<typeof localLabSteps>> | undefined;
+    try {
+      log(`fresh local lab (instance ${rehearsal.instance}): 3 nodes`);
+      const { layout } = await lab.up(3);
+      await lab.loadImages(layout, { cacheDir: rehearsal.cacheDir, samplesDir: rehearsal.samplesDir, signal });
+      env = await localLabSteps(lab, {
+        managers: 1,
+        projectDir: options.projectDir,
+        ...(options.l10n ? { l10n: options.l10n } : {}),
+        ...(options.timeouts ? { timeouts: options.timeouts } : {}),
+      });
+    } catch (error) {
+      await lab.down({ purge: true });
+      throw error;
+    }
+    const { cluster, config } = env;
+    const owned = env;
+    return {
+      cluster,
+      config,
+      async dispose() {
+        owned.close();
+        await lab.down({ purge: true });
+      },
+    };
+  };
 }
 
 export async function localLabSteps(
@@ -93,6 +162,7 @@ export async function localLabSteps(
     timeouts: { ...DEFAULT_TIMEOUTS, ...options.timeouts },
     ...(options.images ? { images: options.images } : {}),
     sessionOf: sessionsOf(cluster, l10n),
+    ...sharedConfig(options),
   };
   return { cluster, config, close: () => owned.forEach((c) => c.close()) };
 }
@@ -119,6 +189,7 @@ export async function vmLabSteps(
     timeouts: { ...DEFAULT_TIMEOUTS, ...options.timeouts },
     ...(options.images ? { images: options.images } : {}),
     sessionOf: sessionsOf(cluster, l10n),
+    ...sharedConfig(options),
   };
   return { cluster, config, close: () => undefined };
 }

@@ -4,7 +4,8 @@
  * or more engine steps) and of a lab check.
  */
 import type { Localizer } from '../l10n';
-import type { NodeSession, NodeTarget, Step, StepTargets } from '../steps/step';
+import type { HarborSettings } from './harbor';
+import type { Cluster, NodeSession, NodeTarget, Step, StepTargets } from '../steps/step';
 
 /** A file of the lab's compose project (samples/tp1), path relative to the project's folder. */
 export interface ProjectFile {
@@ -46,6 +47,38 @@ export interface LabStepConfig {
   readonly images?: Readonly<Record<string, string>>;
   /** Another node's session, for steps that look across nodes (where the virtual IP went). */
   readonly sessionOf: (node: string, signal: AbortSignal) => Promise<NodeSession>;
+  /** Where backup.now writes its archives (a folder of the workspace); none without one. */
+  readonly backups?: BackupStore;
+  /**
+   * Starts a fresh local lab (another instance, its images loaded, no
+   * swarm yet) for the restore rehearsal; none where this machine cannot.
+   */
+  readonly freshLab?: (signal: AbortSignal, log: (text: string) => void) => Promise<FreshLab>;
+  /** Harbor's settings (section 13), its passwords from VS Code's secret storage; none: not asked yet. */
+  readonly harbor?: Partial<HarborSettings>;
+  /** Weave Scope's service token, from VS Code's secret storage; empty or absent: Scope stand-alone. */
+  readonly scopeToken?: string;
+  /** Values the extension keeps as secrets (the Scope token): masked, and never written to a backup. */
+  readonly knownSecrets?: readonly string[];
+}
+
+/** A folder of this machine for the backups, written atomically (a temporary file renamed). */
+export interface BackupStore {
+  /** The folder, as the log and the report show it. */
+  readonly folder: string;
+  /** The file names in the folder (none when it does not exist yet). */
+  list(): Promise<string[]>;
+  read(name: string): Promise<Uint8Array>;
+  /** Writes (or replaces) a file at once; its full path. */
+  write(name: string, data: Uint8Array): Promise<string>;
+}
+
+/** A lab started for a rehearsal: its nodes, its steps' settings, and its teardown. */
+export interface FreshLab {
+  readonly cluster: Cluster;
+  readonly config: LabStepConfig;
+  /** Stops the lab and removes it (its state too). */
+  dispose(): Promise<void>;
 }
 
 export const DEFAULT_TIMEOUTS = { converge: 240_000, engine: 120_000, failover: 30_000 } as const;

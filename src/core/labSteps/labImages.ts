@@ -27,6 +27,8 @@ export const KEEPALIVED_IMAGE: LabImageRole = {
   lab: 'osixia/keepalived:2.0.10',
   substitute: 'swarm-lab/keepalived-debian:2.0.10',
 };
+/** Weave Scope (section 4): no Debian equivalent, so no substitute; the real image can be loaded from an archive. */
+export const SCOPE_IMAGE: LabImageRole = { role: 'scope', lab: 'weaveworks/scope:1.13.2' };
 /** The compose file's `database` service (`image: redis`). */
 export const REDIS_IMAGE: LabImageRole = { role: 'redis', lab: 'redis', substitute: 'swarm-lab/redis-debian:latest' };
 

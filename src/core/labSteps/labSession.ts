@@ -74,7 +74,23 @@ export interface LabDocker {
   /** The services of a stack (by its namespace label), or every service. */
   services(stack?: string): Promise<ServiceFact[]>;
   tasks(stack?: string): Promise<TaskFact[]>;
+  /** Every service as the engine keeps it (`docker service inspect`): ID and Spec. Manager only. */
+  serviceSpecs(): Promise<RawObject[]>;
+  /** The swarm's configs with their data (`Spec.Data`, base64): configs are not secret. */
+  configs(): Promise<RawObject[]>;
+  /** The swarm's secrets: their metadata only, the API never returns a secret's value. */
+  secrets(): Promise<RawObject[]>;
+  /** The engine's networks (`docker network ls` + inspect). */
+  networks(): Promise<RawObject[]>;
+  createConfig(spec: {
+    readonly name: string;
+    readonly labels?: Record<string, string>;
+    readonly data: string;
+  }): Promise<void>;
 }
+
+/** A JSON object as the Docker API returns it. */
+export type RawObject = Readonly<Record<string, unknown>>;
 
 /** The per-machine capabilities: how root commands run and how the engine restarts. */
 export interface NodeMachine {

@@ -8,6 +8,8 @@ import { runSection, type SectionRunOptions } from '../steps/engine';
 import type { RunValues } from '../steps/runValues';
 import type { Cluster, SectionReport, StepReport } from '../steps/step';
 import { resolveTargets } from '../steps/targets';
+import { backupArchiveCheck, backupNowStep, backupRehearseStep, backupRestoreCheck } from './backup';
+import { harborHealthyCheck, harborInstallStep } from './harbor';
 import { composeInstallStep, composePresentCheck } from './compose';
 import { dockerConfigCheck, dockerConfigStep } from './dockerConfig';
 import {
@@ -30,6 +32,7 @@ import {
   stackDeployRegistryStep,
   stackDeployStep,
 } from './stack';
+import { scopeInspectStep, scopeLaunchStep, scopeRunningCheck } from './scope';
 import { swarmInitJoinStep, swarmNodesReadyCheck } from './swarm';
 
 /** Every step this module implements, in the lab's order. */
@@ -40,6 +43,8 @@ export function labSteps(config: LabStepConfig, l10n: Localizer): LabStep[] {
     composeInstallStep(config, l10n),
     stackBuildLocalStep(config, l10n),
     stackDeployStep(config, l10n),
+    scopeLaunchStep(config, l10n),
+    scopeInspectStep(config, l10n),
     registryDeployStep(config, l10n),
     registryPushStep(config, l10n),
     stackDeployRegistryStep(config, l10n),
@@ -51,6 +56,9 @@ export function labSteps(config: LabStepConfig, l10n: Localizer): LabStep[] {
     proxyDeployStep(config, l10n),
     stackBehindProxyStep(config, l10n),
     registryBehindProxyStep(config, l10n),
+    harborInstallStep(config, l10n),
+    backupNowStep(config, l10n),
+    backupRehearseStep(config, l10n),
   ];
 }
 
@@ -61,6 +69,7 @@ export function labChecks(config: LabStepConfig, l10n: Localizer): LabCheck[] {
     composePresentCheck(l10n),
     stackConvergedCheck(config, l10n),
     stackAppAnswersCheck(l10n),
+    scopeRunningCheck(config, l10n),
     registryAnswersCheck(l10n),
     registryCatalogCheck(config, l10n),
     keepalivedRunningCheck(l10n),
@@ -72,12 +81,18 @@ export function labChecks(config: LabStepConfig, l10n: Localizer): LabCheck[] {
     proxyAppHttpsCheck(config, l10n),
     proxyAppRedirectCheck(config, l10n),
     registryHttpsCheck(config, l10n),
+    harborHealthyCheck(config, l10n),
+    backupArchiveCheck(config, l10n),
+    backupRestoreCheck(config, l10n),
   ];
 }
 
+/** Steps a section's run leaves out: the fail-over exercise, the restore rehearsal (a whole lab started). */
+const ON_DEMAND = new Set(['keepalived.failover', 'backup.rehearse']);
+
 /** The steps of a section of the lab, in order ("Run Section…"): the fail-over exercise is not part of a run. */
 export function sectionSteps(steps: readonly LabStep[], section: number): LabStep[] {
-  return steps.filter((s) => s.section === section && s.id !== 'keepalived.failover');
+  return steps.filter((s) => s.section === section && !ON_DEMAND.has(s.id));
 }
 
 export interface LabStepRunOptions extends SectionRunOptions {
