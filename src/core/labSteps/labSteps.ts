@@ -26,6 +26,10 @@ import {
   stackDeployRegistryStep,
   stackDeployStep,
 } from './stack';
+import { cephMdsStep, cephMgrStep, cephMonStep, cephOsdStep } from './storageCeph';
+import { cephFsStep, cephHealthyCheck, cephMountStep } from './storageCephFs';
+import { dataMountedCheck, dataSharedCheck } from './storageChecks';
+import { glusterStep } from './storageGluster';
 import { swarmInitJoinStep, swarmNodesReadyCheck } from './swarm';
 
 /** Every step this module implements, in the lab's order. */
@@ -36,6 +40,13 @@ export function labSteps(config: LabStepConfig, l10n: Localizer): LabStep[] {
     composeInstallStep(config, l10n),
     stackBuildLocalStep(config, l10n),
     stackDeployStep(config, l10n),
+    cephMonStep(config, l10n),
+    cephMgrStep(config, l10n),
+    cephOsdStep(config, l10n),
+    cephMdsStep(config, l10n),
+    cephFsStep(config, l10n),
+    cephMountStep(config, l10n),
+    glusterStep(config, l10n),
     registryDeployStep(config, l10n),
     registryPushStep(config, l10n),
     stackDeployRegistryStep(config, l10n),
@@ -52,6 +63,9 @@ export function labChecks(config: LabStepConfig, l10n: Localizer): LabCheck[] {
     composePresentCheck(l10n),
     stackConvergedCheck(config, l10n),
     stackAppAnswersCheck(l10n),
+    cephHealthyCheck(config, l10n),
+    dataMountedCheck(l10n),
+    dataSharedCheck(config, l10n),
     registryAnswersCheck(l10n),
     registryCatalogCheck(config, l10n),
     keepalivedRunningCheck(l10n),
