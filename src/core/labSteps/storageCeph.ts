@@ -188,7 +188,13 @@ export function cephMonStep(config: LabStepConfig, l10n: Localizer): LabStep {
       config,
       CEPH_SHARED_FILES,
     ),
-    daemonPhase('storage.ceph-mon.others', l10n.t('The other Ceph monitors'), 'mon', config, isMonitor),
+    daemonPhase(
+      'storage.ceph-mon.others',
+      l10n.t('The other Ceph monitors'),
+      'mon',
+      config,
+      (node, cluster) => isMonitor(node, cluster) && !isFirst(node, cluster),
+    ),
   ]);
 }
 

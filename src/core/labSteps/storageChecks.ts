@@ -98,10 +98,10 @@ export function dataSharedCheck(config: LabStepConfig, l10n: Localizer): LabChec
         await machine.execAsRoot(sh`rm -f ${file}`, { signal: ctx.signal }).catch(() => undefined);
       }
     },
-    verdict(results, l10n2): CheckVerdict {
+    verdict(results): CheckVerdict {
       const [first] = [...results.values()];
       return first === undefined
-        ? { state: 'unknown', why: l10n2.t('no node answered') }
+        ? { state: 'unknown', why: l10n.t('no node answered') }
         : { state: first.ok ? 'pass' : 'fail', why: first.why };
     },
   };

@@ -38,9 +38,9 @@ export function probePeers(others: readonly NodeTarget[]): ReturnType<typeof sh>
 /** The volume over every node's brick: replicated on all when there are 2 nodes or more. */
 export function createVolume(cluster: readonly NodeTarget[]): ReturnType<typeof sh> {
   const bricks = cluster.map((n) => `${n.address}:${GLUSTER_BRICK}`);
-  const replica = cluster.length >= 2 ? ['replica', String(cluster.length)] : [];
+  const layout = [...(cluster.length >= 2 ? ['replica', String(cluster.length)] : []), ...bricks];
   // `force`: on a VM the brick sits on the root file system, which gluster refuses without it.
-  return sh`gluster --mode=script volume create ${GLUSTER_VOLUME} ${replica} ${bricks} force`;
+  return sh`gluster --mode=script volume create ${GLUSTER_VOLUME} ${layout} force`;
 }
 
 /** The node mounts the volume from its own glusterd; /data stays writable by the lab's user. */
