@@ -150,6 +150,38 @@ describe('Section 5 on the local lab: GlusterFS on /data of every node, from scr
     );
   });
 
+  it('after the lab goes down and up, starts glusterd and mounts again; the volume and its files are kept', async function () {
+    this.timeout(300_000);
+    const keep = `/data/kept-${Date.now()}`;
+    const first = await cluster.openSession(cluster.nodes[0], new AbortController().signal);
+    assert.equal((await first.exec(['sh', '-c', `echo kept > ${keep}`])).code, 0);
+    close();
+    await lab.down();
+    assert.ok(!fs.readFileSync('/proc/self/mounts', 'utf8').includes(' fuse.glusterfs '));
+    layout = (await lab.up(3)).layout;
+    const env = await localLabSteps(lab, { managers: 3, projectDir: path.join(REPO_ROOT, 'samples', 'tp1') });
+    cluster = env.cluster;
+    config = env.config;
+    close = () => env.close();
+    steps = labSteps(config, english);
+    checks = labChecks(config, english);
+    const unmounted = await runLabCheck(check('storage.data-mounted'), cluster, english);
+    assert.equal(unmounted.state, 'fail', unmounted.why);
+    const reports = await run('storage.gluster');
+    assert.deepEqual(
+      kinds(reports),
+      [
+        ...layout.nodes.map((n) => `storage.gluster.glusterd@${n.name} ok`),
+        'storage.gluster.volume@core-01 already-done',
+        ...layout.nodes.map((n) => `storage.gluster.mount@${n.name} ok`),
+      ],
+      `see ${logFile}`,
+    );
+    const third = await cluster.openSession(cluster.nodes[2], new AbortController().signal);
+    assert.equal((await third.exec(['cat', keep])).stdout, 'kept\n');
+    assert.equal((await runLabCheck(check('storage.data-shared'), cluster, english)).state, 'pass');
+  });
+
   it('lets the lab user work in /data: a folder made on one node is seen on another', async function () {
     this.timeout(60_000);
     const a = await cluster.openSession(cluster.nodes[1], new AbortController().signal);
