@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { english } from '../../src/core/l10n';
 import type { LabStep, LabStepConfig } from '../../src/core/labSteps/labConfig';
-import { labChecks, labSteps, runLabCheck, runLabStep } from '../../src/core/labSteps/labSteps';
+import { labChecks, labSteps, runLabCheck, runLabStep, sectionSteps } from '../../src/core/labSteps/labSteps';
 import { packCommand, unpackCommand } from '../../src/core/labSteps/nodeCopy';
 import { cephFstabLine } from '../../src/core/labSteps/storageCephFs';
 import { createVolume, probePeers } from '../../src/core/labSteps/storageGluster';
@@ -185,6 +185,18 @@ describe('section 5 in the local lab', () => {
     assert.equal((await runLabCheck(check, cluster, english)).state, 'unknown');
     assert.equal(cluster.commands.size, 0);
     assert.equal(step(config, 'storage.gluster').unavailable, undefined);
+  });
+
+  it('runs section 5 as storage.gluster alone here, and as Ceph alone on VMs', () => {
+    const cluster = new FakeLabCluster(labNodes(3, 3), { script: () => ({}) });
+    assert.deepEqual(
+      sectionSteps(labSteps(labConfig(cluster, { environment: 'local-lab' }), english), 5).map((s) => s.id),
+      ['storage.gluster'],
+    );
+    assert.deepEqual(
+      sectionSteps(labSteps(labConfig(cluster), english), 5).map((s) => s.id),
+      CEPH_STEPS,
+    );
   });
 
   it('builds the GlusterFS volume over every node’s brick, replicated on all', () => {

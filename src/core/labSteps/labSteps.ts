@@ -73,9 +73,14 @@ export function labChecks(config: LabStepConfig, l10n: Localizer): LabCheck[] {
   ];
 }
 
-/** The steps of a section of the lab, in order ("Run Section…"): the fail-over exercise is not part of a run. */
+/**
+ * The steps of a section of the lab, in order ("Run Section…"): the
+ * fail-over exercise is not part of a run, nor are steps that cannot run in
+ * this environment (section 5's Ceph in the local lab): a run stops after a
+ * step that did not succeed, and the section's runnable option comes after.
+ */
 export function sectionSteps(steps: readonly LabStep[], section: number): LabStep[] {
-  return steps.filter((s) => s.section === section && s.id !== 'keepalived.failover');
+  return steps.filter((s) => s.section === section && s.id !== 'keepalived.failover' && s.unavailable === undefined);
 }
 
 export interface LabStepRunOptions extends SectionRunOptions {

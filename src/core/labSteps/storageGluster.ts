@@ -5,7 +5,7 @@
  * and GlusterFS's daemons are plain user-space processes that run inside a
  * node's network namespace (see the README). glusterd on every node, the
  * peers and the volume from the first manager, the mount on every node,
- * each from its own glusterd. Also runs on VMs that have glusterfs-server.
+ * each from its own glusterd.
  */
 import type { Localizer } from '../l10n';
 import { sh } from '../shell/shellQuote';
@@ -126,11 +126,22 @@ function mountPhase(l10n: Localizer): Step<undefined> {
   };
 }
 
-export function glusterStep(_config: LabStepConfig, l10n: Localizer): LabStep {
+/**
+ * The local lab's option only: the lab's VMs (CoreOS) have no GlusterFS, and
+ * a section run there must not mount a second file system over CephFS.
+ */
+export function glusterStep(config: LabStepConfig, l10n: Localizer): LabStep {
   return {
     id: 'storage.gluster',
     title: l10n.t('Shared /data on a replicated GlusterFS volume'),
     section: 5,
     phases: [glusterdPhase(l10n), volumePhase(l10n), mountPhase(l10n)],
+    ...(config.environment === 'vm'
+      ? {
+          unavailable: l10n.t(
+            'GlusterFS is the local lab’s shared storage; on the lab’s VMs, /data is CephFS (the storage.ceph-* steps).',
+          ),
+        }
+      : {}),
   };
 }
