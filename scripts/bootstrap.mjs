@@ -29,6 +29,9 @@ const APT_PACKAGES = [
   'prometheus-node-exporter',
   'prometheus-alertmanager',
   'caddy',
+  // the local lab's shared storage (section 5): glusterd in every node, /data mounted over FUSE
+  'glusterfs-server',
+  'glusterfs-client',
   // the Vagrant machine source's tests (its docker provider; VirtualBox cannot run here)
   'vagrant',
 ];

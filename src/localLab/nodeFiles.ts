@@ -125,6 +125,10 @@ export async function writeNodeFiles(layout: LabLayout, node: LabNode, corePubli
   }
   fs.chownSync(path.join(ssh, 'authorized_keys'), CORE_UID, CORE_UID);
   fs.mkdirSync(path.join(node.dir, 'docker'), { recursive: true, mode: 0o711 });
+  // The node's own GlusterFS state, logs and bricks (section 5's shared storage), kept between starts.
+  for (const d of ['glusterd', 'log-glusterfs', 'srv']) {
+    fs.mkdirSync(path.join(node.dir, d), { recursive: true, mode: 0o755 });
+  }
   // A fresh /run each start: no stale sockets or pid files from a killed node.
   fs.rmSync(path.join(node.dir, 'run'), { recursive: true, force: true });
   fs.mkdirSync(path.join(node.dir, 'run', 'sshd'), { recursive: true, mode: 0o755 });

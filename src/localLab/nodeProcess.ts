@@ -27,6 +27,11 @@ hostname "$NODE_NAME"
 mount --bind "$NODE_DIR/run" /run
 mount --bind "$NODE_DIR/etc-docker" /etc/docker
 mount --bind "$NODE_DIR/home" /home
+# Shared storage (section 5, GlusterFS): glusterd's state, its logs and the
+# bricks under /srv are the node's own, as on a VM; /run is already.
+mount --bind "$NODE_DIR/glusterd" /var/lib/glusterd
+mount --bind "$NODE_DIR/log-glusterfs" /var/log/glusterfs
+mount --bind "$NODE_DIR/srv" /srv
 for f in hostname hosts resolv.conf passwd group shadow; do
   mount --bind "$NODE_DIR/etc/$f" "/etc/$f"
 done
@@ -34,6 +39,9 @@ done
 DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 dockerd --data-root "$NODE_DIR/docker" --pidfile /run/docker.pid &
 wait
 `;
+
+/** Folders of this machine each node covers with one of its own (NODE_SCRIPT's binds). */
+export const NODE_MOUNT_POINTS = ['/etc/docker', '/var/lib/glusterd', '/var/log/glusterfs', '/srv'];
 
 /** The node's cgroup, below this process's own: <prefix>/<node>. */
 export function nodeCgroupName(layout: LabLayout, node: LabNode): string {
@@ -51,7 +59,10 @@ export function nodePidFile(node: LabNode): string {
 /** Starts the node's processes, detached from this one; returns the node's PID. */
 export function startNodeProcess(layout: LabLayout, node: LabNode): number {
   const cgroups = createNodeCgroups(nodeCgroupName(layout, node));
-  fs.mkdirSync('/etc/docker', { recursive: true }); // the mount point of the node's own /etc/docker
+  // The mount points of the node's own /etc/docker and GlusterFS folders.
+  for (const dir of NODE_MOUNT_POINTS) {
+    fs.mkdirSync(dir, { recursive: true });
+  }
   const log = fs.openSync(nodeLogFile(node), 'w');
   // `detached` makes it a session leader of its own (setsid): it outlives this process.
   const child = spawn(

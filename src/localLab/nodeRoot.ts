@@ -35,6 +35,9 @@ function nodePid(node: LabNode): number {
   return pid;
 }
 
+/** Moves this shell into the node's cgroups, then becomes the command given as arguments. */
+const JOIN_CGROUPS = 'for f in $NODE_CGROUP_PROCS; do echo $$ > "$f"; done; exec "$@"';
+
 /** `nsenter` into the node's mount, UTS and network namespaces: the node as its sshd sees it. */
 function enterNode(pid: number): string[] {
   return ['nsenter', `--target=${pid}`, '--mount', '--uts', '--net', '--'];
@@ -53,13 +56,23 @@ export class LocalLabNodeMachine implements NodeMachine {
   }
 
   execAsRoot(command: ShellCommand, options: ExecOptions & { stdin?: string } = {}): Promise<ExecOutcome> {
-    const [cmd, ...args] = [...enterNode(nodePid(this.node)), 'sh', '-c', command.text];
+    // Joins the node's cgroups first, as the node's own processes do: a daemon
+    // a root command starts (glusterd) is the node's, and stops with it.
+    const [cmd, ...args] = ['sh', '-c', JOIN_CGROUPS, 'sh', ...enterNode(nodePid(this.node)), 'sh', '-c', command.text];
     return new Promise((resolve, reject) => {
       if (options.signal?.aborted) {
         resolve({ code: null, stdout: '', stderr: '', cancelled: true });
         return;
       }
-      const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { PATH, HOME: '/root' }, detached: true });
+      const child = spawn(cmd, args, {
+        stdio: ['pipe', 'pipe', 'pipe'],
+        env: {
+          PATH,
+          HOME: '/root',
+          NODE_CGROUP_PROCS: nodeCgroups(nodeCgroupName(this.layout, this.node)).procsFiles.join(' '),
+        },
+        detached: true,
+      });
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       child.stdout.on('data', (d: Buffer) => {
@@ -167,12 +180,11 @@ export async function restartNodeEngine(
   const log = fs.openSync(nodeLogFile(node), 'a');
   // Joins the node's cgroups first (its kill and its figures include the
   // engine), then becomes dockerd inside the node.
-  const script = 'for f in $NODE_CGROUP_PROCS; do echo $$ > "$f"; done; exec "$@"';
   const child = spawn(
     'sh',
     [
       '-c',
-      script,
+      JOIN_CGROUPS,
       'sh',
       ...enterNode(pid),
       'dockerd',

@@ -153,7 +153,10 @@ describe('lab images (built offline)', function () {
       KEEPALIVED_PRIORITY: '200',
     };
     const Env = Object.entries(env).map(([k, v]) => `${k}=${v}`);
-    const rendered = await runToExit('swarm-lab/keepalived-debian:2.0.10', { Entrypoint: [KEEPALIVED_RENDER_PATH], Env });
+    const rendered = await runToExit('swarm-lab/keepalived-debian:2.0.10', {
+      Entrypoint: [KEEPALIVED_RENDER_PATH],
+      Env,
+    });
     assert.equal(rendered.code, 0, rendered.output);
     // The shell script in the image and its TypeScript twin agree.
     assert.equal(rendered.output, renderKeepalivedConfig(env));
@@ -172,7 +175,9 @@ describe('lab images (built offline)', function () {
   });
 
   it('runs the busybox stand-in with its applets', async () => {
-    const { code, output } = await runToExit('swarm-lab/busybox-debian:latest', { Cmd: ['sh', '-c', 'echo hello from $(uname -s)'] });
+    const { code, output } = await runToExit('swarm-lab/busybox-debian:latest', {
+      Cmd: ['sh', '-c', 'echo hello from $(uname -s)'],
+    });
     assert.equal(code, 0, output);
     assert.equal(output, 'hello from Linux\n');
   });

@@ -97,7 +97,11 @@ export class FakeMachine implements NodeMachine {
     if (options.stdin !== undefined) {
       this.cluster.stdin.set(this.node, options.stdin);
     }
-    return Promise.resolve({ code: 0, stdout: this.cluster.rootOutput(this.node, command.text), stderr: '' });
+    return Promise.resolve({
+      code: this.cluster.rootCode(this.node, command.text),
+      stdout: this.cluster.rootOutput(this.node, command.text),
+      stderr: '',
+    });
   }
   describeEngineRestart(): string {
     return 'sudo -n systemctl restart docker';
@@ -112,6 +116,8 @@ export class FakeLabCluster extends FakeCluster {
   readonly docker = new Map<string, FakeDocker>();
   readonly stdin = new Map<string, string>();
   rootOutput: (node: string, command: string) => string = () => '';
+  /** The exit code of a root command (0 unless a test says otherwise). */
+  rootCode: (node: string, command: string) => number = () => 0;
 
   constructor(nodes: readonly NodeTarget[], options: FakeClusterOptions) {
     super(nodes, options);

@@ -29,6 +29,12 @@ export const KEEPALIVED_IMAGE: LabImageRole = {
 };
 /** Weave Scope (section 4): no Debian equivalent, so no substitute; the real image can be loaded from an archive. */
 export const SCOPE_IMAGE: LabImageRole = { role: 'scope', lab: 'weaveworks/scope:1.13.2' };
+/**
+ * Section 5's Ceph daemons. Luminous: the last release whose image prepares
+ * an OSD from a raw disk with `OSD_DEVICE`, as the lab does. No Debian
+ * substitute: the local lab has no data disk, its storage is GlusterFS.
+ */
+export const CEPH_IMAGE: LabImageRole = { role: 'ceph', lab: 'ceph/daemon:latest-luminous' };
 /** The compose file's `database` service (`image: redis`). */
 export const REDIS_IMAGE: LabImageRole = { role: 'redis', lab: 'redis', substitute: 'swarm-lab/redis-debian:latest' };
 

@@ -33,6 +33,10 @@ import {
   stackDeployStep,
 } from './stack';
 import { scopeInspectStep, scopeLaunchStep, scopeRunningCheck } from './scope';
+import { cephMdsStep, cephMgrStep, cephMonStep, cephOsdStep } from './storageCeph';
+import { cephFsStep, cephHealthyCheck, cephMountStep } from './storageCephFs';
+import { dataMountedCheck, dataSharedCheck } from './storageChecks';
+import { glusterStep } from './storageGluster';
 import { swarmInitJoinStep, swarmNodesReadyCheck } from './swarm';
 
 /** Every step this module implements, in the lab's order. */
@@ -45,6 +49,13 @@ export function labSteps(config: LabStepConfig, l10n: Localizer): LabStep[] {
     stackDeployStep(config, l10n),
     scopeLaunchStep(config, l10n),
     scopeInspectStep(config, l10n),
+    cephMonStep(config, l10n),
+    cephMgrStep(config, l10n),
+    cephOsdStep(config, l10n),
+    cephMdsStep(config, l10n),
+    cephFsStep(config, l10n),
+    cephMountStep(config, l10n),
+    glusterStep(config, l10n),
     registryDeployStep(config, l10n),
     registryPushStep(config, l10n),
     stackDeployRegistryStep(config, l10n),
@@ -70,6 +81,9 @@ export function labChecks(config: LabStepConfig, l10n: Localizer): LabCheck[] {
     stackConvergedCheck(config, l10n),
     stackAppAnswersCheck(l10n),
     scopeRunningCheck(config, l10n),
+    cephHealthyCheck(config, l10n),
+    dataMountedCheck(l10n),
+    dataSharedCheck(config, l10n),
     registryAnswersCheck(l10n),
     registryCatalogCheck(config, l10n),
     keepalivedRunningCheck(l10n),
@@ -90,9 +104,15 @@ export function labChecks(config: LabStepConfig, l10n: Localizer): LabCheck[] {
 /** Steps a section's run leaves out: the fail-over exercise, the restore rehearsal (a whole lab started). */
 const ON_DEMAND = new Set(['keepalived.failover', 'backup.rehearse']);
 
-/** The steps of a section of the lab, in order ("Run Section…"): the fail-over exercise is not part of a run. */
+/**
+ * The steps of a section of the lab, in order ("Run Section…"): the
+ * on-demand exercises (the fail-over, the restore rehearsal) are not part of
+ * a run, nor are steps that cannot run in this environment (section 5's Ceph
+ * in the local lab): a run stops after a step that did not succeed, and the
+ * section's runnable option comes after.
+ */
 export function sectionSteps(steps: readonly LabStep[], section: number): LabStep[] {
-  return steps.filter((s) => s.section === section && !ON_DEMAND.has(s.id));
+  return steps.filter((s) => s.section === section && !ON_DEMAND.has(s.id) && s.unavailable === undefined);
 }
 
 export interface LabStepRunOptions extends SectionRunOptions {
