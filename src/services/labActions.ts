@@ -13,7 +13,7 @@ import { Disposable } from '../platform/disposable';
 import type { CheckOutcome, LabActions, StepOutcome } from '../core/labPanel/labActions';
 import type { OutputLine, SectionEnvironment } from '../core/labPanel/protocol';
 import { outcomeLine, panelLine, panelStepOutcome } from '../core/labPanel/stepOutcome';
-import { askScopeToken, labSecretOptions } from './labSecrets';
+import { askHarborPassword, askScopeToken, labSecretOptions } from './labSecrets';
 import type { LocalLabService } from './localLabService';
 import type { MachineRegistry } from './machines/machineRegistry';
 import type { SwarmService } from './swarmService';
@@ -242,6 +242,9 @@ export class LabStepService extends Disposable implements LabActions {
     }
     if (ids.includes('scope.launch') && !options.dryRun) {
       await askScopeToken(this.secrets);
+    }
+    if (ids.includes('harbor.install') && this.labMachines()[0]?.source !== 'local-lab') {
+      await askHarborPassword(this.secrets);
     }
     const env = await this.environment();
     const log = stepLog(

@@ -64,6 +64,8 @@ export interface LocalLabStepsOptions {
   readonly knownSecrets?: readonly string[];
   /** Weave Scope's service token, from VS Code's secret storage. */
   readonly scopeToken?: string;
+  /** Harbor's administrator password, from VS Code's secret storage (section 13, VMs). */
+  readonly harborPassword?: string;
 }
 
 export interface RehearsalLab {
@@ -82,6 +84,7 @@ function sharedConfig(options: LocalLabStepsOptions): Partial<LabStepConfig> {
     ...(options.rehearsal ? { freshLab: freshLabFactory(options.rehearsal, options) } : {}),
     ...(options.knownSecrets ? { knownSecrets: options.knownSecrets } : {}),
     ...(options.scopeToken ? { scopeToken: options.scopeToken } : {}),
+    ...(options.harborPassword ? { harbor: { adminPassword: options.harborPassword } } : {}),
   };
 }
 
