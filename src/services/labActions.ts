@@ -116,11 +116,7 @@ export class LabStepService extends Disposable implements LabActions {
         : source === 'vagrant'
           ? vscode.l10n.t('the Vagrant VMs')
           : vscode.l10n.t('the SSH hosts');
-    const config: LabStepConfig = {
-      ...this.placeholderConfig(),
-      environment: source === 'local-lab' || source === undefined ? 'local-lab' : 'vm',
-      images: this.settings().images,
-    };
+    const config = this.knownConfig();
     const sideIds = new Set([...this.sideSteps.keys(), ...this.sideChecks.keys()]);
     const unavailable = unavailableHere(
       ids,
@@ -128,6 +124,22 @@ export class LabStepService extends Disposable implements LabActions {
       vscode.l10n,
     );
     return { where, ...(source === undefined ? { noMachines: true } : {}), unavailable };
+  }
+
+  /** Whether a step can run on the lab's machines as they are known (no connection). */
+  private runsHere(id: string): boolean {
+    const step = this.steps(this.knownConfig()).find((s) => s.id === id);
+    return step !== undefined && step.unavailable === undefined;
+  }
+
+  /** The settings-only config for the environment the known machines make (the local lab when none). */
+  private knownConfig(): LabStepConfig {
+    const source = this.labMachines()[0]?.source;
+    return {
+      ...this.placeholderConfig(),
+      environment: source === 'local-lab' || source === undefined ? 'local-lab' : 'vm',
+      images: this.settings().images,
+    };
   }
 
   /** The nodes of the lab, for "Run Step on a Node…". */
@@ -240,10 +252,14 @@ export class LabStepService extends Disposable implements LabActions {
         vscode.l10n.t('Swarm Lab cannot run the step {0} yet: run its commands by hand, as the section says.', unknown),
       );
     }
-    if (ids.includes('scope.launch') && !options.dryRun) {
+    // Secrets are asked only for a step that will run here (Scope has no image in the local lab
+    // unless one is set; Harbor runs on VMs only): never a prompt for nothing.
+    const runsHere = (id: string): boolean => ids.includes(id) && !options.dryRun && this.runsHere(id);
+    if (runsHere('scope.launch')) {
       await askScopeToken(this.secrets);
     }
-    if (ids.includes('harbor.install') && this.labMachines()[0]?.source !== 'local-lab') {
+    if (ids.includes('harbor.install') && !options.dryRun && this.labMachines()[0]?.source !== 'local-lab') {
+      // Without its password Harbor's step is unavailable: ask before judging.
       await askHarborPassword(this.secrets);
     }
     const env = await this.environment();

@@ -18,6 +18,10 @@ import { ensureBusyboxImage } from '../harness/testImages';
 import { formManagerSwarm } from '../harness/labSwarm';
 import { waitFor } from '../harness/waitFor';
 import { demuxFrames } from '../harness/dockerFrames';
+import { readProject } from '../../src/clients/steps/localLabCluster';
+import { english } from '../../src/core/l10n';
+import { LAB_REGISTRY } from '../../src/core/labSteps/labConfig';
+import { projectForm } from '../../src/core/labSteps/stackProject';
 
 const exec = promisify(execFile);
 
@@ -220,20 +224,21 @@ describe('The local lab: 3 real nodes on this machine (namespaces, sshd, dockerd
         .getNode(node.ID)
         .update({ version: node.Version.Index, ...node.Spec, Role: 'worker' });
     }
-    // `stack deploy` has no API: the docker CLI it is, pointed at core-01.
-    await exec(
-      'docker',
-      [
-        'stack',
-        'deploy',
-        '--resolve-image',
-        'never',
-        '-c',
-        path.join(REPO_ROOT, 'samples', 'tp1', 'docker-compose.yml'),
-        'tp1',
-      ],
-      { env: { ...process.env, DOCKER_HOST: `unix://${layout.nodes[0].dockerSocket}` }, timeout: 60_000 },
+    // The compose file as the local lab deploys it: its `redis` is the Debian-built stand-in there.
+    const form = await projectForm(
+      readProject(path.join(REPO_ROOT, 'samples', 'tp1')),
+      'registry',
+      { registry: LAB_REGISTRY, environment: 'local-lab' },
+      english,
     );
+    assert.equal(form.substituted.get('database')?.to, 'swarm-lab/redis-debian:latest');
+    const composeFile = path.join(TEST_LAB_STATE_DIR, 'tp1-local-lab.yml');
+    fs.writeFileSync(composeFile, form.compose);
+    // `stack deploy` has no API: the docker CLI it is, pointed at core-01.
+    await exec('docker', ['stack', 'deploy', '--resolve-image', 'never', '-c', composeFile, 'tp1'], {
+      env: { ...process.env, DOCKER_HOST: `unix://${layout.nodes[0].dockerSocket}` },
+      timeout: 60_000,
+    });
     const hits = async (address: string): Promise<number | undefined> => {
       const res = await fetch(`http://${address}:8080/`, { signal: AbortSignal.timeout(3_000) });
       const m = /seen (\d+) times/.exec(await res.text());
