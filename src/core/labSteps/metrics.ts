@@ -21,6 +21,7 @@ import {
   type MetricsStack,
 } from './metricsStack';
 import { normalizeImage, posixJoin } from './stackProject';
+import { imagesOnNodesAction } from './imagesOnNodes';
 
 const ENGINE_URL = `http://127.0.0.1:${ENGINE_METRICS_PORT}/metrics`;
 const TARGETS_URL = `http://127.0.0.1:${PROMETHEUS_PORT}/api/v1/targets`;
@@ -183,33 +184,6 @@ function waitTargetsAction(ctx: NodeContext, config: LabStepConfig, wanted: Metr
   };
 }
 
-/** Every image of the stack on every node: the local lab pulls nothing (its images come from Start Local Lab). */
-function imagesOnNodesAction(ctx: NodeContext, config: LabStepConfig, images: readonly string[]): Action {
-  return {
-    kind: 'call',
-    description: ctx.l10n.t('check that every node has {0} (docker image inspect)', images.join(', ')),
-    async run(_session, io) {
-      const missing = await Promise.all(
-        ctx.cluster.map(async (node) => {
-          const session = await config.sessionOf(node.name, io.signal);
-          const out = await session.exec(sh`docker image inspect --format '{{.Id}}' ${images}`, { signal: io.signal });
-          return out.code === 0 ? '' : node.name;
-        }),
-      );
-      const lacking = missing.filter((m) => m !== '');
-      if (lacking.length > 0) {
-        throw new Error(
-          ctx.l10n.t(
-            'Images missing on {0}: the local lab loads them when it starts (Start Local Lab): {1}',
-            lacking.join(', '),
-            images.join(', '),
-          ),
-        );
-      }
-    },
-  };
-}
-
 export function metricsStackStep(config: LabStepConfig, l10n: Localizer): LabStep {
   const local = config.environment === 'local-lab';
   const step: Step<'wait'> = {
@@ -271,7 +245,14 @@ export function metricsStackStep(config: LabStepConfig, l10n: Localizer): LabSte
       const compose = posixJoin(METRICS_DIR, 'docker-compose.yml');
       const resolve = local ? ['--resolve-image', 'never'] : [];
       return [
-        ...(local ? [imagesOnNodesAction(ctx, config, [...new Set(wanted.services.values())])] : []),
+        // The local lab pulls nothing: its images come from Start Local Lab.
+        ...(local
+          ? [
+              imagesOnNodesAction(ctx, config, [...new Set(wanted.services.values())], (problems) =>
+                ctx.l10n.t('Images missing; the local lab loads them when it starts (Start Local Lab): {0}', problems),
+              ),
+            ]
+          : []),
         { kind: 'exec', command: sh`mkdir -p -- ${METRICS_DIR}` },
         ...wanted.files.map((f): Action => ({
           kind: 'upload',

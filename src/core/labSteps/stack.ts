@@ -22,6 +22,7 @@ import {
   projectForm,
   uploadProject,
 } from './stackProject';
+import { imagesOnNodesAction } from './imagesOnNodes';
 
 const DATA_PROJECT_DIR = '/data/python_dirty_app';
 const APP_URL = 'http://127.0.0.1:8080/';
@@ -97,39 +98,6 @@ function appAnswersAction(): Action {
   };
 }
 
-/**
- * `docker stack deploy` builds nothing and, from local images, pulls
- * nothing: a node without them would only reject its tasks, again and
- * again. Say which node lacks which image before deploying.
- */
-function imagesOnNodesAction(ctx: NodeContext, config: LabStepConfig, images: readonly string[]): Action {
-  return {
-    kind: 'call',
-    description: ctx.l10n.t('check that every node has {0} (docker image inspect)', images.join(', ')),
-    async run(_session, io) {
-      const missing = await Promise.all(
-        ctx.cluster.map(async (node) => {
-          const session = await config.sessionOf(node.name, io.signal);
-          const lacking: string[] = [];
-          for (const image of images) {
-            const out = await session.exec(['docker', 'image', 'inspect', '--format', '{{.Id}}', image], {
-              signal: io.signal,
-            });
-            if (out.code !== 0) {
-              lacking.push(image);
-            }
-          }
-          return lacking.length > 0 ? `${node.name}: ${lacking.join(', ')}` : '';
-        }),
-      );
-      const problems = missing.filter((m) => m !== '');
-      if (problems.length > 0) {
-        throw new Error(ctx.l10n.t('Images missing (run stack.build-local first): {0}', problems.join('; ')));
-      }
-    },
-  };
-}
-
 function deployActions(
   ctx: NodeContext,
   config: LabStepConfig,
@@ -144,7 +112,13 @@ function deployActions(
     return [convergeAction(ctx, config, expect), appAnswersAction()];
   }
   return [
-    ...(localImages.length > 0 ? [imagesOnNodesAction(ctx, config, localImages)] : []),
+    ...(localImages.length > 0
+      ? [
+          imagesOnNodesAction(ctx, config, localImages, (problems) =>
+            ctx.l10n.t('Images missing (run stack.build-local first): {0}', problems),
+          ),
+        ]
+      : []),
     ...uploadProject(dir, config.project, compose),
     {
       kind: 'exec',
