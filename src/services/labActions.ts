@@ -13,7 +13,8 @@ import { Disposable } from '../platform/disposable';
 import type { CheckOutcome, LabActions, StepOutcome } from '../core/labPanel/labActions';
 import type { OutputLine, SectionEnvironment } from '../core/labPanel/protocol';
 import { outcomeLine, panelLine, panelStepOutcome } from '../core/labPanel/stepOutcome';
-import { askHarborPassword, askScopeToken, labSecretOptions } from './labSecrets';
+import { folderBackupStore } from '../clients/steps/backupStore';
+import { askHarborPassword, askScopeToken, backupFolderOf, labSecretOptions } from './labSecrets';
 import type { LocalLabService } from './localLabService';
 import type { MachineRegistry } from './machines/machineRegistry';
 import type { SwarmService } from './swarmService';
@@ -132,13 +133,19 @@ export class LabStepService extends Disposable implements LabActions {
     return step !== undefined && step.unavailable === undefined;
   }
 
-  /** The settings-only config for the environment the known machines make (the local lab when none). */
+  /**
+   * The config for the environment the known machines make (the local lab
+   * when none), from the settings and the workspace: what decides whether a
+   * step can run there (its images, the backups' folder), no secret.
+   */
   private knownConfig(): LabStepConfig {
     const source = this.labMachines()[0]?.source;
+    const backupFolder = backupFolderOf(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath);
     return {
       ...this.placeholderConfig(),
       environment: source === 'local-lab' || source === undefined ? 'local-lab' : 'vm',
       images: this.settings().images,
+      ...(backupFolder ? { backups: folderBackupStore(backupFolder) } : {}),
     };
   }
 

@@ -247,6 +247,12 @@ describe('The lab panel in a real VS Code: the report file is the source of trut
     const runs = (await registry).section.environment;
     assert.ok(runs);
     assert.deepEqual(runs.unavailable, {}, 'the registry runs in the local lab and on VMs');
+    // The backups go into the open workspace folder: section 14 runs here.
+    const backup = nextMessage(panel, 'lab', (m) => m.section.id === 'backup');
+    await panel.handleMessage({ type: 'showSection', sectionId: 'backup' });
+    const backupEnv = (await backup).section.environment;
+    assert.ok(backupEnv);
+    assert.deepEqual(backupEnv.unavailable, {}, JSON.stringify(backupEnv));
   });
 
   it('comes back on the same section through its serializer (as after a reload)', async () => {
