@@ -1,10 +1,10 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { localLabSteps, vmLabSteps } from '../clients/steps/localLabCluster';
+import { localLabSteps, sharedConfig, vmLabSteps, type LocalLabStepsOptions } from '../clients/steps/localLabCluster';
 import type { Machine } from '../core/machines/machine';
 import type { LabCheck, LabStep, LabStepConfig } from '../core/labSteps/labConfig';
 import { labChecks, labSteps, runLabCheck, runLabStep, sectionSteps } from '../core/labSteps/labSteps';
-import { unavailableHere } from '../core/labSteps/availability';
+import { labPlaceWords, unavailableHere } from '../core/labSteps/availability';
 import type { StepEvents } from '../core/steps/engine';
 import { stepLog } from '../core/steps/logFormat';
 import { RunValues } from '../core/steps/runValues';
@@ -13,8 +13,7 @@ import { Disposable } from '../platform/disposable';
 import type { CheckOutcome, LabActions, StepOutcome } from '../core/labPanel/labActions';
 import type { OutputLine, SectionEnvironment } from '../core/labPanel/protocol';
 import { outcomeLine, panelLine, panelStepOutcome } from '../core/labPanel/stepOutcome';
-import { folderBackupStore } from '../clients/steps/backupStore';
-import { askHarborPassword, askScopeToken, backupFolderOf, labSecretOptions } from './labSecrets';
+import { askHarborPassword, askScopeToken, labSecretOptions } from './labSecrets';
 import type { LocalLabService } from './localLabService';
 import type { MachineRegistry } from './machines/machineRegistry';
 import type { SwarmService } from './swarmService';
@@ -111,25 +110,30 @@ export class LabStepService extends Disposable implements LabActions {
       await this.firstRead;
     }
     const source = this.labMachines()[0]?.source;
-    const where =
-      source === 'local-lab'
-        ? vscode.l10n.t('the local lab')
-        : source === 'vagrant'
-          ? vscode.l10n.t('the Vagrant VMs')
-          : vscode.l10n.t('the SSH hosts');
-    const config = this.knownConfig();
+    const config = await this.knownConfig();
     const sideIds = new Set([...this.sideSteps.keys(), ...this.sideChecks.keys()]);
-    const unavailable = unavailableHere(
-      ids,
-      { steps: this.steps(config), checks: this.checks(config), sideIds },
-      vscode.l10n,
-    );
+    const sources = { steps: this.steps(config), checks: this.checks(config), sideIds };
+    const unavailable = unavailableHere(ids, sources, vscode.l10n);
+    const where = labPlaceWords(source, vscode.l10n);
     return { where, ...(source === undefined ? { noMachines: true } : {}), unavailable };
   }
 
+  /** The steps' options from the settings and the workspace; the secrets only when given their storage. */
+  private async stepsOptions(secrets: vscode.SecretStorage | undefined): Promise<LocalLabStepsOptions> {
+    const { managers, virtualIp, images } = this.settings();
+    return {
+      managers,
+      virtualIp,
+      images,
+      projectDir: path.join(this.extensionUri.fsPath, 'samples', 'tp1'),
+      l10n: vscode.l10n,
+      ...(await labSecretOptions(secrets, this.lab.stateDir(), this.extensionUri)),
+    };
+  }
+
   /** Whether a step can run on the lab's machines as they are known (no connection). */
-  private runsHere(id: string): boolean {
-    const step = this.steps(this.knownConfig()).find((s) => s.id === id);
+  private async runsHere(id: string): Promise<boolean> {
+    const step = this.steps(await this.knownConfig()).find((s) => s.id === id);
     return step !== undefined && step.unavailable === undefined;
   }
 
@@ -138,14 +142,13 @@ export class LabStepService extends Disposable implements LabActions {
    * when none), from the settings and the workspace: what decides whether a
    * step can run there (its images, the backups' folder), no secret.
    */
-  private knownConfig(): LabStepConfig {
+  private async knownConfig(): Promise<LabStepConfig> {
     const source = this.labMachines()[0]?.source;
-    const backupFolder = backupFolderOf(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath);
     return {
       ...this.placeholderConfig(),
       environment: source === 'local-lab' || source === undefined ? 'local-lab' : 'vm',
       images: this.settings().images,
-      ...(backupFolder ? { backups: folderBackupStore(backupFolder) } : {}),
+      ...sharedConfig(await this.stepsOptions(undefined)),
     };
   }
 
@@ -215,15 +218,7 @@ export class LabStepService extends Disposable implements LabActions {
     if (machines.length === 0) {
       throw new Error(vscode.l10n.t('No lab machines: start the local lab first (Swarm Lab: Start Local Lab).'));
     }
-    const { managers, virtualIp, images } = this.settings();
-    const common = {
-      managers,
-      virtualIp,
-      images,
-      projectDir: path.join(this.extensionUri.fsPath, 'samples', 'tp1'),
-      l10n: vscode.l10n,
-      ...(await labSecretOptions(this.secrets, this.lab.stateDir(), this.extensionUri)),
-    };
+    const common = await this.stepsOptions(this.secrets);
     if (machines[0].source === 'local-lab') {
       return localLabSteps(this.lab.lab(), { ...common, connection: (m) => this.machines.connection(m.id) });
     }
@@ -261,8 +256,7 @@ export class LabStepService extends Disposable implements LabActions {
     }
     // Secrets are asked only for a step that will run here (Scope has no image in the local lab
     // unless one is set; Harbor runs on VMs only): never a prompt for nothing.
-    const runsHere = (id: string): boolean => ids.includes(id) && !options.dryRun && this.runsHere(id);
-    if (runsHere('scope.launch')) {
+    if (ids.includes('scope.launch') && !options.dryRun && (await this.runsHere('scope.launch'))) {
       await askScopeToken(this.secrets);
     }
     if (ids.includes('harbor.install') && !options.dryRun && this.labMachines()[0]?.source !== 'local-lab') {

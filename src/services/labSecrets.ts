@@ -31,7 +31,7 @@ export async function labSecretOptions(
     ...(token ? { scopeToken: token } : {}),
     ...(harborPassword ? { harborPassword } : {}),
     ...(known.length > 0 ? { knownSecrets: known } : {}),
-    ...(folder ? { backupFolder: backupFolderOf(folder) } : {}),
+    ...(folder ? { backupFolder: path.join(folder, 'backups') } : {}),
     rehearsal: {
       stateDir: `${labStateDir}-rehearsal`,
       // Beside the user's lab, never on it.
@@ -40,13 +40,6 @@ export async function labSecretOptions(
       samplesDir: path.join(extensionUri.fsPath, 'samples', 'tp1'),
     },
   };
-}
-
-/** Where backup.now writes in a workspace folder; none without a folder. */
-export function backupFolderOf(workspaceFolder: string): string;
-export function backupFolderOf(workspaceFolder: string | undefined): string | undefined;
-export function backupFolderOf(workspaceFolder: string | undefined): string | undefined {
-  return workspaceFolder === undefined ? undefined : path.join(workspaceFolder, 'backups');
 }
 
 /** Asks for the Scope token once (a password box); empty means Scope stand-alone. Kept in SecretStorage only. */

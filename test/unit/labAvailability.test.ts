@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { english } from '../../src/core/l10n';
-import { unavailableHere } from '../../src/core/labSteps/availability';
+import { labPlaceWords, unavailableHere } from '../../src/core/labSteps/availability';
 import type { LabCheck, LabStep } from '../../src/core/labSteps/labConfig';
 import { labChecks, labSteps } from '../../src/core/labSteps/labSteps';
 import { FakeLabCluster, labConfig } from './labStepFakes';
@@ -82,5 +82,12 @@ describe('lab availability: what a section can run where the machines are', () =
         `${id} (${kind}) is named by the lab but not implemented`,
       );
     }
+  });
+
+  it('words where the steps run from the machines’ source', () => {
+    assert.equal(labPlaceWords('local-lab', english), 'the local lab');
+    assert.equal(labPlaceWords('vagrant', english), 'the Vagrant VMs');
+    assert.equal(labPlaceWords('ssh', english), 'the SSH hosts');
+    assert.equal(labPlaceWords(undefined, english), 'the local lab');
   });
 });

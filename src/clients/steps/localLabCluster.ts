@@ -78,7 +78,7 @@ export interface RehearsalLab {
 }
 
 /** The settings every environment shares: the backups, the rehearsal lab, the secrets to keep out. */
-function sharedConfig(options: LocalLabStepsOptions): Partial<LabStepConfig> {
+export function sharedConfig(options: LocalLabStepsOptions): Partial<LabStepConfig> {
   return {
     ...(options.backupFolder ? { backups: folderBackupStore(options.backupFolder) } : {}),
     ...(options.rehearsal ? { freshLab: freshLabFactory(options.rehearsal, options) } : {}),

@@ -34,3 +34,15 @@ export function unavailableHere(
   }
   return out;
 }
+
+/** Where the lab's steps run, worded for the panel, from the source of the lab's machines (none yet: the local lab). */
+export function labPlaceWords(source: 'local-lab' | 'vagrant' | 'ssh' | undefined, l10n: Localizer): string {
+  switch (source) {
+    case 'vagrant':
+      return l10n.t('the Vagrant VMs');
+    case 'ssh':
+      return l10n.t('the SSH hosts');
+    default:
+      return l10n.t('the local lab');
+  }
+}
