@@ -188,7 +188,7 @@ export function startFeatures(
       checkDockerConnectionCommand(localEngine, log),
       showLogCommand(log),
       openSettingsCommand(context.extension.id),
-      startLocalLabCommand(localLab, context.extensionUri),
+      startLocalLabCommand(localLab, context.extensionUri, log),
       stopLocalLabCommand(localLab),
       refreshMachinesCommand(machines, sshTrust),
       openMachineTerminalCommand(machines, localLab, () => sshTrust.hostKeys.knownHostsFile),

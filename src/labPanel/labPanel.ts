@@ -98,15 +98,15 @@ export class LabPanel extends Disposable {
         }
       }),
     );
-    let checkEvents = this.subscribeChecks();
+    let actionEvents = this.subscribeActions();
     this._register(
       deps.onDidChangeActions(() => {
-        checkEvents?.dispose();
-        checkEvents = this.subscribeChecks();
+        actionEvents.forEach((e) => e?.dispose());
+        actionEvents = this.subscribeActions();
         void this.evaluateSectionChecks();
       }),
     );
-    this._register({ dispose: () => checkEvents?.dispose() });
+    this._register({ dispose: () => actionEvents.forEach((e) => e?.dispose()) });
     this.render();
   }
 
@@ -280,8 +280,14 @@ export class LabPanel extends Disposable {
     }
   }
 
-  private subscribeChecks(): { dispose(): void } | undefined {
-    return this.deps.actions().onDidChangeChecks?.((ids) => void this.evaluateSectionChecks(ids));
+  /** The current actions' events: checks to evaluate again, and machines that came or went. */
+  private subscribeActions(): Array<{ dispose(): void } | undefined> {
+    const actions = this.deps.actions();
+    return [
+      actions.onDidChangeChecks?.((ids) => void this.evaluateSectionChecks(ids)),
+      // The section says again where it runs, and whether Run can, without reopening.
+      actions.onDidChangeAvailability?.(() => void this.postLab().catch((e: unknown) => this.fail(e))),
+    ];
   }
 
   /** The report changed (in an editor, on disk, by the panel itself): answers and progress follow. */

@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import { DEFAULT_NODES, MAX_NODES } from './labLayout';
 import { LocalLab } from './localLab';
+import { runningLab } from './labOwner';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 export const DEFAULT_STATE_DIR = path.join(REPO_ROOT, '.cache', 'lab');
@@ -18,7 +19,9 @@ function flag(args: string[], name: string): string | undefined {
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
-  const stateDir = flag(args, '--state') ?? process.env['SWARM_LAB_STATE'] ?? DEFAULT_STATE_DIR;
+  // The lab that runs on this machine, wherever it was started from (VS Code, npm start), comes first.
+  const stateDir =
+    flag(args, '--state') ?? runningLab(0)?.stateDir ?? process.env['SWARM_LAB_STATE'] ?? DEFAULT_STATE_DIR;
   const lab = new LocalLab(stateDir, (line) => console.log(line));
   switch (command) {
     case 'up': {
@@ -28,7 +31,10 @@ async function main(argv: string[]): Promise<number> {
         return 2;
       }
       const t0 = Date.now();
-      const { layout, outcomes } = await lab.up(nodes);
+      const { layout, outcomes, adopted } = await lab.up(nodes);
+      if (adopted) {
+        console.log(`the lab in ${adopted} is already running on this machine: using it`);
+      }
       if (!args.includes('--no-images')) {
         await lab.loadImages(layout, { cacheDir: IMAGE_CACHE_DIR, samplesDir: SAMPLES_DIR });
       }

@@ -3,11 +3,41 @@ import * as path from 'node:path';
 import { DEFAULT_NODES, LabLayout, labLayout, LabNode, MAX_NODES } from './labLayout';
 import { ensureBridge, ensureNodeNetwork, namespaces, removeBridge, removeNodeNetwork } from './labNetwork';
 import { dockerAnswers, engineInfo, processAlive, sshAnswers, until } from './labProbe';
+import { runningLab, sameFolder } from './labOwner';
+import type { LabImagesProgress } from './images/labImages';
 import { nodePids, removeNodeCgroups, signalNode } from './nodeCgroups';
 import { writeLabKeys, writeNodeFiles, writeSshFiles } from './nodeFiles';
 import { nodeCgroupName, nodeLogFile, nodePidFile, startNodeProcess } from './nodeProcess';
 
 export type NodeOutcome = 'started' | 'already up' | 'repaired';
+
+/**
+ * Another lab folder runs this instance's nodes (same names, namespaces and
+ * addresses) and is not healthy enough to adopt: nothing was started.
+ */
+export class LabConflictError extends Error {
+  constructor(
+    readonly otherStateDir: string,
+    readonly instance: number,
+  ) {
+    super(
+      `Another local lab, in ${otherStateDir}, holds this lab's nodes and is not healthy: stop it first (Stop Local Lab, or \`npm run lab -- down --state ${otherStateDir}\`), then start again.`,
+    );
+    this.name = 'LabConflictError';
+  }
+}
+
+/** A node that did not come up; the message is one sentence, the log file holds the details. */
+export class NodeStartError extends Error {
+  constructor(
+    readonly node: string,
+    readonly logFile: string,
+    readonly logTail: string,
+  ) {
+    super(`${node} did not come up (its log: ${logFile}).`);
+    this.name = 'NodeStartError';
+  }
+}
 
 export interface NodeStatus {
   readonly name: string;
@@ -61,7 +91,30 @@ export class LocalLab {
     return labLayout(this.stateDir, nodeCount, this.instance);
   }
 
-  async up(nodeCount = DEFAULT_NODES): Promise<{ layout: LabLayout; outcomes: Map<string, NodeOutcome> }> {
+  /**
+   * Brings the nodes up. When another lab folder already runs this
+   * instance's nodes, that lab is adopted as it is (its layout is returned,
+   * `adopted` names its folder) if it is healthy, and refused otherwise:
+   * never two sets of processes in the same namespaces.
+   */
+  async up(
+    nodeCount = DEFAULT_NODES,
+  ): Promise<{ layout: LabLayout; outcomes: Map<string, NodeOutcome>; adopted?: string }> {
+    const owner = runningLab(this.instance);
+    if (owner && !sameFolder(owner.stateDir, this.stateDir)) {
+      const other = new LocalLab(owner.stateDir, this.log, this.instance);
+      const layout = other.layout();
+      const healthy = await Promise.all(layout.nodes.map((n) => other.healthy(n)));
+      if (!healthy.every(Boolean)) {
+        throw new LabConflictError(owner.stateDir, this.instance);
+      }
+      this.log(`adopting the lab already running in ${owner.stateDir}`);
+      return {
+        layout,
+        outcomes: new Map(layout.nodes.map((n) => [n.name, 'already up' as const])),
+        adopted: owner.stateDir,
+      };
+    }
     const layout = this.layout(nodeCount);
     fs.mkdirSync(this.stateDir, { recursive: true });
     fs.writeFileSync(this.stateFile, `${JSON.stringify({ nodes: nodeCount }, null, 2)}\n`);
@@ -107,7 +160,8 @@ export class LocalLab {
     );
     if (!ready || !processAlive(pid)) {
       const tail = fs.readFileSync(nodeLogFile(node), 'utf8').split('\n').slice(-15).join('\n');
-      throw new Error(`${node.name} did not come up; its log (${nodeLogFile(node)}) ends with:\n${tail}`);
+      this.log(`${node.name} did not come up; its log (${nodeLogFile(node)}) ends with:\n${tail}`);
+      throw new NodeStartError(node.name, nodeLogFile(node), tail);
     }
     return leftovers ? 'repaired' : 'started';
   }
@@ -153,7 +207,12 @@ export class LocalLab {
    */
   async loadImages(
     layout: LabLayout,
-    options: { cacheDir: string; samplesDir: string; signal?: AbortSignal },
+    options: {
+      cacheDir: string;
+      samplesDir: string;
+      signal?: AbortSignal;
+      onProgress?: (progress: LabImagesProgress) => void;
+    },
   ): Promise<Map<string, 'loaded' | 'present'>> {
     const { ensureLabImages, loadLabImages } = await import('./images/labImages');
     const { tarball, images, built } = await ensureLabImages({
@@ -162,10 +221,9 @@ export class LocalLab {
       samplesDir: options.samplesDir,
       log: this.log,
       ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
-    if (built) {
-      this.log(`lab images built: ${images.join(', ')}`);
-    }
+    this.log(built ? `lab images built: ${images.join(', ')}` : `lab images from the cache: ${tarball}`);
     const outcomes = await loadLabImages(
       tarball,
       images,
@@ -181,6 +239,14 @@ export class LocalLab {
 
   /** Stops every node and removes the lab's namespaces, veths and cgroups. */
   async down(options: { purge?: boolean } = {}): Promise<void> {
+    // The nodes' cgroups and namespaces are named by instance, not by folder:
+    // stopping from another folder would kill the lab that runs here.
+    const owner = runningLab(this.instance);
+    if (owner && !sameFolder(owner.stateDir, this.stateDir)) {
+      throw new Error(
+        `The local lab running on this machine is the one in ${owner.stateDir}, not ${this.stateDir}: stop that one (Stop Local Lab, or \`npm run lab -- down --state ${owner.stateDir}\`).`,
+      );
+    }
     const present = await namespaces();
     // Every node that may exist, not only the last count: a bigger lab may have run before.
     const all = this.layout(MAX_NODES);

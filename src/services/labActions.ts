@@ -15,6 +15,7 @@ import type { OutputLine, SectionEnvironment } from '../core/labPanel/protocol';
 import { outcomeLine, panelLine, panelStepOutcome } from '../core/labPanel/stepOutcome';
 import { askHarborPassword, askScopeToken, labSecretOptions } from './labSecrets';
 import type { LocalLabService } from './localLabService';
+import { labMachines, onDidChangeLabMachines } from './labMachines';
 import type { MachineRegistry } from './machines/machineRegistry';
 import type { SwarmService } from './swarmService';
 
@@ -127,7 +128,7 @@ export class LabStepService extends Disposable implements LabActions {
       images,
       projectDir: path.join(this.extensionUri.fsPath, 'samples', 'tp1'),
       l10n: vscode.l10n,
-      ...(await labSecretOptions(secrets, this.lab.stateDir(), this.extensionUri)),
+      ...(await labSecretOptions(secrets, this.lab.stateDir(), this.lab.imageCacheDir(), this.extensionUri)),
     };
   }
 
@@ -157,19 +158,8 @@ export class LabStepService extends Disposable implements LabActions {
     return this.labMachines().map((m) => m.name);
   }
 
-  /**
-   * The machines the steps run on: the local lab's when it has any, else
-   * the Vagrant machines, else the SSH hosts; in name order (core-01 first).
-   */
   private labMachines(): Machine[] {
-    const all = this.machines.machines();
-    for (const source of ['local-lab', 'vagrant', 'ssh'] as const) {
-      const mine = all.filter((m) => m.source === source && m.state.kind !== 'stopped');
-      if (mine.length > 0) {
-        return mine.sort((a, b) => a.name.localeCompare(b.name));
-      }
-    }
-    return [];
+    return labMachines(this.machines);
   }
 
   private settings(): { managers: number; virtualIp: string; images: Record<string, string> } {
@@ -345,6 +335,11 @@ export class LabStepService extends Disposable implements LabActions {
    * events is over. Not on the machines' changes: a check reads them, and
    * every refresh fires, which would evaluate the checks again, forever.
    */
+  onDidChangeAvailability(listener: () => void): vscode.Disposable {
+    const subscription = onDidChangeLabMachines(this.machines, listener);
+    return new vscode.Disposable(() => subscription.dispose());
+  }
+
   onDidChangeChecks(listener: (ids: readonly string[]) => void): vscode.Disposable {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const fire = (): void => {

@@ -18,6 +18,7 @@ const REHEARSAL_INSTANCE = 2;
 export async function labSecretOptions(
   secrets: vscode.SecretStorage | undefined,
   labStateDir: string,
+  imageCacheDir: string,
   extensionUri: vscode.Uri,
 ): Promise<
   Pick<LocalLabStepsOptions, 'scopeToken' | 'harborPassword' | 'knownSecrets' | 'backupFolder' | 'rehearsal'>
@@ -36,7 +37,7 @@ export async function labSecretOptions(
       stateDir: `${labStateDir}-rehearsal`,
       // Beside the user's lab, never on it.
       instance: userInstance === 0 ? REHEARSAL_INSTANCE : userInstance + 1,
-      cacheDir: path.join(path.dirname(labStateDir), 'lab-images'),
+      cacheDir: imageCacheDir,
       samplesDir: path.join(extensionUri.fsPath, 'samples', 'tp1'),
     },
   };

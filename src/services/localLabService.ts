@@ -2,6 +2,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { localLabMachines } from '../clients/machines/localLabMachines';
+import { runningLab } from '../localLab/labOwner';
 import { LocalLab } from '../localLab/localLab';
 import { Disposable } from '../platform/disposable';
 import type { ListedMachine, MachineListSource } from './machines/machineRegistry';
@@ -26,18 +27,42 @@ export class LocalLabService extends Disposable implements MachineListSource {
     super();
   }
 
-  /** The lab folder: the setting, else SWARM_LAB_STATE (npm start, tests), else the extension's storage. */
+  /** Instance 1 is the tests' lab, beside a user's (instance 0). */
+  private get instance(): number {
+    return Number(process.env['SWARM_LAB_INSTANCE'] ?? 0);
+  }
+
+  /**
+   * The lab folder. One lab can run per machine and instance, so the one
+   * that runs (started here, by `npm start`, by `npm run lab` or by another
+   * window) is the lab, wherever it lives. With none running: the setting,
+   * else SWARM_LAB_STATE (npm start, tests), else the extension's storage.
+   */
   stateDir(): string {
+    const running = runningLab(this.instance);
+    if (running) {
+      return running.stateDir;
+    }
     const configured = vscode.workspace.getConfiguration('swarmLab').get<string>('localLab.stateDir', '').trim();
     const fromEnv = process.env['SWARM_LAB_STATE'];
     const dir = configured || fromEnv || path.join(this.globalStorage.fsPath, 'local-lab');
     return dir.startsWith('~') ? path.join(os.homedir(), dir.slice(1)) : dir;
   }
 
+  /**
+   * Where the lab's images are cached: the setting, else SWARM_LAB_IMAGE_CACHE
+   * (npm start and the tests point it at the repository's cache), else the
+   * extension's own storage, where Start Local Lab builds them the first time.
+   */
+  imageCacheDir(): string {
+    const configured = vscode.workspace.getConfiguration('swarmLab').get<string>('localLab.imageCache', '').trim();
+    const dir =
+      configured || process.env['SWARM_LAB_IMAGE_CACHE'] || path.join(this.globalStorage.fsPath, 'lab-images');
+    return dir.startsWith('~') ? path.join(os.homedir(), dir.slice(1)) : dir;
+  }
+
   lab(): LocalLab {
-    // Instance 1 is the tests' lab, beside a user's (instance 0).
-    const instance = Number(process.env['SWARM_LAB_INSTANCE'] ?? 0);
-    return new LocalLab(this.stateDir(), (line) => this.log.info(`[local lab] ${line}`), instance);
+    return new LocalLab(this.stateDir(), (line) => this.log.info(`[local lab] ${line}`), this.instance);
   }
 
   get isBusy(): boolean {

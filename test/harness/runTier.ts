@@ -12,6 +12,7 @@ import { startTestDockerDaemon, TestDockerDaemon } from './dockerDaemon';
 import { setGround } from './ground';
 import { testFiles } from './mochaFiles';
 import { LocalLab } from '../../src/localLab/localLab';
+import { IMAGE_CACHE_DIR } from '../../src/localLab/cli';
 import { REPO_ROOT } from './paths';
 import { closingLine, TierResult, writeResult } from './results';
 import { startTestSshDaemon, TestSshDaemon } from './sshDaemon';
@@ -60,7 +61,15 @@ async function startTestLab(): Promise<{ env: Record<string, string>; stop(): Pr
   const lab = new LocalLab(stateDir, () => undefined, TEST_LAB_INSTANCE);
   await lab.down();
   await lab.up(3);
-  return { env: { SWARM_LAB_STATE: stateDir, SWARM_LAB_INSTANCE: String(TEST_LAB_INSTANCE) }, stop: () => lab.down() };
+  return {
+    env: {
+      SWARM_LAB_STATE: stateDir,
+      SWARM_LAB_INSTANCE: String(TEST_LAB_INSTANCE),
+      // The repository's image cache, as `npm start` gives it; a test that wants a cold build sets its own.
+      SWARM_LAB_IMAGE_CACHE: IMAGE_CACHE_DIR,
+    },
+    stop: () => lab.down(),
+  };
 }
 
 async function runTier(tier: Tier): Promise<TierResult> {

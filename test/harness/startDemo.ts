@@ -31,8 +31,11 @@ async function main(): Promise<void> {
   }
   const lab = new LocalLab(DEFAULT_STATE_DIR, (line) => console.log(`  ${line}`));
   console.log('Bringing the local lab up (3 nodes)…');
-  const { layout, outcomes } = await lab.up(3);
-  const startedLab = [...outcomes.values()].some((o) => o !== 'already up');
+  const { layout, outcomes, adopted } = await lab.up(3);
+  if (adopted) {
+    console.log(`The lab in ${adopted} is already running on this machine: using it.`);
+  }
+  const startedLab = !adopted && [...outcomes.values()].some((o) => o !== 'already up');
   await lab.loadImages(layout, { cacheDir: IMAGE_CACHE_DIR, samplesDir: SAMPLES_DIR });
   console.log(`Lab nodes: ssh -F ${layout.sshConfig} core-01`);
   // The Containers view shows this machine's engine; without one, core-01's.
@@ -44,7 +47,12 @@ async function main(): Promise<void> {
     workspace,
     smokeTestDriver: false,
     installVsix: path.join(REPO_ROOT, 'dist', 'swarm-lab.vsix'),
-    env: dockerHost ? { DOCKER_HOST: dockerHost } : {},
+    // The extension finds a running lab by itself; these say where this one and its images live.
+    env: {
+      SWARM_LAB_STATE: layout.stateDir,
+      SWARM_LAB_IMAGE_CACHE: IMAGE_CACHE_DIR,
+      ...(dockerHost ? { DOCKER_HOST: dockerHost } : {}),
+    },
     port: Number(process.env['SWARM_LAB_PORT'] ?? 0),
   });
   console.log(`\nSwarm Lab is running in VS Code at:\n\n  ${server.workspaceUrl()}\n\nPress Ctrl+C to stop.`);

@@ -43,6 +43,11 @@ export interface LabActions {
   onDidChangeChecks?(listener: (ids: readonly string[]) => void): { dispose(): void };
   /** Whether these steps and checks (a section's) can run where the lab's machines are now, and why not. */
   availability?(ids: readonly string[]): Promise<SectionEnvironment>;
+  /**
+   * The lab's machines changed (a lab started or stopped, VMs came up):
+   * what `availability` answers may have changed, and the panel asks again.
+   */
+  onDidChangeAvailability?(listener: () => void): { dispose(): void };
 }
 
 /** The panel's actions before the step engine is plugged in: nothing runs, and it says so. */

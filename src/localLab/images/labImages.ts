@@ -23,8 +23,16 @@ export interface LabImagesOptions {
   /** The sample project folder (samples/tp1) whose python-app/ and proxy/ are built. */
   readonly samplesDir: string;
   readonly log?: (line: string) => void;
+  /** Where a cold build is, for a progress bar: each image as its build starts. */
+  readonly onProgress?: (progress: LabImagesProgress) => void;
   readonly signal?: AbortSignal;
 }
+
+/** A cold build's stages, in order; `done` of `total` images built so far. */
+export type LabImagesProgress =
+  | { readonly stage: 'base'; readonly done: number; readonly total: number }
+  | { readonly stage: 'image'; readonly image: string; readonly done: number; readonly total: number }
+  | { readonly stage: 'save'; readonly done: number; readonly total: number };
 
 export interface LabImagesResult {
   readonly tarball: string;
@@ -69,18 +77,27 @@ async function buildAll(
 ): Promise<LabImagesResult> {
   const log = opts.log ?? (() => undefined);
   const started = Date.now();
+  log(
+    `no lab images cached in ${opts.cacheDir} yet: building them from this computer's Debian packages (a few minutes, once)`,
+  );
   fs.mkdirSync(opts.cacheDir, { recursive: true });
   const docker = await connect(opts.builderSocket);
   const work = fs.mkdtempSync(path.join(opts.cacheDir, 'contexts-'));
   const partial = `${paths.tarball}.${process.pid}.tmp`;
   try {
     const specs = labImageSpecs();
+    const total = specs.length + 1; // the Debian base too
+    let done = 0;
+    const report = opts.onProgress ?? (() => undefined);
+    report({ stage: 'base', done, total });
     const build = async (id: string): Promise<void> => {
       const spec = specs.find((s) => s.id === id)!;
       throwIfAborted(opts.signal);
+      report({ stage: 'image', image: spec.tags[0], done, total });
       log(`building ${spec.tags.join(', ')}`);
       const context = await prepareContext(spec, opts.samplesDir, work);
       await buildImage(docker, context, spec.tags, log, opts.signal);
+      done++;
     };
     // The FROM-scratch images need no base: build them while debootstrap runs.
     const scratchIds = specs.filter((s) => !s.fromBase).map((s) => s.id);
@@ -89,7 +106,7 @@ async function buildAll(
         await build(id);
       }
     })();
-    const base = ensureBaseImage(docker, opts, log);
+    const base = ensureBaseImage(docker, opts, log).then(() => void done++);
     const settled = await Promise.allSettled([base, scratch]);
     for (const result of settled) {
       if (result.status === 'rejected') {
@@ -105,6 +122,7 @@ async function buildAll(
     if (missing.length > 0) {
       throw new Error(`the builder lacks ${missing.join(', ')} after the build`);
     }
+    report({ stage: 'save', done, total });
     log(`saving ${images.length} images…`);
     await saveImages(docker, images, partial, opts.signal);
     writeFileAtomic(paths.manifest, JSON.stringify({ key, images: Object.fromEntries(ids) }, null, 2));
