@@ -35,7 +35,13 @@ export function startLocalLabCommand(
       const cacheDir = lab.imageCacheDir();
       return vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Local lab'), cancellable: true },
-        async (progress, token) => {
+        async (bar, token) => {
+          const progress = {
+            report: (value: { message: string }): void => {
+              bar.report(value);
+              lab.reportProgress(value.message);
+            },
+          };
           const abort = new AbortController();
           const cancelled = token.onCancellationRequested(() => abort.abort());
           let nodes: string[] = [];

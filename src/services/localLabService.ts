@@ -18,6 +18,9 @@ export class LocalLabService extends Disposable implements MachineListSource {
   readonly onDidChange = this.changed.event;
   private readonly willChange = this._register(new vscode.EventEmitter<void>());
   readonly onWillChange = this.willChange.event;
+  private readonly progress = this._register(new vscode.EventEmitter<string>());
+  /** Each progress message of a start (a node, an image being built), as the notification shows it. */
+  readonly onProgress = this.progress.event;
   private busy = false;
 
   constructor(
@@ -63,6 +66,10 @@ export class LocalLabService extends Disposable implements MachineListSource {
 
   lab(): LocalLab {
     return new LocalLab(this.stateDir(), (line) => this.log.info(`[local lab] ${line}`), this.instance);
+  }
+
+  reportProgress(message: string): void {
+    this.progress.fire(message);
   }
 
   get isBusy(): boolean {

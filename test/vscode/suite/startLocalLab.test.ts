@@ -1,0 +1,145 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import Docker from 'dockerode';
+import * as vscode from 'vscode';
+import type { SwarmLabApi } from '../../../src/extension';
+import { labImageNames } from '../../../src/localLab/images/labImageSpecs';
+import { nodePidFile } from '../../../src/localLab/nodeProcess';
+import { testLabLayout } from '../../harness/testLab';
+import { activateSwarmLab } from './extensionApi';
+
+/**
+ * Start Local Lab as a student meets it: the extension alone, its own
+ * storage, no image cache anywhere; and beside another lab folder that
+ * already runs the same nodes.
+ */
+describe('Start Local Lab in a real VS Code: the running lab is the lab; images built when no cache exists', function () {
+  let api: SwarmLabApi;
+  const layout = testLabLayout();
+  const docker = layout.nodes.map((n) => new Docker({ socketPath: n.dockerSocket }));
+  const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('swarmLab');
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'swarm-lab-start-'));
+  const leaveAll = (): Promise<unknown> =>
+    Promise.all(docker.map((d) => d.swarmLeave({ force: true }).catch(() => undefined)));
+  /** Each node's first process and its dockerd: unchanged when nothing restarted. */
+  const daemons = (): string[] =>
+    layout.nodes.map((n) =>
+      [nodePidFile(n), path.join(n.dir, 'run', 'docker.pid')].map((f) => fs.readFileSync(f, 'utf8').trim()).join(','),
+    );
+  const progressOf = async (work: () => Thenable<unknown>): Promise<string[]> => {
+    const seen: string[] = [];
+    const sub = api.localLab.onProgress((m) => seen.push(m));
+    try {
+      await work();
+    } finally {
+      sub.dispose();
+    }
+    return seen;
+  };
+
+  before(async function () {
+    this.timeout(60_000);
+    api = await activateSwarmLab();
+    await leaveAll();
+  });
+
+  after(async function () {
+    this.timeout(60_000);
+    await config().update('localLab.stateDir', undefined, vscode.ConfigurationTarget.Global);
+    await config().update('localLab.imageCache', undefined, vscode.ConfigurationTarget.Global);
+    await leaveAll();
+    fs.rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('adopts the lab another folder runs (same nodes): no node restarted, nothing made in the configured folder', async function () {
+    this.timeout(120_000);
+    const elsewhere = path.join(scratch, 'my-lab');
+    await config().update('localLab.stateDir', elsewhere, vscode.ConfigurationTarget.Global);
+    const before = daemons();
+    await vscode.commands.executeCommand('swarmLab.localLab.start');
+    assert.equal(api.localLab.stateDir(), layout.stateDir, 'the running lab is the lab');
+    assert.deepEqual(daemons(), before, 'no node restarted');
+    assert.equal(fs.existsSync(path.join(elsewhere, 'nodes')), false, 'no second lab in the configured folder');
+    const status = await api.localLab.lab().status();
+    assert.deepEqual(
+      status.map((s) => `${s.name} ${s.sshd} ${s.dockerd}`),
+      ['core-01 true true', 'core-02 true true', 'core-03 true true'],
+    );
+  });
+
+  it('with no image cache and nodes without the lab images: builds them with progress per image, and sections 2 and 3 pass', async function () {
+    this.timeout(900_000);
+    // Nodes as fresh as a new lab's: no container, none of the lab's images.
+    await Promise.all(
+      docker.map(async (d) => {
+        for (const c of await d.listContainers({ all: true })) {
+          await d.getContainer(c.Id).remove({ force: true });
+        }
+        for (const image of [...labImageNames(), 'python-app:latest', 'app-proxy:latest']) {
+          await d
+            .getImage(image)
+            .remove({ force: true })
+            .catch(() => undefined);
+        }
+      }),
+    );
+    const cache = path.join(scratch, 'lab-images');
+    await config().update('localLab.imageCache', cache, vscode.ConfigurationTarget.Global);
+    const progress = await progressOf(() => vscode.commands.executeCommand('swarmLab.localLab.start'));
+    assert.ok(
+      progress.some((m) => /the Debian base/.test(m)),
+      `no progress for the Debian base: ${progress.join(' | ')}`,
+    );
+    const built = progress.filter((m) => /^building the lab images \(\d+\/\d+\): /.test(m));
+    assert.ok(built.length >= 5, `too few image steps shown: ${progress.join(' | ')}`);
+    assert.ok(
+      fs.readdirSync(cache).some((f) => /^lab-images-[0-9a-f]+\.tar\.gz$/.test(f)),
+      'no tarball in the cache',
+    );
+    for (const d of docker) {
+      const tags = new Set((await d.listImages()).flatMap((i) => i.RepoTags ?? []));
+      assert.deepEqual(
+        labImageNames().filter((n) => !tags.has(n)),
+        [],
+      );
+    }
+
+    // Sections 2 and 3, as the panel's Run does them (LabActions), then their checks.
+    await api.machines.refresh();
+    const run = async (id: string): Promise<void> => {
+      const lines: string[] = [];
+      const result = await api.labActions.runStep(id, (l) => lines.push(l.text), new AbortController().signal);
+      assert.equal(result.ok, true, `${id}: ${result.summary}\n${lines.slice(-20).join('\n')}`);
+    };
+    const check = async (id: string): Promise<void> => {
+      const outcome = await api.labActions.runCheck(id, new AbortController().signal);
+      assert.equal(outcome.state, 'pass', `${id}: ${outcome.why}`);
+    };
+    for (const id of ['docker.config', 'swarm.init-join']) {
+      await run(id);
+    }
+    await check('docker.config-applied');
+    await check('swarm.nodes-ready');
+    for (const id of ['compose.install', 'stack.build-local', 'stack.deploy']) {
+      await run(id);
+    }
+    for (const id of ['compose.present', 'stack.converged', 'stack.app-answers']) {
+      await check(id);
+    }
+  });
+
+  it('a second Start Local Lab loads from the cache without building', async function () {
+    this.timeout(120_000);
+    const cache = path.join(scratch, 'lab-images');
+    const tarball = fs.readdirSync(cache).find((f) => f.endsWith('.tar.gz'))!;
+    const mtime = fs.statSync(path.join(cache, tarball)).mtimeMs;
+    const progress = await progressOf(() => vscode.commands.executeCommand('swarmLab.localLab.start'));
+    assert.deepEqual(
+      progress.filter((m) => m.startsWith('building')),
+      [],
+    );
+    assert.equal(fs.statSync(path.join(cache, tarball)).mtimeMs, mtime, 'the cache was rewritten');
+  });
+});
