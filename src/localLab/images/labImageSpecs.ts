@@ -317,3 +317,19 @@ export function labImageSpecs(): LabImageSpec[] {
 export function labImageNames(specs: readonly LabImageSpec[] = labImageSpecs()): string[] {
   return [BASE_IMAGE, ...specs.flatMap((s) => s.tags)];
 }
+
+/** The host's Debian packages the images copy binaries from, each with the images that copy it, by name. */
+export function hostPackageImages(specs: readonly LabImageSpec[] = labImageSpecs()): Map<string, string[]> {
+  const images = new Map<string, string[]>();
+  for (const spec of specs) {
+    for (const pkg of spec.hostPackages ?? []) {
+      images.set(pkg, [...(images.get(pkg) ?? []), spec.tags[0]]);
+    }
+  }
+  return new Map([...images].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** The host's Debian packages the images copy binaries from, sorted. */
+export function hostPackages(specs: readonly LabImageSpec[] = labImageSpecs()): string[] {
+  return [...hostPackageImages(specs).keys()];
+}
