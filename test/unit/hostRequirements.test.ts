@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -219,5 +220,23 @@ describe('host requirements of the local lab', () => {
       "debootstrap (commande, paquet debootstrap) : construit l'image de base Debian du lab",
       'caddy (paquet) : ses binaires vont dans swarm-lab/caddy-debian:2.6',
     ]);
+  });
+
+  it('stops `npm run lab -- up` first, exit 1 with the sentence, when the PATH lacks debootstrap', () => {
+    const cli = path.join(__dirname, '..', '..', 'src', 'localLab', 'cli.js');
+    const out = spawnSync(process.execPath, [cli, 'up', '--state', path.join(tmp, 'lab')], {
+      // dpkg-query too: the CLI asks the real dpkg about the host packages.
+      env: { PATH: pathWith([...without('debootstrap'), 'dpkg-query'], true) },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    assert.equal(out.status, 1, out.stderr);
+    assert.match(
+      out.stderr,
+      /The local lab needs debootstrap\b.*`(sudo )?apt-get install debootstrap.*`npm run lab -- up` again\./,
+    );
+    assert.match(out.stderr, /^ {2}debootstrap \(command, package debootstrap\): builds the lab's Debian base image$/m);
+    assert.equal(out.stdout, '');
+    assert.ok(!fs.existsSync(path.join(tmp, 'lab')), 'nothing started');
   });
 });
