@@ -9,6 +9,8 @@ import {
 import {
   ALERTMANAGER_IMAGE,
   KEEPALIVED_IMAGE,
+  LOCAL_LAB_BASE_IMAGE,
+  LOCAL_LAB_DEBIAN_SUITE,
   NODE_EXPORTER_IMAGE,
   PROMETHEUS_IMAGE,
   REDIS_IMAGE,
@@ -31,10 +33,11 @@ export const BUSYBOX_SUBSTITUTE = 'swarm-lab/busybox-debian:latest';
  * and the report's evidence say what really runs.
  */
 
-export const DEBIAN_SUITE = 'bookworm';
+export const DEBIAN_SUITE = LOCAL_LAB_DEBIAN_SUITE;
 /** The Debian packages inside the base image (python-app, app-proxy and redis run on it). */
 export const BASE_PACKAGES: readonly string[] = ['python3-flask', 'python3-redis', 'redis-server', 'nginx-light'];
-export const BASE_IMAGE = `swarm-lab/debian-base:${DEBIAN_SUITE}`;
+/** Named in core/ (the stack's steps check it is on the nodes before building FROM it). */
+export const BASE_IMAGE = LOCAL_LAB_BASE_IMAGE;
 /** Settings a `docker import` leaves empty and a Dockerfile's FROM would normally bring. */
 export const BASE_IMAGE_CHANGES: readonly string[] = [
   'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
