@@ -3,6 +3,8 @@
  * The local lab from a terminal (as root: namespaces need it).
  */
 import * as path from 'node:path';
+import { english } from '../core/l10n';
+import { checkHost, hostRequirementsMessage, missingPieceLines } from './hostRequirements';
 import { DEFAULT_NODES, MAX_NODES } from './labLayout';
 import { LocalLab } from './localLab';
 import { runningLab } from './labOwner';
@@ -30,12 +32,21 @@ async function main(argv: string[]): Promise<number> {
         console.error(`--nodes takes 1 to ${MAX_NODES}`);
         return 2;
       }
+      // Before anything starts: a missing piece is one sentence, not a failure halfway.
+      const images = !args.includes('--no-images');
+      const host = await checkHost({ images });
+      const problem = hostRequirementsMessage(host, english, '`npm run lab -- up`');
+      if (problem !== undefined) {
+        console.error(problem);
+        missingPieceLines(host, english).forEach((line) => console.error(`  ${line}`));
+        return 1;
+      }
       const t0 = Date.now();
       const { layout, outcomes, adopted } = await lab.up(nodes);
       if (adopted) {
         console.log(`the lab in ${adopted} is already running on this machine: using it`);
       }
-      if (!args.includes('--no-images')) {
+      if (images) {
         await lab.loadImages(layout, { cacheDir: IMAGE_CACHE_DIR, samplesDir: SAMPLES_DIR });
       }
       const all = [...outcomes.values()];

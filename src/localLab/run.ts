@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 export interface RunOptions {
   readonly signal?: AbortSignal;
@@ -83,5 +85,36 @@ export function abortError(): Error {
 export function throwIfAborted(signal?: AbortSignal): void {
   if (signal?.aborted) {
     throw abortError();
+  }
+}
+
+/**
+ * Where `command` runs from: the first executable file of that name in the
+ * folders of `pathValue` (a PATH), as a shell would find it; undefined when
+ * none. A name with a slash is taken as a path.
+ */
+export function findExecutable(
+  command: string,
+  pathValue: string | undefined = process.env['PATH'],
+): string | undefined {
+  const candidates = command.includes('/')
+    ? [command]
+    : (pathValue ?? '')
+        .split(path.delimiter)
+        .filter((dir) => dir !== '')
+        .map((dir) => path.join(dir, command));
+  return candidates.find(isExecutableFile);
+}
+
+function isExecutableFile(file: string): boolean {
+  try {
+    // stat follows symbolic links: a link to a missing binary is no executable.
+    if (!fs.statSync(file).isFile()) {
+      return false;
+    }
+    fs.accessSync(file, fs.constants.X_OK);
+    return true;
+  } catch {
+    return false;
   }
 }

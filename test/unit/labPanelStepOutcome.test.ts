@@ -31,6 +31,20 @@ describe("the step engine's results in the lab panel", () => {
     );
   });
 
+  it('says a reason shared by several failed nodes once, with all of them', () => {
+    const missing = 'the base image is missing on core-01, core-02';
+    const report = initJoin([
+      { node: 'core-01', outcome: { kind: 'failed', reason: missing, stage: 'plan' } },
+      { node: 'core-02', outcome: { kind: 'failed', reason: missing, stage: 'plan' } },
+      { node: 'core-03', outcome: { kind: 'failed', reason: 'no route to host', stage: 'connect' } },
+      { node: 'core-04', outcome: { kind: 'ok' } },
+    ]);
+    assert.equal(
+      summarizeReports([report], english),
+      'failed on core-01, core-02: the base image is missing on core-01, core-02; failed on core-03: no route to host; ok on core-04',
+    );
+  });
+
   it('says why a step did not run at all, and when nothing ran', () => {
     assert.equal(
       summarizeReports([{ ...initJoin([]), error: 'this workspace is not trusted' }], english),

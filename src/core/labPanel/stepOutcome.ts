@@ -43,7 +43,8 @@ function outcomeWord(kind: NodeOutcome['kind'], l10n: Localizer): string {
 /**
  * One sentence for a run of one or more steps: per outcome, the nodes in it,
  * e.g. `ok on core-01; already done on core-02, core-03`. A step that did not
- * run at all says why; a failure names its node and reason.
+ * run at all says why; a failure names its nodes and reason, once for the
+ * nodes that failed for the same reason.
  */
 export function summarizeReports(reports: readonly StepReport[], l10n: Localizer): string {
   const errors = reports.filter((r) => r.error !== undefined).map((r) => `${r.title}: ${r.error}`);
@@ -54,11 +55,12 @@ export function summarizeReports(reports: readonly StepReport[], l10n: Localizer
     return l10n.t('Nothing ran.');
   }
   const byKind = new Map<NodeOutcome['kind'], string[]>();
-  const failures: string[] = [];
+  // Nodes by failure reason: a reason several nodes share (one that names them all) is said once.
+  const failures = new Map<string, string[]>();
   for (const report of reports) {
     for (const { node, outcome } of report.nodes) {
       if (outcome.kind === 'failed') {
-        failures.push(l10n.t('failed on {0}: {1}', node, outcome.reason));
+        failures.set(outcome.reason, [...(failures.get(outcome.reason) ?? []), node]);
         continue;
       }
       const nodes = byKind.get(outcome.kind) ?? [];
@@ -69,7 +71,8 @@ export function summarizeReports(reports: readonly StepReport[], l10n: Localizer
     }
   }
   const parts = [...byKind].map(([kind, nodes]) => l10n.t('{0} on {1}', outcomeWord(kind, l10n), nodes.join(', ')));
-  return [...failures, ...parts].join('; ');
+  const failed = [...failures].map(([reason, nodes]) => l10n.t('failed on {0}: {1}', nodes.join(', '), reason));
+  return [...failed, ...parts].join('; ');
 }
 
 /**

@@ -8,6 +8,15 @@
  */
 import type { LabStepConfig } from './labConfig';
 
+/** The Debian release of the local lab's base image. */
+export const LOCAL_LAB_DEBIAN_SUITE = 'bookworm';
+/**
+ * The local lab's Debian base, made with debootstrap from this computer's
+ * packages and loaded on every node by Start Local Lab: the sample
+ * project's Dockerfiles build FROM it, since the local lab pulls nothing.
+ */
+export const LOCAL_LAB_BASE_IMAGE = `swarm-lab/debian-base:${LOCAL_LAB_DEBIAN_SUITE}`;
+
 export interface LabImageRole {
   /** The key in the `swarmLab.images` setting. */
   readonly role: string;

@@ -22,6 +22,7 @@ import {
   projectForm,
   uploadProject,
 } from './stackProject';
+import { requireBaseImages } from './baseImages';
 import { imagesOnNodesAction } from './imagesOnNodes';
 
 const DATA_PROJECT_DIR = '/data/python_dirty_app';
@@ -146,6 +147,8 @@ export function stackBuildLocalStep(config: LabStepConfig, l10n: Localizer): Lab
     },
     async plan(ctx) {
       const form = await projectForm(config.project, 'local', config, ctx.l10n);
+      // In the local lab a missing FROM image would be pulled, and fail: one line says so first.
+      await requireBaseImages(ctx, config, form.built);
       return [
         ...uploadProject(HOME_PROJECT_DIR, config.project, form.compose),
         ...buildActions(HOME_PROJECT_DIR, form.built),

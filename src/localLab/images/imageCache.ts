@@ -3,8 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { listFiles } from './buildContext';
 import { rootfsKey } from './debianBase';
-import { BASE_IMAGE_CHANGES, BASE_PACKAGES, DEBIAN_SUITE, LabImageSpec } from './labImageSpecs';
-import { run } from '../run';
+import { BASE_IMAGE_CHANGES, BASE_PACKAGES, DEBIAN_SUITE, hostPackages, LabImageSpec } from './labImageSpecs';
+import { dpkgVersions } from '../dpkg';
 
 /**
  * The lab images are cached as one gzip tarball (`docker save` of all of
@@ -38,25 +38,12 @@ export async function labImagesKey(specs: readonly LabImageSpec[], samplesDir: s
     }
   }
   // Binaries copied from this machine's packages: a new package version is a new image.
-  const packages = [...new Set(specs.flatMap((s) => s.hostPackages ?? []))].sort();
-  for (const [pkg, version] of await packageVersions(packages)) {
-    hash.update(`\npkg ${pkg} ${version}`);
+  // A package that is not installed counts as "absent" (the build then says what to install).
+  const versions = await dpkgVersions(hostPackages(specs));
+  for (const [pkg, version] of versions) {
+    hash.update(`\npkg ${pkg} ${version ?? 'absent'}`);
   }
   return hash.digest('hex');
-}
-
-async function packageVersions(packages: string[]): Promise<Array<[string, string]>> {
-  if (packages.length === 0) {
-    return [];
-  }
-  // One dpkg-query for all; a package that is not installed shows up as "absent" (the build then says what to install).
-  const out = await run('dpkg-query', ['-W', '-f=${Package} ${Version} ${db:Status-Abbrev}\n', ...packages]).catch(
-    (error: Error) => error.message,
-  );
-  return packages.map((pkg) => {
-    const m = new RegExp(`^${pkg.replace(/[.+]/g, '\\$&')} (\\S+) ii`, 'm').exec(out);
-    return [pkg, m ? m[1] : 'absent'];
-  });
 }
 
 export function cachePaths(cacheDir: string, key: string): { tarball: string; manifest: string } {

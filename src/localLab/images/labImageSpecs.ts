@@ -9,6 +9,8 @@ import {
 import {
   ALERTMANAGER_IMAGE,
   KEEPALIVED_IMAGE,
+  LOCAL_LAB_BASE_IMAGE,
+  LOCAL_LAB_DEBIAN_SUITE,
   NODE_EXPORTER_IMAGE,
   PROMETHEUS_IMAGE,
   REDIS_IMAGE,
@@ -31,10 +33,11 @@ export const BUSYBOX_SUBSTITUTE = 'swarm-lab/busybox-debian:latest';
  * and the report's evidence say what really runs.
  */
 
-export const DEBIAN_SUITE = 'bookworm';
+export const DEBIAN_SUITE = LOCAL_LAB_DEBIAN_SUITE;
 /** The Debian packages inside the base image (python-app, app-proxy and redis run on it). */
 export const BASE_PACKAGES: readonly string[] = ['python3-flask', 'python3-redis', 'redis-server', 'nginx-light'];
-export const BASE_IMAGE = `swarm-lab/debian-base:${DEBIAN_SUITE}`;
+/** Named in core/ (the stack's steps check it is on the nodes before building FROM it). */
+export const BASE_IMAGE = LOCAL_LAB_BASE_IMAGE;
 /** Settings a `docker import` leaves empty and a Dockerfile's FROM would normally bring. */
 export const BASE_IMAGE_CHANGES: readonly string[] = [
   'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
@@ -316,4 +319,20 @@ export function labImageSpecs(): LabImageSpec[] {
 /** Every image name the cache tarball holds, the base included (students can build FROM it offline). */
 export function labImageNames(specs: readonly LabImageSpec[] = labImageSpecs()): string[] {
   return [BASE_IMAGE, ...specs.flatMap((s) => s.tags)];
+}
+
+/** The host's Debian packages the images copy binaries from, each with the images that copy it, by name. */
+export function hostPackageImages(specs: readonly LabImageSpec[] = labImageSpecs()): Map<string, string[]> {
+  const images = new Map<string, string[]>();
+  for (const spec of specs) {
+    for (const pkg of spec.hostPackages ?? []) {
+      images.set(pkg, [...(images.get(pkg) ?? []), spec.tags[0]]);
+    }
+  }
+  return new Map([...images].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** The host's Debian packages the images copy binaries from, sorted. */
+export function hostPackages(specs: readonly LabImageSpec[] = labImageSpecs()): string[] {
+  return [...hostPackageImages(specs).keys()];
 }
