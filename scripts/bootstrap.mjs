@@ -32,6 +32,8 @@ const APT_PACKAGES = [
   // the local lab's shared storage (section 5): glusterd in every node, /data mounted over FUSE
   'glusterfs-server',
   'glusterfs-client',
+  // section 3's compose.install gives the nodes this machine's docker-compose
+  'docker-compose',
   // the Vagrant machine source's tests (its docker provider; VirtualBox cannot run here)
   'vagrant',
 ];

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LabImagesProgress } from '../localLab/images/labImages';
+import { checkHost, hostRequirementsMessage, missingPieceLines } from '../localLab/hostRequirements';
 import { LabConflictError, NodeStartError } from '../localLab/localLab';
 import { LocalLabService } from '../services/localLabService';
 import { Command } from './command';
@@ -11,6 +12,7 @@ import { requireMachineChanges } from './workspaceTrust';
  * Brings the local lab up (nodes, then the lab's images: from the cache, or
  * built the first time), with progress per image and cancellation. A lab
  * already running on this machine, wherever it was started, is the lab.
+ * Returns the sentence shown when the computer lacks something (for tests).
  */
 export function startLocalLabCommand(
   lab: LocalLabService,
@@ -23,13 +25,13 @@ export function startLocalLabCommand(
       if (!requireMachineChanges(vscode.l10n.t('Starting the local lab'))) {
         return undefined;
       }
-      if (process.getuid?.() !== 0) {
-        void vscode.window.showErrorMessage(
-          vscode.l10n.t(
-            'The local lab needs root (network namespaces): run VS Code as root in a VM or container, or use `sudo npm run lab -- up`.',
-          ),
-        );
-        return undefined;
+      // Before anything starts: a missing piece is one sentence with its apt-get line, not a failure halfway.
+      const host = await checkHost();
+      const problem = hostRequirementsMessage(host, vscode.l10n);
+      if (problem !== undefined) {
+        missingPieceLines(host, vscode.l10n).forEach((line) => log.warn(`[local lab] missing: ${line}`));
+        void vscode.window.showErrorMessage(problem);
+        return problem;
       }
       const samplesDir = path.join(extensionUri.fsPath, 'samples', 'tp1');
       const cacheDir = lab.imageCacheDir();

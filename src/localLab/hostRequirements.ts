@@ -14,7 +14,9 @@ import { findExecutable } from './run';
 
 /** What a piece is for, worded by purposeText(). */
 export type Purpose =
-  | { readonly kind: 'network' | 'namespaces' | 'engine' | 'sshd' | 'keys' | 'base-image' | 'storage' }
+  | {
+      readonly kind: 'network' | 'namespaces' | 'engine' | 'sshd' | 'keys' | 'base-image' | 'storage' | 'compose';
+    }
   /** A host package whose binaries these images copy. */
   | { readonly kind: 'images'; readonly images: readonly string[] };
 
@@ -44,6 +46,8 @@ const COMMANDS: readonly CommandRequirement[] = [
   { command: 'glusterd', debianPackage: 'glusterfs-server', purpose: { kind: 'storage' } },
   { command: 'gluster', debianPackage: 'glusterfs-server', purpose: { kind: 'storage' } },
   { command: 'mount.glusterfs', debianPackage: 'glusterfs-client', purpose: { kind: 'storage' } },
+  // Section 3's compose.install: the nodes cannot download it, and they run this computer's binaries.
+  { command: 'docker-compose', debianPackage: 'docker-compose', purpose: { kind: 'compose' } },
 ];
 
 /** The commands checkHost() looks for, in order. */
@@ -168,6 +172,8 @@ export function purposeText(purpose: Purpose, l10n: Localizer): string {
       return l10n.t("builds the lab's Debian base image");
     case 'storage':
       return l10n.t("runs section 5's shared storage (GlusterFS)");
+    case 'compose':
+      return l10n.t('gives the nodes docker-compose (section 3)');
     case 'images':
       return l10n.t('its binaries go into {0}', listOf(purpose.images, l10n));
   }

@@ -6,6 +6,8 @@ import Docker from 'dockerode';
 import * as vscode from 'vscode';
 import type { SwarmLabApi } from '../../../src/extension';
 import { labImageNames } from '../../../src/localLab/images/labImageSpecs';
+import { runningLab } from '../../../src/localLab/labOwner';
+import { LocalLab } from '../../../src/localLab/localLab';
 import { nodePidFile } from '../../../src/localLab/nodeProcess';
 import { testLabLayout } from '../../harness/testLab';
 import { activateSwarmLab } from './extensionApi';
@@ -51,6 +53,43 @@ describe('Start Local Lab in a real VS Code: the running lab is the lab; images 
     await config().update('localLab.imageCache', undefined, vscode.ConfigurationTarget.Global);
     await leaveAll();
     fs.rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('with debootstrap hidden from PATH: names it with its apt-get line, and starts nothing', async function () {
+    this.timeout(120_000);
+    await vscode.commands.executeCommand('swarmLab.localLab.stop');
+    assert.equal(runningLab(layout.instance), undefined, 'the lab did not stop');
+    // A PATH of links to every program of the real one, debootstrap left out.
+    const bin = path.join(scratch, 'bin');
+    fs.mkdirSync(bin);
+    for (const dir of (process.env['PATH'] ?? '').split(':').filter((d) => fs.existsSync(d))) {
+      for (const name of fs.readdirSync(dir)) {
+        if (name !== 'debootstrap' && !fs.existsSync(path.join(bin, name))) {
+          fs.symlinkSync(path.join(dir, name), path.join(bin, name));
+        }
+      }
+    }
+    const realPath = process.env['PATH'];
+    process.env['PATH'] = bin;
+    let message: unknown;
+    try {
+      message = await vscode.commands.executeCommand('swarmLab.localLab.start');
+    } finally {
+      process.env['PATH'] = realPath;
+    }
+    assert.equal(
+      message,
+      'The local lab needs debootstrap on this computer: run `apt-get install debootstrap`, then Start Local Lab again.',
+    );
+    assert.equal(runningLab(layout.instance), undefined, 'a node started');
+    const namespaces = fs.existsSync('/run/netns') ? fs.readdirSync('/run/netns') : [];
+    assert.deepEqual(
+      namespaces.filter((n) => n.startsWith(`${layout.prefix}-`)),
+      [],
+    );
+    // The tests' lab back, as another program (npm start, npm run lab) would start it.
+    await new LocalLab(layout.stateDir, () => undefined, layout.instance).up(3);
+    await api.machines.refresh();
   });
 
   it('adopts the lab another folder runs (same nodes): no node restarted, nothing made in the configured folder', async function () {
