@@ -53,6 +53,7 @@ import { importReportCommand } from './commands/importReport';
 import { exportReportCommands } from './commands/exportReport';
 import { configureVagrantfileCommand, vagrantfileStep } from './commands/configureVagrantfile';
 import { dataDiskCheck, machinesReachableCheck } from './services/prerequisiteChecks';
+import { useNotificationLog } from './editor/notify';
 
 /** What the extension exposes to other extensions and to its own tests. */
 export interface SwarmLabApi {
@@ -100,6 +101,8 @@ export function startFeatures(
   views: FeatureViews,
   registered: ReadonlySet<string>,
 ): Features {
+  // Notifications whose caller has no log at hand write their full text here, and Show Log opens it.
+  context.subscriptions.push(useNotificationLog(log));
   const localEngine = new LocalDockerEngine(log);
   const localLab = new LocalLabService(context.globalStorageUri, log);
   const sshHosts = new SshHostsSource();

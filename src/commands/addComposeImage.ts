@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { FlipTarget } from '../core/compose/composeImages';
+import { notifyInfo } from '../editor/notify';
 import { ComposeAnalyses } from '../lenses/composeAnalyses';
 import { applyComposeEdits, openCompose, pickService } from '../lenses/composeTarget';
 import { Command } from './command';
@@ -21,9 +22,7 @@ export function addComposeImageCommand(analyses: ComposeAnalyses): Command {
       );
       if (!service?.addImage) {
         if (service) {
-          void vscode.window.showInformationMessage(
-            service.reason ?? vscode.l10n.t('{0} already has an image.', service.name),
-          );
+          void notifyInfo(service.reason ?? vscode.l10n.t('{0} already has an image.', service.name));
         }
         return false;
       }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { describeEndpoint } from '../clients/docker/dockerEndpoint';
 import { describeDockerError } from '../clients/docker/dockerErrors';
+import { notifyError, notifyInfo } from '../editor/notify';
 import { LocalDockerEngine } from '../services/localDockerEngine';
 import { Command } from './command';
 
@@ -23,13 +24,13 @@ export function checkDockerConnectionCommand(local: LocalDockerEngine, log: vsco
           where,
         );
         log.info(message);
-        void vscode.window.showInformationMessage(message);
+        void notifyInfo(message, { log, logged: true });
         return v;
       } catch (error) {
         const message = describeDockerError(error, endpoint, vscode.l10n);
         log.warn(message);
         const settings = vscode.l10n.t('Open Settings');
-        void vscode.window.showErrorMessage(message, settings).then((pick) => {
+        void notifyError(message, { log, logged: true, actions: [settings] }).then((pick) => {
           if (pick === settings) {
             void vscode.commands.executeCommand('workbench.action.openSettings', 'swarmLab.dockerHost');
           }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { notifyError } from '../editor/notify';
 
 /** One palette or menu command; each lives in its own file. */
 export interface Command {
@@ -20,12 +21,7 @@ export async function runCommand(
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     log.error(`${command.id} failed`, error);
-    const showLog = vscode.l10n.t('Show Log');
-    void vscode.window.showErrorMessage(message, showLog).then((pick) => {
-      if (pick === showLog) {
-        log.show();
-      }
-    });
+    void notifyError(message, { log, logged: true, offerLog: true });
     return undefined;
   }
 }

@@ -12,6 +12,7 @@ import {
   type VagrantLabSettings,
 } from '../core/vagrant/vagrantfile';
 import { describeVagrantfileChanges } from '../core/vagrant/vagrantfileSummary';
+import { notifyError, notifyInfo } from '../editor/notify';
 import { Command } from './command';
 import { askVagrantfileValues, type VagrantfileValues } from './vagrantfilePrompts';
 
@@ -102,9 +103,7 @@ export async function configureVagrantfile(
     return refuse(edit.error, uri);
   }
   if (!edit.changed) {
-    void vscode.window.showInformationMessage(
-      vscode.l10n.t('The Vagrantfile already says all that: nothing to change.'),
-    );
+    void notifyInfo(vscode.l10n.t('The Vagrantfile already says all that: nothing to change.'));
     await vscode.window.showTextDocument(uri, { preview: false });
     return { kind: 'unchanged', uri };
   }
@@ -112,12 +111,11 @@ export async function configureVagrantfile(
   const described = after.ok ? describeVagrantfileChanges(settings, after.settings, vscode.l10n) : [];
   if (asked.prompted) {
     const apply = vscode.l10n.t('Apply');
-    const choice = await vscode.window.showInformationMessage(
+    const choice = await notifyInfo(
       before === undefined
         ? vscode.l10n.t('Create {0}?', uri.fsPath)
         : vscode.l10n.t('Update {0}? Your other lines are kept.', uri.fsPath),
-      { modal: true, detail: [...described, ...edit.notes].join('\n') },
-      apply,
+      { modal: true, detail: [...described, ...edit.notes].join('\n'), actions: [apply] },
     );
     if (choice !== apply || token?.isCancellationRequested) {
       return { kind: 'cancelled' };
@@ -151,7 +149,7 @@ function newFile(values: VagrantfileValues): VagrantEdit {
 }
 
 function refuse(error: string, uri: vscode.Uri): VagrantfileResult {
-  void vscode.window.showErrorMessage(error);
+  void notifyError(error);
   return { kind: 'refused', uri, error };
 }
 
@@ -160,7 +158,7 @@ function cancelledOrNoFolder(): VagrantfileResult {
     return { kind: 'cancelled' };
   }
   const error = vscode.l10n.t("Open the lab's folder first: the Vagrantfile goes in a workspace folder.");
-  void vscode.window.showErrorMessage(error);
+  void notifyError(error);
   return { kind: 'refused', error };
 }
 

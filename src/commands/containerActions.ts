@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { ContainerAction, runContainerAction } from '../clients/docker/containerOperations';
+import { notifyWarning } from '../editor/notify';
 import type { ContainerHosts } from '../services/containerHosts';
 import type { ContainersNode } from '../views/containersTreeProvider';
 import { Command } from './command';
@@ -31,13 +32,13 @@ export function containerActionCommands(
       const { container, host } = target;
       if (action === 'remove' && confirmed !== true) {
         const remove = vscode.l10n.t('Remove');
-        const answer = await vscode.window.showWarningMessage(
+        const answer = await notifyWarning(
           vscode.l10n.t('Remove the container {0} on {1}?', container.name, host.label),
           {
             modal: true,
             detail: vscode.l10n.t('A running container is stopped first. Its data outside volumes is lost.'),
+            actions: [remove],
           },
-          remove,
         );
         if (answer !== remove) {
           return false;

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { isInside, resolveInside } from '../core/labPanel/insideRoots';
 import { exportHtml, exportMarkdown } from '../core/report/reportExport';
 import { parseReport } from '../core/report/reportParse';
+import { notifyInfo } from '../editor/notify';
 import type { LabPanels } from '../labPanel/labPanels';
 import { freeSibling, reportLab } from '../labPanel/reportWrites';
 import { Command } from './command';
@@ -56,9 +57,7 @@ export function exportReportCommands(panels: LabPanels, extensionUri: vscode.Uri
               l10n: lab.l10n,
             });
       await vscode.workspace.fs.writeFile(out, new TextEncoder().encode(text));
-      void vscode.window.showInformationMessage(
-        vscode.l10n.t('Report exported to {0}.', vscode.workspace.asRelativePath(out, false)),
-      );
+      void notifyInfo(vscode.l10n.t('Report exported to {0}.', vscode.workspace.asRelativePath(out, false)));
       return out;
     },
   });

@@ -5,6 +5,7 @@ import { contextFiles, DockerImageNode } from '../clients/images/dockerImageNode
 import { BuildRequest, describeOutcome, NodeOutcome } from '../clients/images/imageDistribution';
 import { composeBuild } from '../core/compose/composeBuilds';
 import { ComposeService } from '../core/compose/composeImages';
+import { notifyError, notifyInfo, notifyWarning } from '../editor/notify';
 import { ComposeAnalyses } from '../lenses/composeAnalyses';
 import { ComposeTarget, openCompose, pickService } from '../lenses/composeTarget';
 import { ImagePresenceService } from '../services/imagePresenceService';
@@ -38,7 +39,7 @@ export async function resolveImageJob(
     return undefined;
   }
   const fail = (message: string): undefined => {
-    void vscode.window.showErrorMessage(message);
+    void notifyError(message);
     return undefined;
   };
   if (!service.image) {
@@ -95,9 +96,7 @@ export async function machineNodes(
   );
   const connected = nodes.filter((n) => n !== undefined);
   if (connected.length === 0) {
-    void vscode.window.showErrorMessage(
-      vscode.l10n.t('No machine is connected: start the lab or open the Machines view.'),
-    );
+    void notifyError(vscode.l10n.t('No machine is connected: start the lab or open the Machines view.'));
     return undefined;
   }
   return { nodes: connected, unreachable };
@@ -142,14 +141,16 @@ export function reportOutcomes(
   const cancelled = outcomes.filter((o) => o.kind === 'cancelled').length;
   const done = outcomes.filter((o) => o.kind !== 'failed' && o.kind !== 'cancelled').length;
   if (failed.length > 0) {
-    const showLog = vscode.l10n.t('Show Log');
-    void vscode.window
-      .showErrorMessage(vscode.l10n.t('{0}: failed on {1} (see the log).', what, failed.join(', ')), showLog)
-      .then((pick) => pick === showLog && log.show());
+    // Each node's outcome is in the log (above): the sentence only names the nodes.
+    void notifyError(vscode.l10n.t('{0}: failed on {1} (see the log).', what, failed.join(', ')), {
+      log,
+      logged: true,
+      offerLog: true,
+    });
   } else if (cancelled > 0) {
-    void vscode.window.showWarningMessage(vscode.l10n.t('{0}: cancelled ({1} nodes done).', what, done));
+    void notifyWarning(vscode.l10n.t('{0}: cancelled ({1} nodes done).', what, done), { log, logged: true });
   } else {
-    void vscode.window.showInformationMessage(vscode.l10n.t('{0}: done on {1} nodes.', what, done));
+    void notifyInfo(vscode.l10n.t('{0}: done on {1} nodes.', what, done), { log, logged: true });
   }
 }
 

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { formatReport } from '../core/report/reportFormat';
 import { importReport, type ImportPreview } from '../core/report/reportImport';
+import { notifyInfo } from '../editor/notify';
 import type { LabPanels } from '../labPanel/labPanels';
 import { replaceKeepingOriginal, reportLab } from '../labPanel/reportWrites';
 import { Command } from './command';
@@ -51,7 +52,7 @@ export function importReportCommand(panels: LabPanels, extensionUri: vscode.Uri)
       }
       const kept = await replaceKeepingOriginal(target, formatReport(preview.model));
       const name = vscode.workspace.asRelativePath(target, false);
-      void vscode.window.showInformationMessage(
+      void notifyInfo(
         kept
           ? vscode.l10n.t(
               '{0} answers imported into {1}; what it held before is kept in {2}.',

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { OUTCOME_WORDS } from '../core/steps/logFormat';
 import type { LabStep } from '../core/labSteps/labConfig';
+import { notifyInfo, notifyWarning } from '../editor/notify';
 import type { LabStepService, RunOptions, StepRun } from '../services/labActions';
 
 /** Shared by the step commands: choosing a step, and running with a cancellable progress notification. */
@@ -66,10 +67,10 @@ export function runWithProgress(
           : result.ok
             ? vscode.l10n.t('{0}: done.', title)
             : vscode.l10n.t('{0}: failed on some nodes. See the log.', title);
-        const show = vscode.l10n.t('Show Log');
-        void (
-          result.ok ? vscode.window.showInformationMessage(message) : vscode.window.showWarningMessage(message, show)
-        ).then((pick) => pick === show && steps.channel.show());
+        // Each node's outcome is in the steps' channel: a failure offers it.
+        void (result.ok
+          ? notifyInfo(message, { log: steps.channel, logged: true })
+          : notifyWarning(message, { log: steps.channel, logged: true, offerLog: true }));
         return result;
       } finally {
         cancel.dispose();

@@ -9,6 +9,7 @@ import {
   formatSize,
   readArchive,
 } from '../core/images/imageArchives';
+import { notifyError, notifyInfo, notifyWarning } from '../editor/notify';
 import { ImagePresenceService } from '../services/imagePresenceService';
 import { Command } from './command';
 import { machineNodes, withImageProgress } from './imageJob';
@@ -44,7 +45,7 @@ async function pickFolder(): Promise<string | undefined> {
 async function readArchives(folder: string, log: vscode.LogOutputChannel): Promise<ArchiveContents[] | undefined> {
   const files = await findArchives(folder, vscode.l10n);
   if (files.length === 0) {
-    void vscode.window.showWarningMessage(vscode.l10n.t('No .tar, .tar.gz or .tgz archive in {0}.', folder));
+    void notifyWarning(vscode.l10n.t('No .tar, .tar.gz or .tgz archive in {0}.', folder));
     return undefined;
   }
   const read = await Promise.all(
@@ -57,7 +58,7 @@ async function readArchives(folder: string, log: vscode.LogOutputChannel): Promi
   const bad = read.filter((r): r is Error => r instanceof Error);
   bad.forEach((e) => log.warn(`Load images from archives: ${e.message}`));
   if (bad.length > 0) {
-    void vscode.window.showWarningMessage(bad.map((e) => e.message).join(' '));
+    void notifyWarning(bad.map((e) => e.message).join(' '), { log, logged: true });
   }
   const good = read.filter((r): r is ArchiveContents => !(r instanceof Error));
   return good.length > 0 ? good : undefined;
@@ -156,10 +157,9 @@ export function loadImagesFromArchivesCommand(presence: ImagePresenceService, lo
         log.info(`Load images from archives: ${text}`);
         const failed = results.some((r) => r.outcomes.some((o) => o.kind === 'failed')) || unreachable.length > 0;
         if (failed) {
-          const showLog = vscode.l10n.t('Show Log');
-          void vscode.window.showErrorMessage(text, showLog).then((pick) => pick === showLog && log.show());
+          void notifyError(text, { log, logged: true, offerLog: true });
         } else {
-          void vscode.window.showInformationMessage(text);
+          void notifyInfo(text, { log, logged: true });
         }
         return results;
       });

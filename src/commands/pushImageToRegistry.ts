@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { buildOnEach, pushImage } from '../clients/images/imageDistribution';
 import { formOf, toLocalForm, toRegistryForm } from '../core/images/imageForms';
+import { notifyError } from '../editor/notify';
 import { ComposeAnalyses } from '../lenses/composeAnalyses';
 import { labRegistry } from '../lenses/composeSettings';
 import { applyComposeEdits, openCompose } from '../lenses/composeTarget';
@@ -36,7 +37,7 @@ export function pushImageToRegistryCommand(
       const local = toLocalForm(ref, registry, vscode.l10n);
       const remote = toRegistryForm(ref, registry, vscode.l10n);
       if (form === 'other' || !local.ok || !remote.ok) {
-        void vscode.window.showErrorMessage(
+        void notifyError(
           !local.ok
             ? local.problem.message
             : !remote.ok

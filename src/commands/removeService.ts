@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { notifyWarning } from '../editor/notify';
 import { SwarmService } from '../services/swarmService';
 import { Command } from './command';
 import { resolveService } from './swarmItemArgument';
@@ -15,11 +16,11 @@ export function removeServiceCommand(swarm: SwarmService): Command {
       }
       if (confirmed !== true) {
         const remove = vscode.l10n.t('Remove');
-        const answer = await vscode.window.showWarningMessage(
-          vscode.l10n.t('Remove the service {0}?', service.name),
-          { modal: true, detail: vscode.l10n.t('Its {0} tasks are stopped on every node.', service.tasks.length) },
-          remove,
-        );
+        const answer = await notifyWarning(vscode.l10n.t('Remove the service {0}?', service.name), {
+          modal: true,
+          detail: vscode.l10n.t('Its {0} tasks are stopped on every node.', service.tasks.length),
+          actions: [remove],
+        });
         if (answer !== remove) {
           return false;
         }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { notifyInfo } from '../editor/notify';
 import type { ContainerHost } from '../services/containerHosts';
 import type { MachineRegistry } from '../services/machines/machineRegistry';
 import type { ContainersNode, ContainersTreeProvider } from '../views/containersTreeProvider';
@@ -26,16 +27,14 @@ export function revealTaskContainerCommand(
       const machine = lab.machines().find((m) => m.state.kind === 'running' && m.state.swarmNodeId === nodeId);
       const host = machine ? tree.host(machine.id) : undefined;
       if (!host) {
-        void vscode.window.showInformationMessage(
+        void notifyInfo(
           vscode.l10n.t('The node {0} running this task is not one of your machines.', nodeName ?? nodeId),
         );
         return undefined;
       }
       const node = await findContainer(tree, host, containerId);
       if (!node) {
-        void vscode.window.showInformationMessage(
-          vscode.l10n.t('The container of this task is not on {0} any more.', host.label),
-        );
+        void notifyInfo(vscode.l10n.t('The container of this task is not on {0} any more.', host.label));
         return undefined;
       }
       // From a selection in the Swarm view, keep the focus there.

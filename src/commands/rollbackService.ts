@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { NoPreviousSpecError } from '../clients/docker/swarmOperations';
+import { notifyInfo } from '../editor/notify';
 import { SwarmService } from '../services/swarmService';
 import { Command } from './command';
 import { resolveService } from './swarmItemArgument';
@@ -19,9 +20,7 @@ export function rollbackServiceCommand(swarm: SwarmService): Command {
         return true;
       } catch (error) {
         if (error instanceof NoPreviousSpecError) {
-          void vscode.window.showInformationMessage(
-            vscode.l10n.t('{0} has no earlier version to roll back to.', service.name),
-          );
+          void notifyInfo(vscode.l10n.t('{0} has no earlier version to roll back to.', service.name));
           return false;
         }
         throw error;

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { notifyWarning } from '../editor/notify';
 import { SwarmService } from '../services/swarmService';
 import type { SwarmItem } from '../views/swarmTreeProvider';
 import { Command } from './command';
@@ -11,7 +12,7 @@ export function scaleServiceCommand(swarm: SwarmService): Command {
     async execute(arg: unknown, replicasArg?: unknown) {
       const item = arg as SwarmItem | undefined;
       if (item?.kind !== 'service' || item.service.mode !== 'replicated') {
-        void vscode.window.showWarningMessage(vscode.l10n.t('Only a replicated service can be scaled.'));
+        void notifyWarning(vscode.l10n.t('Only a replicated service can be scaled.'));
         return undefined;
       }
       if (!requireMachineChanges(vscode.l10n.t('Scaling a service'))) {

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { flipAll, FlipScope, FlipTarget } from '../core/compose/composeImages';
+import { notifyInfo } from '../editor/notify';
 import { ComposeAnalyses } from '../lenses/composeAnalyses';
 import { applyComposeEdits, openCompose } from '../lenses/composeTarget';
 import { Command } from './command';
@@ -36,12 +37,12 @@ export function switchAllComposeImagesCommand(analyses: ComposeAnalyses, log: vs
         log.info(`compose: ${s.service.name} left as it is: ${s.reason}`);
       }
       if (bulk.edits.length === 0) {
-        void vscode.window.showInformationMessage(vscode.l10n.t('No image of this file needs switching.'));
+        void notifyInfo(vscode.l10n.t('No image of this file needs switching.'));
         return false;
       }
       const applied = await applyComposeEdits(target, bulk.edits);
       if (applied && bulk.skipped.length > 0) {
-        void vscode.window.showInformationMessage(
+        void notifyInfo(
           vscode.l10n.t(
             '{0} images switched; {1} left as they are (see the log).',
             bulk.services.length,

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { FlipTarget } from '../core/compose/composeImages';
+import { notifyInfo } from '../editor/notify';
 import { ComposeAnalyses } from '../lenses/composeAnalyses';
 import { applyComposeEdits, openCompose, pickService } from '../lenses/composeTarget';
 import { Command } from './command';
@@ -23,16 +24,12 @@ export function switchComposeImageCommand(analyses: ComposeAnalyses): Command {
         return false;
       }
       if (!service.flip) {
-        void vscode.window.showInformationMessage(
-          service.reason ?? vscode.l10n.t('{0} has no image to switch.', service.name),
-        );
+        void notifyInfo(service.reason ?? vscode.l10n.t('{0} has no image to switch.', service.name));
         return false;
       }
       if (to !== undefined && service.flip.to !== (to as FlipTarget)) {
         // The lens was drawn for an older version of the file.
-        void vscode.window.showInformationMessage(
-          vscode.l10n.t('The image of {0} is already in that form.', service.name),
-        );
+        void notifyInfo(vscode.l10n.t('The image of {0} is already in that form.', service.name));
         return false;
       }
       return applyComposeEdits(target, service.flip.edits);

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { VagrantError } from '../clients/vagrant/vagrantCli';
 import { Machine } from '../core/machines/machine';
 import { VagrantAction } from '../core/vagrant/vagrantMachines';
+import { notifyWarning } from '../editor/notify';
 import { VagrantSource } from '../services/machines/vagrantSource';
 import { Command } from './command';
 import { requireMachineChanges } from './workspaceTrust';
@@ -28,11 +29,11 @@ export function vagrantActionCommands(vagrant: VagrantSource, log: vscode.LogOut
       }
       if (action === 'destroy' && confirmed !== true) {
         const destroy = vscode.l10n.t('Destroy');
-        const answer = await vscode.window.showWarningMessage(
-          vscode.l10n.t('Destroy the Vagrant machine {0}?', m.name),
-          { modal: true, detail: vscode.l10n.t('Its disk and everything on it are deleted.') },
-          destroy,
-        );
+        const answer = await notifyWarning(vscode.l10n.t('Destroy the Vagrant machine {0}?', m.name), {
+          modal: true,
+          detail: vscode.l10n.t('Its disk and everything on it are deleted.'),
+          actions: [destroy],
+        });
         if (answer !== destroy) {
           return false;
         }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { notifyWarning } from '../editor/notify';
 
 /**
  * Steps that change machines run only in a trusted workspace: a folder from
@@ -8,7 +9,7 @@ export function requireMachineChanges(what: string): boolean {
   if (vscode.workspace.isTrusted) {
     return true;
   }
-  void vscode.window.showWarningMessage(
+  void notifyWarning(
     vscode.l10n.t('{0} changes machines: trust this workspace first (Workspaces: Manage Workspace Trust).', what),
   );
   return false;

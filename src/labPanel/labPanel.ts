@@ -12,6 +12,7 @@ import {
   type WebviewMessage,
 } from '../core/labPanel/protocol';
 import { ReportConflictError } from '../core/report/reportEdit';
+import { notifyError } from '../editor/notify';
 import { Disposable } from '../platform/disposable';
 import { LabRuns } from './labRuns';
 import { loadConfiguredLab, type LoadedLab } from './labSource';
@@ -354,6 +355,6 @@ export class LabPanel extends Disposable {
   private fail(error: unknown): void {
     const message = error instanceof Error ? error.message : String(error);
     this.deps.log.error(`lab panel: ${message}`, error);
-    void vscode.window.showErrorMessage(message);
+    void notifyError(message, { log: this.deps.log, logged: true });
   }
 }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { checkRegistryHost } from '../core/images/imageForms';
+import { notifyWarning } from '../editor/notify';
 
 /** Compose's own file names; `swarmLab.composeFiles` adds more. */
 export const COMPOSE_PATTERN = '**/{docker-compose,compose}*.{yml,yaml}';
@@ -41,9 +42,7 @@ export function labRegistry(): string {
   }
   if (warnedAbout !== value) {
     warnedAbout = value;
-    void vscode.window.showWarningMessage(
-      vscode.l10n.t('swarmLab.registry: {0} Using {1} meanwhile.', problem.message, DEFAULT_REGISTRY),
-    );
+    void notifyWarning(vscode.l10n.t('swarmLab.registry: {0} Using {1} meanwhile.', problem.message, DEFAULT_REGISTRY));
   }
   return DEFAULT_REGISTRY;
 }

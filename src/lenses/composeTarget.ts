@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { ComposeAnalysis, ComposeService } from '../core/compose/composeImages';
 import { TextEdit } from '../core/text/textEdit';
+import { notifyError, notifyInfo, notifyWarning } from '../editor/notify';
 import { ComposeAnalyses } from './composeAnalyses';
 import { isComposeDocument } from './composeSettings';
 
@@ -19,13 +20,13 @@ export async function openCompose(uriArg: unknown, analyses: ComposeAnalyses): P
   const uri = uriArg instanceof vscode.Uri ? uriArg : vscode.window.activeTextEditor?.document.uri;
   const document = uri ? await vscode.workspace.openTextDocument(uri) : undefined;
   if (!document || (!(uriArg instanceof vscode.Uri) && !isComposeDocument(document))) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('Open a compose file first.'));
+    void notifyInfo(vscode.l10n.t('Open a compose file first.'));
     return undefined;
   }
   const version = document.version;
   const analysis = await analyses.analyze(document);
   if (!analysis.valid) {
-    void vscode.window.showErrorMessage(
+    void notifyError(
       vscode.l10n.t(
         '{0} is not valid YAML: Swarm Lab leaves it untouched (see the Problems view).',
         vscode.workspace.asRelativePath(document.uri),
@@ -46,13 +47,13 @@ export async function pickService(
   if (typeof name === 'string') {
     const found = target.analysis.services.find((s) => s.name === name);
     if (!found) {
-      void vscode.window.showErrorMessage(vscode.l10n.t('There is no service {0} in this file any more.', name));
+      void notifyError(vscode.l10n.t('There is no service {0} in this file any more.', name));
     }
     return found;
   }
   const candidates = target.analysis.services.filter(fits);
   if (candidates.length === 0) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('No service of this file fits.'));
+    void notifyInfo(vscode.l10n.t('No service of this file fits.'));
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(
@@ -70,7 +71,7 @@ export async function pickService(
 export async function applyComposeEdits(target: ComposeTarget, edits: readonly TextEdit[]): Promise<boolean> {
   const { document } = target;
   if (document.version !== target.version) {
-    void vscode.window.showWarningMessage(vscode.l10n.t('The file changed meanwhile: nothing was changed, try again.'));
+    void notifyWarning(vscode.l10n.t('The file changed meanwhile: nothing was changed, try again.'));
     return false;
   }
   if (edits.length === 0) {

@@ -16,6 +16,21 @@ describe('architecture', () => {
     assert.deepEqual(eager, []);
   });
 
+  it('shows every notification through editor/notify (short text, the details behind Show Log)', () => {
+    const helper = 'src/editor/notify.ts';
+    // Being migrated in a parallel branch; the entry goes once that branch is merged.
+    const notYetMigrated = new Set(['src/commands/startLocalLab.ts']);
+    const bypasses = sourceFiles('src')
+      .filter((f) => f !== helper && !notYetMigrated.has(f))
+      .flatMap((f) =>
+        read(f)
+          .split('\n')
+          .map((line, i) => (/\bshow(?:Error|Warning|Information)Message\b/.test(line) ? `${f}:${i + 1}` : ''))
+          .filter((where) => where !== ''),
+      );
+    assert.deepEqual(bypasses, []);
+  });
+
   it('has no file over 400 lines', () => {
     const long = sourceFiles('src').filter((f) => read(f).split('\n').length > 400);
     assert.deepEqual(long, []);

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { HostKeyPolicy, UnknownHostQuestion } from '../../clients/ssh/hostKeyPolicy';
 import { IdentityLoader } from '../../clients/ssh/sshIdentity';
+import { notifyWarning } from '../../editor/notify';
 import { Disposable } from '../../platform/disposable';
 
 /**
@@ -55,7 +56,7 @@ export class SshTrust extends Disposable {
       l10n: vscode.l10n,
       onWarning: (message) => {
         this.log.warn(message);
-        void vscode.window.showWarningMessage(message);
+        void notifyWarning(message, { log: this.log, logged: true });
       },
     });
   }
@@ -80,10 +81,10 @@ async function confirmUnknownHost(q: UnknownHostQuestion): Promise<boolean> {
     lines.push(vscode.l10n.t('{0} line(s) about this host are not used by Swarm Lab.', q.ignored.length));
   }
   const trust = vscode.l10n.t('Trust and Connect');
-  const answer = await vscode.window.showWarningMessage(
-    vscode.l10n.t('The authenticity of {0} cannot be established.', where),
-    { modal: true, detail: lines.join('\n') },
-    trust,
-  );
+  const answer = await notifyWarning(vscode.l10n.t('The authenticity of {0} cannot be established.', where), {
+    modal: true,
+    detail: lines.join('\n'),
+    actions: [trust],
+  });
   return answer === trust;
 }
