@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LabImagesProgress } from '../localLab/images/labImages';
+import { notifyError, notifyInfo } from '../editor/notify';
 import { checkHost, hostRequirementsMessage, missingPieceLines } from '../localLab/hostRequirements';
 import { LabConflictError, NodeStartError } from '../localLab/localLab';
 import { LocalLabService } from '../services/localLabService';
@@ -30,7 +31,7 @@ export function startLocalLabCommand(
       const problem = hostRequirementsMessage(host, vscode.l10n);
       if (problem !== undefined) {
         missingPieceLines(host, vscode.l10n).forEach((line) => log.warn(`[local lab] missing: ${line}`));
-        void vscode.window.showErrorMessage(problem);
+        void notifyError(problem, { log });
         return problem;
       }
       const samplesDir = path.join(extensionUri.fsPath, 'samples', 'tp1');
@@ -68,7 +69,7 @@ export function startLocalLabCommand(
           } finally {
             cancelled.dispose();
           }
-          void vscode.window.showInformationMessage(vscode.l10n.t('The local lab is up: {0}.', nodes.join(', ')));
+          void notifyInfo(vscode.l10n.t('The local lab is up: {0}.', nodes.join(', ')));
           return undefined;
         },
       );
@@ -107,8 +108,8 @@ function showStartFailure(error: unknown, cancelled: boolean, log: vscode.LogOut
   } else {
     message = vscode.l10n.t('The local lab could not start: {0}', firstLine(error));
   }
-  const showLog = vscode.l10n.t('Show Log');
-  void vscode.window.showErrorMessage(message, showLog).then((pick) => pick === showLog && log.show());
+  // The details (a node's log, a stack) were just written to the log: Show Log opens them.
+  void notifyError(message, { log, logged: true, offerLog: true });
 }
 
 function firstLine(error: unknown): string {
