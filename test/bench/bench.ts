@@ -16,6 +16,7 @@ import { nodeCgroupName } from '../../src/localLab/nodeProcess';
 import { CACHE_DIR, REPO_ROOT } from '../harness/paths';
 import { runVsCodeSuite } from '../harness/vscodeSuiteRunner';
 import { clusterFigures } from './clusterFigures';
+import { firstHourFigure } from './firstHourFigure';
 import { stepFigures } from './stepFigures';
 import { Figure, FigureSource, median, round1 } from './figures';
 import { lensComputeFigures, lensDistributionFigures } from './lensFigures';
@@ -47,6 +48,7 @@ const FIGURES: FigureSource[] = [
   lensComputeFigures,
   lensDistributionFigures,
   stepFigures,
+  firstHourFigure,
   {
     names: ['ext.bundle_kb', 'ext.vsix_kb'],
     measure: () =>

@@ -13,3 +13,6 @@ export const RESULTS_DIR = path.join(REPO_ROOT, 'test-results');
  * not share a daemon: runtime files live under /run with a per-clone hash.
  */
 export const RUN_DIR = `/run/swarm-lab-test-${crypto.createHash('sha256').update(REPO_ROOT).digest('hex').slice(0, 8)}`;
+
+/** Where the ui tier's npmStart test leaves ui.first_hour_s for `npm run bench`. */
+export const FIRST_HOUR_FILE = path.join(RESULTS_DIR, 'ui-first-hour.json');

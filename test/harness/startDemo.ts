@@ -24,8 +24,9 @@ function socketAnswers(socketPath: string): Promise<boolean> {
 }
 
 async function main(): Promise<void> {
-  // The student's working copy of the sample: made once, never overwritten.
-  const workspace = path.join(CACHE_DIR, 'workspaces', 'tp1');
+  // The student's working copy of the sample: made once, never overwritten
+  // (SWARM_LAB_WORKSPACE puts it elsewhere: a test's own copy).
+  const workspace = process.env['SWARM_LAB_WORKSPACE'] ?? path.join(CACHE_DIR, 'workspaces', 'tp1');
   if (!fs.existsSync(workspace)) {
     fs.cpSync(SAMPLES_DIR, workspace, { recursive: true });
   }

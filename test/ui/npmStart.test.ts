@@ -1,36 +1,61 @@
 import * as assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
 import * as path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Frame, Page } from 'playwright-core';
 import { launchChromium } from '../harness/browser';
-import { REPO_ROOT, RESULTS_DIR } from '../harness/paths';
+import { CACHE_DIR, FIRST_HOUR_FILE, REPO_ROOT, RESULTS_DIR } from '../harness/paths';
 import { markedEnv, markedProcesses, spawnGroup, stopGroup, waitForLogLine } from '../harness/processes';
 import { waitFor } from '../harness/waitFor';
+import { labLayout } from '../../src/localLab/labLayout';
 import { runningLab } from '../../src/localLab/labOwner';
+import { answerInReport, goToSection, labFrame, runCommandOnceListed, waitForCheck } from './labPanelPage';
 
 /** The user's lab instance, the one `npm start` brings up (the tests' own lab is instance 1). */
 const USER_INSTANCE = 0;
+const WORKSPACE = path.join(CACHE_DIR, 'workspaces', 'ui-npm-start');
+const REPORT = path.join(WORKSPACE, 'rendu-tp1.md');
 
 /** Namespaces of the user's lab instance (`swarmlab-…`; the tests' lab is `swarmlab1-…`). */
 function userLabNamespaces(): string[] {
   return fs.existsSync('/run/netns') ? fs.readdirSync('/run/netns').filter((n) => n.startsWith('swarmlab-')) : [];
 }
 
+/** The status code of GET http://host:port/, or the error's code (bounded: 5 s). */
+function httpStatus(host: string, port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const req = http.get({ host, port, path: '/', timeout: 5_000 }, (res) => {
+      res.resume();
+      resolve(String(res.statusCode));
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
+  });
+}
+
 /**
  * The README's first command, run for real (`npm start`: its script, the
- * build, the lab, code-server), then opened in Chromium as a newcomer does.
+ * build, the lab, code-server), then used in Chromium as a newcomer does:
+ * the machines, sections 2 and 3 from the lab panel, an answer with its
+ * evidence, a compose lens, and Ctrl+C.
  */
-describe('`npm start` as a newcomer runs it: the lab it starts is the one VS Code shows; Ctrl+C leaves nothing', function () {
+describe('`npm start` as a newcomer runs it: the lab it starts is the one VS Code shows, sections 2 and 3 from the panel, Ctrl+C leaves nothing', function () {
   const logFile = path.join(RESULTS_DIR, 'npm-start.log');
+  const nodes = labLayout('/', 3, USER_INSTANCE).nodes;
   let child: ChildProcess;
+  let started: number;
   let url: string;
   let browser: Browser | undefined;
   let page: Page;
+  let frame: Frame;
 
   const screenshot = async (name: string): Promise<void> => {
     await page.screenshot({ path: path.join(RESULTS_DIR, `${name}.png`) });
   };
+  /** A view's pane in the Swarm Lab container, by its title. */
+  const pane = (title: string) =>
+    page.locator('.pane', { has: page.locator('.pane-header h3.title', { hasText: new RegExp(`^${title}$`, 'i') }) });
 
   before(async function () {
     this.timeout(900_000);
@@ -40,10 +65,12 @@ describe('`npm start` as a newcomer runs it: the lab it starts is the one VS Cod
       'a lab already runs as instance 0 on this machine: npm start would adopt it, and this test must start its own',
     );
     fs.mkdirSync(RESULTS_DIR, { recursive: true });
+    fs.rmSync(WORKSPACE, { recursive: true, force: true });
     fs.writeFileSync(logFile, '');
+    started = Date.now();
     child = spawnGroup('npm', ['start'], {
       cwd: REPO_ROOT,
-      env: { ...process.env, ...markedEnv(), SWARM_LAB_PORT: '0' },
+      env: { ...process.env, ...markedEnv(), SWARM_LAB_PORT: '0', SWARM_LAB_WORKSPACE: WORKSPACE },
       logFile,
     });
     // Installs nothing here (CI installed it), builds, brings the lab up with its images, serves VS Code.
@@ -56,28 +83,132 @@ describe('`npm start` as a newcomer runs it: the lab it starts is the one VS Cod
     await stopGroup(child, 60_000);
   });
 
-  it('shows core-01, core-02 and core-03 with their engine versions within 20 s of the page loading', async function () {
+  it('within 20 s of the page loading: core-01..03 with their engine versions, and section 2 says it runs on the local lab', async function () {
     this.timeout(180_000);
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(url);
     await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: 90_000 });
     const loaded = Date.now();
+    const left = (): number => Math.max(1, 20_000 - (Date.now() - loaded));
     await page.locator('.activitybar .action-item a[aria-label^="Swarm Lab"]').click();
-    for (const name of ['core-01', 'core-02', 'core-03']) {
-      const row = page.locator('.pane-body .monaco-list-row', {
-        has: page.locator('.label-name', { hasText: new RegExp(`^${name}$`) }),
+    for (const node of nodes) {
+      const row = pane('Machines').locator('.monaco-list-row', {
+        has: page.locator('.label-name', { hasText: new RegExp(`^${node.name}$`) }),
       });
       await row
         .locator('.label-description', { hasText: /Docker \d+\.\d+/ })
         .first()
-        .waitFor({ timeout: Math.max(1, 20_000 - (Date.now() - loaded)) })
+        .waitFor({ timeout: left() })
         .catch(async (e: Error) => {
           await screenshot('npm-start-machines-missing');
-          throw new Error(`${name} with its engine version was not shown within 20 s: ${e.message}`);
+          throw new Error(`${node.name} with its engine version was not shown within 20 s: ${e.message}`);
         });
     }
     await screenshot('npm-start-machines');
+    await runCommandOnceListed({ page }, 'Swarm Lab: Open Lab');
+    frame = await labFrame({ page });
+    await goToSection(frame, 'docker-swarm', 2);
+    await frame
+      .locator('[data-environment]', { hasText: 'Everything in this section runs on the local lab.' })
+      .waitFor({ timeout: left() })
+      .catch(async (e: Error) => {
+        await screenshot('npm-start-section-2-missing');
+        throw new Error(`section 2 did not say it runs on the local lab within 20 s: ${e.message}`);
+      });
+    await screenshot('npm-start-section-2');
+  });
+
+  /** Runs a step with its Run button and waits for its ✓. */
+  const runStep = async (id: string, timeoutMs: number): Promise<void> => {
+    const step = frame.locator(`[data-step="${id}"]`);
+    await step.locator('button', { hasText: /^Run$/ }).click();
+    await step
+      .locator('.status.ok')
+      .waitFor({ timeout: timeoutMs })
+      .catch(async (e: Error) => {
+        await screenshot(`npm-start-${id}-failed`);
+        const out = ((await step.textContent().catch(() => '')) ?? '').slice(-1500);
+        throw new Error(`${id} did not succeed: ${e.message}\n${out}`);
+      });
+  };
+
+  it('runs section 2 from the panel: both checks turn green and the Swarm view shows 3 nodes', async function () {
+    this.timeout(420_000);
+    await runStep('docker.config', 180_000);
+    await runStep('swarm.init-join', 180_000);
+    await waitForCheck(frame, 'docker.config-applied', 'pass', 120_000);
+    await waitForCheck(frame, 'swarm.nodes-ready', 'pass', 120_000);
+    await screenshot('npm-start-section-2-green');
+    for (const node of nodes) {
+      await pane('Swarm')
+        .locator('.monaco-list-row .label-name', { hasText: new RegExp(`^${node.name}$`) })
+        .first()
+        .waitFor({ timeout: 60_000 });
+    }
+  });
+
+  it('runs section 3 from the panel: the stack converges and the app answers on port 8080 of every node', async function () {
+    this.timeout(900_000);
+    await goToSection(frame, 'dumb-service-1', 3);
+    await runStep('compose.install', 120_000);
+    await runStep('stack.build-local', 600_000);
+    await runStep('stack.deploy', 300_000);
+    for (const id of ['compose.present', 'stack.converged', 'stack.app-answers']) {
+      await waitForCheck(frame, id, 'pass', 180_000);
+    }
+    const seconds = (Date.now() - started) / 1000;
+    fs.writeFileSync(FIRST_HOUR_FILE, `${JSON.stringify({ 'ui.first_hour_s': Math.round(seconds) })}\n`);
+    await screenshot('npm-start-section-3-green');
+    const answers = await Promise.all(nodes.map((n) => httpStatus(n.address, 8080)));
+    assert.deepEqual(answers, ['200', '200', '200'], 'GET / on port 8080 of core-01, core-02, core-03');
+    await pane('Swarm')
+      .locator('.monaco-list-row .label-name', { hasText: /^python_dirty_app$/ })
+      .first()
+      .waitFor({ timeout: 60_000 });
+  });
+
+  it('types an answer to Q4 and inserts a step’s output as evidence: the report on disk holds both', async function () {
+    this.timeout(420_000);
+    await goToSection(frame, 'registry-1', 6);
+    await frame.locator('[data-action="create-report"]').click({ timeout: 30_000 });
+    await waitFor('the report file', () => fs.existsSync(REPORT), 30_000);
+    const typed = 'The registry runs on every node (a global service).';
+    await frame.locator('[data-question="Q4"] textarea').click();
+    await page.keyboard.type(typed);
+    await waitFor('the answer in the report', () => fs.readFileSync(REPORT, 'utf8').includes(typed), 30_000, 100);
+    await runStep('registry.deploy', 300_000);
+    await frame.locator('[data-evidence-for="registry.deploy"]').click();
+    await waitFor(
+      'the evidence in the report',
+      () => /```console\n\[core-01\] \$ /.test(answerInReport(fs.readFileSync(REPORT, 'utf8'), 'Q4')),
+      30_000,
+      100,
+    );
+    assert.ok(answerInReport(fs.readFileSync(REPORT, 'utf8'), 'Q4').startsWith(typed));
+    await screenshot('npm-start-q4-evidence');
+  });
+
+  it('flips an image with a compose lens, and Undo puts the file back', async function () {
+    this.timeout(120_000);
+    const compose = path.join(WORKSPACE, 'docker-compose.yml');
+    const onDisk = fs.readFileSync(compose, 'utf8');
+    const editorText = async (): Promise<string> =>
+      (await page.locator('.editor-instance .view-lines').innerText()).replace(/\u00a0/g, ' ');
+    await page.locator('.monaco-workbench .part.editor').click();
+    await page.keyboard.press('Control+P');
+    await page.locator('.quick-input-widget input').fill('docker-compose.yml');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'docker-compose.yml' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await page.locator('.editor-instance .view-lines', { hasText: 'python-app' }).waitFor({ timeout: 30_000 });
+    const before = await editorText();
+    await page.locator('.codelens-decoration a', { hasText: '→ local form' }).first().click({ timeout: 60_000 });
+    await page.locator('.editor-instance .view-lines', { hasText: 'image: python-app:latest' }).waitFor();
+    await screenshot('npm-start-lens-flipped');
+    await page.locator('.editor-instance .view-lines').click();
+    await page.keyboard.press('Control+Z');
+    await waitFor('the file as it was', async () => (await editorText()) === before, 10_000, 100);
+    assert.equal(fs.readFileSync(compose, 'utf8'), onDisk, 'nothing was written to disk');
   });
 
   it('stops on Ctrl+C: no namespace and no process of what it started is left', async function () {
@@ -91,7 +222,7 @@ describe('`npm start` as a newcomer runs it: the lab it starts is the one VS Cod
     await waitFor(
       'the lab and VS Code gone',
       () =>
-        Promise.resolve(runningLab(USER_INSTANCE) === undefined && markedProcesses().length === 0 ? true : undefined),
+        runningLab(USER_INSTANCE) === undefined && markedProcesses().length === 0 && userLabNamespaces().length === 0,
       120_000,
       250,
     ).catch(() => undefined);
