@@ -113,7 +113,12 @@ export class LabStepService extends Disposable implements LabActions {
     const source = this.labMachines()[0]?.source;
     const config = await this.knownConfig();
     const sideIds = new Set([...this.sideSteps.keys(), ...this.sideChecks.keys()]);
-    const sources = { steps: this.steps(config), checks: this.checks(config), sideIds };
+    const sources = {
+      steps: this.steps(config),
+      checks: this.checks(config),
+      sideIds,
+      noMachines: source === undefined,
+    };
     const unavailable = unavailableHere(ids, sources, vscode.l10n);
     const where = labPlaceWords(source, vscode.l10n);
     return { where, ...(source === undefined ? { noMachines: true } : {}), unavailable };

@@ -51,6 +51,20 @@ describe('lab availability: what a section can run where the machines are', () =
     assert.match(out['harbor.install'], /cannot run harbor\.install yet: run its commands by hand/);
   });
 
+  it('disables every step of the engine while no lab machine is known, not the checks nor what VS Code does', () => {
+    const sources = {
+      steps: [step('swarm.init-join'), step('storage.ceph-osd', 'needs the VMs’ data disk')],
+      checks: [check('swarm.nodes-ready')],
+      sideIds: new Set(['vagrant.file']),
+    };
+    const ids = ['vagrant.file', 'swarm.init-join', 'storage.ceph-osd', 'swarm.nodes-ready'];
+    assert.deepEqual(unavailableHere(ids, { ...sources, noMachines: true }, english), {
+      'swarm.init-join': 'No lab machine to run it on yet: start the local lab or your VMs.',
+      'storage.ceph-osd': 'needs the VMs’ data disk',
+    });
+    assert.deepEqual(unavailableHere(ids, sources, english), { 'storage.ceph-osd': 'needs the VMs’ data disk' });
+  });
+
   it('finds every step and check of the lab runnable on VMs and in the local lab where they say so', () => {
     const cluster = new FakeLabCluster(labNodes(3, 1), { script: () => ({}) });
     for (const environment of ['vm', 'local-lab'] as const) {

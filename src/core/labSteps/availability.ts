@@ -12,6 +12,8 @@ export interface AvailabilitySources {
   readonly checks: readonly LabCheck[];
   /** Steps and checks done in VS Code itself (the Vagrantfile): they run anywhere. */
   readonly sideIds: ReadonlySet<string>;
+  /** No lab machine is known yet: no step of the engine can run (its Run is disabled, with why). */
+  readonly noMachines?: boolean;
 }
 
 /** The ids among `ids` that cannot run here, with why; an empty record when all can. */
@@ -30,6 +32,8 @@ export function unavailableHere(
       out[id] = l10n.t('Swarm Lab cannot run {0} yet: run its commands by hand, as the section says.', id);
     } else if (known.unavailable !== undefined) {
       out[id] = known.unavailable;
+    } else if (sources.noMachines && sources.steps.includes(known as LabStep)) {
+      out[id] = l10n.t('No lab machine to run it on yet: start the local lab or your VMs.');
     }
   }
   return out;

@@ -10,7 +10,10 @@ import { runningLab } from '../../../src/localLab/labOwner';
 import { LocalLab } from '../../../src/localLab/localLab';
 import { nodePidFile } from '../../../src/localLab/nodeProcess';
 import { testLabLayout } from '../../harness/testLab';
-import { activateSwarmLab } from './extensionApi';
+import type { HostMessage } from '../../../src/core/labPanel/protocol';
+import { activateSwarmLab, waitForEvent } from './extensionApi';
+
+type LabMessage = Extract<HostMessage, { type: 'lab' }>;
 
 /**
  * Start Local Lab as a student meets it: the extension alone, its own
@@ -87,9 +90,39 @@ describe('Start Local Lab in a real VS Code: the running lab is the lab; images 
       namespaces.filter((n) => n.startsWith(`${layout.prefix}-`)),
       [],
     );
-    // The tests' lab back, as another program (npm start, npm run lab) would start it.
+  });
+
+  it('the open lab panel follows the machines: section 2 said none, and says where it runs once the lab is back', async function () {
+    this.timeout(120_000);
+    await vscode.commands.executeCommand('swarmLab.lab.open');
+    const panel = api.labPanels.current!;
+    const nextLab = (match: (m: LabMessage) => boolean): Promise<LabMessage> => {
+      let found: LabMessage | undefined;
+      return waitForEvent(
+        (listener) =>
+          panel.onDidPostMessage((m) => {
+            if (m.type === 'lab' && match(m)) {
+              found = m;
+              listener(m);
+            }
+          }),
+        () => found,
+        60_000,
+        'a section message from the lab panel',
+      );
+    };
+    const none = nextLab((m) => m.section.id === 'docker-swarm');
+    await panel.handleMessage({ type: 'showSection', sectionId: 'docker-swarm' });
+    const before = (await none).section.environment;
+    assert.equal(before?.noMachines, true, JSON.stringify(before));
+    assert.ok(before?.unavailable['swarm.init-join'], 'Run is disabled while there is no machine');
+    // The tests' lab back, as another program (npm start, npm run lab) would start it; the panel is not touched.
+    const back = nextLab((m) => m.section.id === 'docker-swarm' && m.section.environment?.noMachines !== true);
     await new LocalLab(layout.stateDir, () => undefined, layout.instance).up(3);
     await api.machines.refresh();
+    const after = (await back).section.environment;
+    assert.deepEqual(after?.unavailable, {}, 'every step of section 2 can run');
+    panel.dispose();
   });
 
   it('adopts the lab another folder runs (same nodes): no node restarted, nothing made in the configured folder', async function () {
