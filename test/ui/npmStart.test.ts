@@ -104,6 +104,7 @@ describe('`npm start` as a newcomer runs it: the lab it starts is the one VS Cod
           await screenshot('npm-start-machines-missing');
           throw new Error(`${node.name} with its engine version was not shown within 20 s: ${e.message}`);
         });
+      console.log(`      ${node.name} shown ${Date.now() - loaded} ms after the page loaded`);
     }
     await screenshot('npm-start-machines');
     await runCommandOnceListed({ page }, 'Swarm Lab: Open Lab');
@@ -140,8 +141,17 @@ describe('`npm start` as a newcomer runs it: the lab it starts is the one VS Cod
     await waitForCheck(frame, 'docker.config-applied', 'pass', 120_000);
     await waitForCheck(frame, 'swarm.nodes-ready', 'pass', 120_000);
     await screenshot('npm-start-section-2-green');
+    // The Swarm view's nodes are in a "Nodes" group, folded: open it as a person does.
+    const swarm = pane('Swarm');
+    await swarm
+      .locator('.monaco-list-row .label-name', { hasText: /^Nodes$/ })
+      .click({ timeout: 60_000 })
+      .catch(async (e: Error) => {
+        await screenshot('npm-start-swarm-view-empty');
+        throw e;
+      });
     for (const node of nodes) {
-      await pane('Swarm')
+      await swarm
         .locator('.monaco-list-row .label-name', { hasText: new RegExp(`^${node.name}$`) })
         .first()
         .waitFor({ timeout: 60_000 });
@@ -173,6 +183,8 @@ describe('`npm start` as a newcomer runs it: the lab it starts is the one VS Cod
     await goToSection(frame, 'registry-1', 6);
     await frame.locator('[data-action="create-report"]').click({ timeout: 30_000 });
     await waitFor('the report file', () => fs.existsSync(REPORT), 30_000);
+    // The section is drawn again with the new report: type into the new box, not the old one.
+    await frame.locator('[data-report].quiet').waitFor({ timeout: 30_000 });
     const typed = 'The registry runs on every node (a global service).';
     await frame.locator('[data-question="Q4"] textarea').click();
     await page.keyboard.type(typed);
@@ -195,8 +207,8 @@ describe('`npm start` as a newcomer runs it: the lab it starts is the one VS Cod
     const onDisk = fs.readFileSync(compose, 'utf8');
     const editorText = async (): Promise<string> =>
       (await page.locator('.editor-instance .view-lines').innerText()).replace(/\u00a0/g, ' ');
-    await page.locator('.monaco-workbench .part.editor').click();
-    await page.keyboard.press('Control+P');
+    // The lab panel fills the editor area: Go to File from the palette, as a person would.
+    await runCommandOnceListed({ page }, 'Go to File...');
     await page.locator('.quick-input-widget input').fill('docker-compose.yml');
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'docker-compose.yml' }).first().waitFor();
     await page.keyboard.press('Enter');

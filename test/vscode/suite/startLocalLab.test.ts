@@ -194,6 +194,20 @@ describe('Start Local Lab in a real VS Code: the running lab is the lab; images 
     }
     await check('docker.config-applied');
     await check('swarm.nodes-ready');
+    // The Swarm view follows: the steps restarted the engines (docker.config) and formed the swarm.
+    await waitForEvent(
+      api.swarm.onDidChange,
+      () => (api.swarm.snapshot?.nodes.length === 3 ? true : undefined),
+      60_000,
+      'the 3 nodes in the Swarm view after section 2',
+    ).catch((e: Error) => {
+      const why = {
+        machines: api.machines.machines().map((m) => [m.name, m.state]),
+        manager: api.swarm.managerId,
+        error: api.swarm.error,
+      };
+      throw new Error(`${e.message}: ${JSON.stringify(why)}`);
+    });
     for (const id of ['compose.install', 'stack.build-local', 'stack.deploy']) {
       await run(id);
     }
