@@ -311,32 +311,35 @@ export function describeImageState(state: ImageState, l10n: Localizer = english)
   }
 }
 
+/** A node in one line: what it is, its tasks, the virtual IP and registry, its images. */
+export function clusterMapNodeLine(n: MapNode, l10n: Localizer = english): string {
+  const parts = [`${n.name}: ${describeMapNode(n, l10n)}`];
+  if (n.inSwarm) {
+    parts.push(n.tasks.length > 0 ? n.tasks.map(describeMapTask).join(', ') : l10n.t('no tasks'));
+  }
+  if (n.holdsVip) {
+    parts.push(l10n.t('holds the virtual IP'));
+  }
+  if (n.runsRegistry) {
+    parts.push(l10n.t('runs the registry'));
+  }
+  if (n.images.length > 0) {
+    const list = n.images.map((i) => `${i.name} ${describeImageState(i.state, l10n)}`).join(', ');
+    parts.push(l10n.t('images: {0}', list));
+  }
+  return parts.join(' — ');
+}
+
 /** One line per node, then what is not placed, the services, the registry and the virtual IP. */
 export function clusterMapText(model: ClusterMapModel, l10n: Localizer = english): string {
   if (model.nodes.length === 0) {
     return l10n.t('No machines or swarm nodes to show yet.');
   }
-  const lines = model.nodes.map((n) => {
-    const parts = [`${n.name}: ${describeMapNode(n, l10n)}`];
-    if (n.inSwarm) {
-      parts.push(n.tasks.length > 0 ? n.tasks.map(describeMapTask).join(', ') : l10n.t('no tasks'));
-    }
-    if (n.holdsVip) {
-      parts.push(l10n.t('holds the virtual IP'));
-    }
-    if (n.runsRegistry) {
-      parts.push(l10n.t('runs the registry'));
-    }
-    if (n.images.length > 0) {
-      const list = n.images.map((i) => `${i.name} ${describeImageState(i.state, l10n)}`).join(', ');
-      parts.push(l10n.t('images: {0}', list));
-    }
-    return parts.join(' — ');
-  });
+  const lines = model.nodes.map((n) => clusterMapNodeLine(n, l10n));
   if (model.unplaced.length > 0) {
     const list = model.unplaced.map((t) =>
       t.node !== undefined
-        ? l10n.t('{0} on {1}, a node the swarm no longer lists', describeMapTask(t), t.node)
+        ? `${describeMapTask(t)} ${l10n.t('on {0}, a node the swarm no longer lists', t.node)}`
         : describeMapTask(t),
     );
     lines.push(l10n.t('Not placed on any node: {0}', list.join(', ')));
