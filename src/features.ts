@@ -173,7 +173,7 @@ export function startFeatures(
   const clusterMapSource = new ClusterMapSource(swarm, machines, compose.presence);
   const clusterMap = new ClusterMapPanels(clusterMapSource, context.extensionUri, log);
   // The activation entry registered the panels' serializers: they restore panels through labPanels and clusterMap.
-  const labPanels = new LabPanels(context.extensionUri, log);
+  const labPanels = new LabPanels(context.extensionUri, log, clusterMapSource);
   context.subscriptions.push(
     log,
     localEngine,
