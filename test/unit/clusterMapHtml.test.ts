@@ -119,10 +119,10 @@ describe('cluster map: the HTML fragment', () => {
     );
     assert.ok(
       html.includes(
-        '<tr class="cm-converging"><th scope="row">python-app</th><td>python_dirty_app</td><td>2/3</td><td>core-02, core-03</td><td><code>m1.swarm:5000/python-app:latest</code></td></tr>',
+        '<tr class="cm-converging"><th scope="row">python-app</th><td>python_dirty_app</td><td class="cm-count">2/3</td><td>core-02, core-03</td><td><code>m1.swarm:5000/python-app:latest</code></td></tr>',
       ),
     );
-    assert.ok(html.includes('<td>3/3 global</td>'));
+    assert.ok(html.includes('<td class="cm-count">3/3 global</td>'));
   });
 
   it('ends with the text version, one paragraph per line, in a closed <details>', () => {

@@ -118,7 +118,7 @@ function servicesTable(model: ClusterMapModel, l10n: Localizer): string {
     const converging = s.running !== s.desired ? ' class="cm-converging"' : '';
     return (
       `<tr${converging}><th scope="row">${e(s.name)}</th><td>${e(s.stack ?? '')}</td>` +
-      `<td>${s.running}/${s.desired}${s.mode === 'global' ? ` ${e(l10n.t('global'))}` : ''}</td>` +
+      `<td class="cm-count">${s.running}/${s.desired}${s.mode === 'global' ? ` ${e(l10n.t('global'))}` : ''}</td>` +
       `<td>${e(s.nodes.join(', '))}</td><td><code>${e(s.image)}</code></td></tr>`
     );
   });
