@@ -22,6 +22,9 @@ export class ClusterMapPanel extends Disposable {
   readonly onDidPostMessage = this.posted.event;
   private readonly closed = this._register(new vscode.EventEmitter<void>());
   readonly onDidDispose = this.closed.event;
+  private readonly loaded = this._register(new vscode.EventEmitter<void>());
+  /** The page's script ran (under the CSP) and asked for the map. */
+  readonly onDidLoadPage = this.loaded.event;
   /** The nonce of the page shown now. */
   nonce = '';
   private shown: ClusterMapMessage | undefined;
@@ -46,6 +49,7 @@ export class ClusterMapPanel extends Disposable {
         if (parseClusterMapPageMessage(raw)) {
           // A page (re)built, maybe from the first render's HTML: it gets the map of now.
           this.send(true);
+          this.loaded.fire();
         } else {
           this.log.warn(`cluster map: ignored a malformed message ${JSON.stringify(raw)?.slice(0, 200)}`);
         }
