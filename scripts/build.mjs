@@ -7,6 +7,7 @@
 //   dist/vendor/yaml.js, markdown-it.js  loaded on first compose file / lab panel
 //   dist/vendor/tar-stream.js  loaded on first reading of an image archive
 //   dist/webview/labPanel.{js,css}  the lab panel's page script and stylesheet (browser)
+//   dist/webview/clusterMap.{js,css}  the cluster map panel's
 // The heavy libraries stay out of extension.js so activation parses little;
 // `import('dockerode')` in our code becomes `require('./vendor/dockerode.js')`.
 // `vscode` is provided by the host; ssh2's optional native parts are left
@@ -78,7 +79,7 @@ const builds = [
     format: 'iife',
     platform: 'browser',
     target: 'chrome120',
-    entryPoints: { labPanel: 'webview-ui/labPanel/main.ts' },
+    entryPoints: { labPanel: 'webview-ui/labPanel/main.ts', clusterMap: 'webview-ui/clusterMap/main.ts' },
     outdir: 'dist/webview',
     minify: production,
     sourcemap: !production,

@@ -1,13 +1,15 @@
 /**
  * The activation entry: what VS Code loads first, kept small so that
  * activation costs little. It registers every contributed command, the
- * three views and the lab panel's serializer with stand-ins, and loads the
- * features (features.ts, a bundle of its own: the services, the views'
- * providers, the commands) the first time one of them is used, or at once
- * when a YAML file is open (the compose lenses are wanted there).
+ * three views and the serializers of the lab panel and of the cluster map
+ * with stand-ins, and loads the features (features.ts, a bundle of its own:
+ * the services, the views' providers, the commands) the first time one of
+ * them is used, or at once when a YAML file is open (the compose lenses are
+ * wanted there).
  */
 import * as vscode from 'vscode';
 import { LazyTreeDataProvider } from './activation/lazyTreeDataProvider';
+import { CLUSTER_MAP_VIEW_TYPE } from './core/cluster/clusterMapProtocol';
 import { LAB_PANEL_VIEW_TYPE } from './core/labPanel/protocol';
 import type { Features, SwarmLabApi } from './features';
 
@@ -73,6 +75,9 @@ export function activate(context: vscode.ExtensionContext): SwarmLabEntry {
     vscode.window.registerWebviewPanelSerializer(LAB_PANEL_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel, state) =>
         (await features()).api.labPanels.deserializeWebviewPanel(panel, state),
+    }),
+    vscode.window.registerWebviewPanelSerializer(CLUSTER_MAP_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel) => (await features()).api.clusterMap.deserializeWebviewPanel(panel),
     }),
   );
 

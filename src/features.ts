@@ -54,6 +54,9 @@ import { exportReportCommands } from './commands/exportReport';
 import { configureVagrantfileCommand, vagrantfileStep } from './commands/configureVagrantfile';
 import { dataDiskCheck, machinesReachableCheck } from './services/prerequisiteChecks';
 import { useNotificationLog } from './editor/notify';
+import { ClusterMapSource } from './clusterMap/clusterMapSource';
+import { ClusterMapPanels } from './clusterMap/clusterMapPanel';
+import { showClusterMapCommand } from './commands/showClusterMap';
 
 /** What the extension exposes to other extensions and to its own tests. */
 export interface SwarmLabApi {
@@ -71,6 +74,8 @@ export interface SwarmLabApi {
   readonly labSteps: LabStepService;
   /** The lab panel; the step engine plugs in with labPanels.registerActions. */
   readonly labPanels: LabPanels;
+  /** The cluster map: its model and text now (feed), and its panel when open (current). */
+  readonly clusterMap: ClusterMapPanels;
   /** Every command the features implement, contributed or not. */
   readonly commandIds: readonly string[];
 }
@@ -164,8 +169,11 @@ export function startFeatures(
     swarmInitJoinCommand(labSteps),
   ];
 
-  // The activation entry registered the panel's serializer: it restores panels through labPanels.
-  const labPanels = new LabPanels(context.extensionUri, log);
+  // One map for its own panel and the lab panel, rebuilt on the swarm's, machines' and images' events.
+  const clusterMapSource = new ClusterMapSource(swarm, machines, compose.presence);
+  const clusterMap = new ClusterMapPanels(clusterMapSource, context.extensionUri, log);
+  // The activation entry registered the panels' serializers: they restore panels through labPanels and clusterMap.
+  const labPanels = new LabPanels(context.extensionUri, log, clusterMapSource);
   context.subscriptions.push(
     log,
     localEngine,
@@ -215,6 +223,7 @@ export function startFeatures(
       openLabCommand(labPanels),
       importReportCommand(labPanels, context.extensionUri),
       ...exportReportCommands(labPanels, context.extensionUri),
+      showClusterMapCommand(clusterMap),
     ].map((c) => [c.id, c]),
   );
   const run = (id: string, args: readonly unknown[]): Promise<unknown> => {
@@ -230,7 +239,7 @@ export function startFeatures(
       context.subscriptions.push(vscode.commands.registerCommand(id, (...args: unknown[]) => run(id, args)));
     }
   }
-  context.subscriptions.push(compose, labPanels, labPanels.registerActions(labSteps));
+  context.subscriptions.push(compose, clusterMapSource, clusterMap, labPanels, labPanels.registerActions(labSteps));
   const api: SwarmLabApi = {
     containersTree,
     localEngine,
@@ -244,6 +253,7 @@ export function startFeatures(
     labActions: labSteps,
     labSteps,
     labPanels,
+    clusterMap,
     commandIds: [...commands.keys()],
   };
   return { api, run };

@@ -14,6 +14,8 @@ import {
 import { ReportConflictError } from '../core/report/reportEdit';
 import { notifyError } from '../editor/notify';
 import { Disposable } from '../platform/disposable';
+import type { ClusterMapFeed } from '../clusterMap/clusterMapSource';
+import { LabClusterMap } from './labClusterMap';
 import { LabRuns } from './labRuns';
 import { loadConfiguredLab, type LoadedLab } from './labSource';
 import { panelStrings } from './panelStrings';
@@ -26,6 +28,8 @@ export interface LabPanelDeps {
   /** The actions plugged in now (the step engine once it is registered). */
   readonly actions: () => LabActions;
   readonly onDidChangeActions: vscode.Event<void>;
+  /** The cluster map shown above the section; none: no map. */
+  readonly clusterMap?: ClusterMapFeed;
 }
 
 /** The only folder the webview may load from: the bundled script and stylesheet. */
@@ -58,6 +62,7 @@ export class LabPanel extends Disposable {
   private writing = 0;
   private changedWhileWriting = false;
   private readonly runs: LabRuns;
+  private readonly map: LabClusterMap | undefined;
   private readonly posted = this._register(new vscode.EventEmitter<HostMessage>());
   /** Every message sent to the webview (tests follow the panel through it). */
   readonly onDidPostMessage = this.posted.event;
@@ -87,6 +92,7 @@ export class LabPanel extends Disposable {
         () => this.postProgress(),
       ),
     );
+    this.map = deps.clusterMap && this._register(new LabClusterMap(deps.clusterMap, (m) => this.post(m)));
     panel.webview.options = webviewOptions(deps.extensionUri);
     panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'swarm-lab.svg');
     this._register(panel.onDidDispose(() => this.dispose()));
@@ -165,6 +171,7 @@ export class LabPanel extends Disposable {
       case 'ready':
         this.sectionId = m.state?.sectionId ?? this.sectionId;
         this.language = m.state?.language ?? this.language;
+        this.map?.pageReady();
         return this.load();
       case 'showSection':
         this.sectionId = m.sectionId;

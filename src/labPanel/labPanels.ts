@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { unavailableLabActions, type LabActions } from '../core/labPanel/labActions';
 import { LAB_PANEL_VIEW_TYPE, parsePanelState, type LabPanelState } from '../core/labPanel/protocol';
+import type { ClusterMapFeed } from '../clusterMap/clusterMapSource';
 import { Disposable } from '../platform/disposable';
 import { LabPanel, webviewOptions } from './labPanel';
 import { ReportFile } from './reportFile';
@@ -25,6 +26,8 @@ export class LabPanels extends Disposable implements vscode.WebviewPanelSerializ
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly log: vscode.LogOutputChannel,
+    /** The cluster map every panel shows above its section. */
+    private readonly clusterMap?: ClusterMapFeed,
   ) {
     super();
     this.report = this._register(new ReportFile());
@@ -83,6 +86,7 @@ export class LabPanels extends Disposable implements vscode.WebviewPanelSerializ
         report: this.report,
         actions: () => this.registered.at(-1) ?? this.fallback,
         onDidChangeActions: this.actionsChanged.event,
+        ...(this.clusterMap ? { clusterMap: this.clusterMap } : {}),
       },
       state,
     );

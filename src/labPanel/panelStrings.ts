@@ -47,5 +47,6 @@ export function panelStrings(): PanelStrings {
     keepPanel: vscode.l10n.t("Keep the panel's text"),
     useFile: vscode.l10n.t("Use the file's text"),
     labError: vscode.l10n.t('The lab cannot be shown'),
+    clusterMap: vscode.l10n.t('Cluster map'),
   };
 }

@@ -71,5 +71,9 @@ describe('lab panel protocol: messages from the webview are checked', () => {
       { sectionId: 'storage', drafts: { Q2: { text: 'typed', base: '' } } },
     );
     assert.deepEqual(parsePanelState({ drafts: {} }), {});
+    // Whether the cluster map is unfolded: a boolean or nothing.
+    assert.deepEqual(parsePanelState({ sectionId: 'swarm', mapOpen: true }), { sectionId: 'swarm', mapOpen: true });
+    assert.deepEqual(parsePanelState({ mapOpen: false }), { mapOpen: false });
+    assert.deepEqual(parsePanelState({ mapOpen: 'yes' }), {});
   });
 });

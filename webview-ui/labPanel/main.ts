@@ -1,3 +1,4 @@
+import { isClusterMapMessage } from '../../src/core/cluster/clusterMapProtocol';
 import { evidenceTarget, totalProgress } from '../../src/core/labPanel/panelModel';
 import {
   isHostMessage,
@@ -9,9 +10,11 @@ import {
   type SectionSummary,
 } from '../../src/core/labPanel/protocol';
 import { Answers } from './answers';
+import { ClusterMapRegion } from './clusterMapRegion';
 import { checkBlock, markdownBlock, stepBlock, type BlockActions, type CheckRun, type StepRun } from './blocks';
 import { environmentBanner, reportBanner, sectionNav, toolbar } from './chrome';
 import { button, byData, format, h } from './dom';
+import '../clusterMap/clusterMap.css';
 import './panel.css';
 import { vscode } from './vscodeApi';
 
@@ -34,12 +37,14 @@ let focusHeading = false;
 const steps = new Map<string, StepRun>();
 const checks = new Map<string, CheckRun>();
 const answers = new Answers(app, saveState, refreshEvidenceButtons);
+const clusterMap = new ClusterMapRegion(saved.mapOpen === true, saveState);
 
 /** What comes back after a reload or when the hidden panel is shown again. */
 function saveState(): void {
   const state: LabPanelState = {
     ...(lab ? { sectionId: lab.section.id, language: lab.language } : {}),
     drafts: answers.sync.drafts(),
+    mapOpen: clusterMap.open,
   };
   vscode.setState(state);
 }
@@ -136,6 +141,8 @@ function render(): void {
   answers.writable = writable();
   const at = sections.findIndex((x) => x.id === section.id);
   const heading = h('h1', { attrs: { tabindex: '-1' }, text: `${section.number}. ${section.title}` });
+  const mapSlot = h('div', { class: 'cluster-map-slot' });
+  clusterMap.mount(mapSlot, s.clusterMap);
   const main = h(
     'main',
     { class: 'content', attrs: { lang: lab.language } },
@@ -144,6 +151,7 @@ function render(): void {
     heading,
     section.requires.length > 0 && h('p', { class: 'requires', text: format(s.requires, section.requires.join('; ')) }),
     environmentBanner(section.environment, s),
+    mapSlot,
     ...section.blocks.map((b) => {
       switch (b.kind) {
         case 'markdown':
@@ -274,6 +282,9 @@ function onMessage(m: HostMessage): void {
       return rebuildBlock('check', m.checkId);
     case 'preview':
       return answers.preview(m.requestId, m.html);
+    case 'clusterMap':
+      // Swapped in as HTML: checked first, whoever sent it.
+      return isClusterMapMessage(m) ? clusterMap.show(m.html) : undefined;
   }
 }
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { escapeHtml } from '../text/html';
 
 /**
  * The lab panel's page: an empty shell that loads one script and one
@@ -34,12 +35,8 @@ export function panelCsp(cspSource: string, nonce: string): string {
   ].join('; ');
 }
 
-function escapeAttr(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
 export function panelHtml(page: PanelPage): string {
-  const a = escapeAttr;
+  const a = escapeHtml;
   return [
     '<!DOCTYPE html>',
     `<html lang="${a(page.lang)}">`,

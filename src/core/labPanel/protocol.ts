@@ -8,6 +8,8 @@
  * browser too).
  */
 
+import type { ClusterMapMessage } from '../cluster/clusterMapProtocol';
+
 /** The panel's viewType: the serializer and the `onWebviewPanel:` activation event name it. */
 export const LAB_PANEL_VIEW_TYPE = 'swarmLab.lab';
 
@@ -18,6 +20,8 @@ export interface LabPanelState {
   readonly language?: string;
   /** Answers typed but not yet written to the report when the webview went away. */
   readonly drafts?: Readonly<Record<string, Draft>>;
+  /** The cluster map above the section is unfolded. */
+  readonly mapOpen?: boolean;
 }
 
 export interface Draft {
@@ -132,7 +136,8 @@ export type PanelStringKey =
   | 'conflict'
   | 'keepPanel'
   | 'useFile'
-  | 'labError';
+  | 'labError'
+  | 'clusterMap';
 export type PanelStrings = Readonly<Record<PanelStringKey, string>>;
 
 /** Extension → webview. */
@@ -164,7 +169,9 @@ export type HostMessage =
       readonly evidence?: string;
     }
   | { readonly type: 'checkState'; readonly checkId: string; readonly check: CheckView }
-  | { readonly type: 'preview'; readonly requestId: number; readonly html: string };
+  | { readonly type: 'preview'; readonly requestId: number; readonly html: string }
+  /** The cluster map above the section, sent when the page is ready and on each change of the cluster. */
+  | ClusterMapMessage;
 
 /**
  * Changing an answer. `base` is the report's text of that answer the edit
@@ -243,6 +250,7 @@ export function parsePanelState(value: unknown): LabPanelState {
     ...(id(value['sectionId']) ? { sectionId: value['sectionId'] } : {}),
     ...(id(value['language']) ? { language: value['language'] } : {}),
     ...(drafts && Object.keys(drafts).length > 0 ? { drafts } : {}),
+    ...(typeof value['mapOpen'] === 'boolean' ? { mapOpen: value['mapOpen'] } : {}),
   };
 }
 
