@@ -120,6 +120,15 @@ describe('`npm start` as a newcomer runs it: the lab it starts is the one VS Cod
     await screenshot('npm-start-section-2');
   });
 
+  /** The cluster map above the section, unfolded (the student opens it once; the panel remembers). */
+  const openMap = async () => {
+    const region = frame.locator('details.cluster-map-region');
+    if ((await region.getAttribute('open')) === null) {
+      await region.locator('summary').first().click();
+    }
+    return region;
+  };
+
   /** Runs a step with its Run button and waits for its ✓. */
   const runStep = async (id: string, timeoutMs: number): Promise<void> => {
     const step = frame.locator(`[data-step="${id}"]`);
@@ -156,6 +165,15 @@ describe('`npm start` as a newcomer runs it: the lab it starts is the one VS Cod
         .first()
         .waitFor({ timeout: 60_000 });
     }
+    // The cluster map shows the same nodes with their roles, the leader first.
+    const map = await openMap();
+    await map
+      .locator('[data-node="core-01"] .cm-facts', { hasText: /manager \(leader\)/ })
+      .waitFor({ timeout: 60_000 });
+    for (const node of nodes.slice(1)) {
+      await map.locator(`[data-node="${node.name}"] .cm-facts`, { hasText: /worker/ }).waitFor({ timeout: 60_000 });
+    }
+    await screenshot('npm-start-cluster-map');
   });
 
   it('runs section 3 from the panel: the stack converges and the app answers on port 8080 of every node', async function () {
@@ -176,6 +194,19 @@ describe('`npm start` as a newcomer runs it: the lab it starts is the one VS Cod
       .locator('.monaco-list-row .label-name', { hasText: /^python_dirty_app$/ })
       .first()
       .waitFor({ timeout: 60_000 });
+    // The map places python-app's three tasks on their nodes (the lab's Q4), as the swarm says.
+    const map = await openMap();
+    await waitFor(
+      "python-app's 3 tasks on the map",
+      async () => (await map.locator('.cm-card .cm-task-name', { hasText: /python-app\.\d/ }).count()) === 3,
+      60_000,
+      250,
+    );
+    await map
+      .locator('[data-node] .cm-task-name', { hasText: /python-app\.1/ })
+      .first()
+      .scrollIntoViewIfNeeded();
+    await screenshot('npm-start-cluster-map-tasks');
   });
 
   it('types an answer to Q4 and inserts a step’s output as evidence: the report on disk holds both', async function () {
