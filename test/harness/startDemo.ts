@@ -30,7 +30,8 @@ async function main(): Promise<void> {
   if (!fs.existsSync(workspace)) {
     fs.cpSync(SAMPLES_DIR, workspace, { recursive: true });
   }
-  const lab = new LocalLab(DEFAULT_STATE_DIR, (line) => console.log(`  ${line}`));
+  // SWARM_LAB_STATE puts the lab elsewhere (as for `npm run lab`); a lab already running is adopted wherever it is.
+  const lab = new LocalLab(process.env['SWARM_LAB_STATE'] ?? DEFAULT_STATE_DIR, (line) => console.log(`  ${line}`));
   console.log('Bringing the local lab up (3 nodes)…');
   const { layout, outcomes, adopted } = await lab.up(3);
   if (adopted) {
