@@ -8,7 +8,7 @@
  * focus back on the card it was on. The text alternative closes it.
  */
 import { english, Localizer } from '../l10n';
-import { escapeHtml as e } from '../text/html';
+import { escapeHtml as e, webviewPage } from '../text/html';
 import {
   clusterMapNodeLine,
   clusterMapText,
@@ -187,22 +187,10 @@ export function clusterMapCsp(cspSource: string, nonce: string): string {
 }
 
 export function clusterMapPage(page: ClusterMapPage): string {
-  return [
-    '<!DOCTYPE html>',
-    `<html lang="${e(page.lang)}">`,
-    '<head>',
-    '<meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="${e(clusterMapCsp(page.cspSource, page.nonce))}">`,
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<link rel="stylesheet" href="${e(page.styleUri)}">`,
-    `<title>${e(page.title)}</title>`,
-    '</head>',
-    '<body>',
+  return webviewPage({
+    ...page,
+    csp: clusterMapCsp(page.cspSource, page.nonce),
     // tabindex -1: the focus lands on the map when the card it was on is gone.
-    `<main id="cluster-map" class="cm-page" tabindex="-1">${page.fragment}</main>`,
-    `<script nonce="${e(page.nonce)}" src="${e(page.scriptUri)}"></script>`,
-    '</body>',
-    '</html>',
-    '',
-  ].join('\n');
+    body: `<main id="cluster-map" class="cm-page" tabindex="-1">${page.fragment}</main>`,
+  });
 }

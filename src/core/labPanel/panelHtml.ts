@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { escapeHtml } from '../text/html';
+import { webviewPage } from '../text/html';
 
 /**
  * The lab panel's page: an empty shell that loads one script and one
@@ -36,22 +36,9 @@ export function panelCsp(cspSource: string, nonce: string): string {
 }
 
 export function panelHtml(page: PanelPage): string {
-  const a = escapeHtml;
-  return [
-    '<!DOCTYPE html>',
-    `<html lang="${a(page.lang)}">`,
-    '<head>',
-    '<meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="${a(panelCsp(page.cspSource, page.nonce))}">`,
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<link rel="stylesheet" href="${a(page.styleUri)}">`,
-    `<title>${a(page.title)}</title>`,
-    '</head>',
-    '<body>',
-    '<div id="app" class="app" aria-busy="true"></div>',
-    `<script nonce="${a(page.nonce)}" src="${a(page.scriptUri)}"></script>`,
-    '</body>',
-    '</html>',
-    '',
-  ].join('\n');
+  return webviewPage({
+    ...page,
+    csp: panelCsp(page.cspSource, page.nonce),
+    body: '<div id="app" class="app" aria-busy="true"></div>',
+  });
 }
