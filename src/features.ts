@@ -54,6 +54,7 @@ import { exportReportCommands } from './commands/exportReport';
 import { configureVagrantfileCommand, vagrantfileStep } from './commands/configureVagrantfile';
 import { dataDiskCheck, machinesReachableCheck } from './services/prerequisiteChecks';
 import { useNotificationLog } from './editor/notify';
+import { requireCommandTrust } from './editor/trust';
 
 /** What the extension exposes to other extensions and to its own tests. */
 export interface SwarmLabApi {
@@ -221,6 +222,10 @@ export function startFeatures(
     const command = commands.get(id);
     if (!command) {
       return Promise.reject(new Error(vscode.l10n.t('Swarm Lab has no command {0}.', id)));
+    }
+    // Workspace Trust first: the command's declared kind decides (core/trust/commandTrust.ts).
+    if (!requireCommandTrust(id)) {
+      return Promise.resolve(undefined);
     }
     return runCommand(command, args, log);
   };

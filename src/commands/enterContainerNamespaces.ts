@@ -4,7 +4,7 @@ import type { ContainerHosts } from '../services/containerHosts';
 import type { ContainersNode } from '../views/containersTreeProvider';
 import { Command } from './command';
 import { resolveContainer } from './containerArgument';
-import { requireMachineChanges } from './workspaceTrust';
+import { requireTrust } from '../editor/trust';
 
 /**
  * A terminal on the container's node running `nsenter` into its namespaces
@@ -20,7 +20,7 @@ export function enterContainerNamespacesCommand(
     id: 'swarmLab.containers.enterNamespaces',
     async execute(arg: unknown, engineKey?: unknown, scopeArg?: unknown) {
       const target = await resolveContainer(arg, hosts, selection(), engineKey);
-      if (!target || !requireMachineChanges(vscode.l10n.t('Entering a container’s namespaces'))) {
+      if (!target || !requireTrust('remote-commands', vscode.l10n.t('Entering a container’s namespaces'))) {
         return undefined;
       }
       const { container, host } = target;

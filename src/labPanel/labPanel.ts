@@ -13,6 +13,7 @@ import {
 } from '../core/labPanel/protocol';
 import { ReportConflictError } from '../core/report/reportEdit';
 import { notifyError } from '../editor/notify';
+import { onDidGrantTrust, workspaceTrusted } from '../editor/trust';
 import { Disposable } from '../platform/disposable';
 import { LabRuns } from './labRuns';
 import { loadConfiguredLab, type LoadedLab } from './labSource';
@@ -108,6 +109,7 @@ export class LabPanel extends Disposable {
       }),
     );
     this._register({ dispose: () => actionEvents.forEach((e) => e?.dispose()) });
+    this._register(onDidGrantTrust(() => void this.evaluateSectionChecks()));
     this.render();
   }
 
@@ -277,6 +279,11 @@ export class LabPanel extends Disposable {
     const section = this.section();
     if (this.loaded && section && section.checks.length > 0) {
       const wanted = ids ? section.checks.filter((c) => ids.includes(c)) : section.checks;
+      if (!workspaceTrusted()) {
+        // Checks run commands on the machines: not by themselves in a workspace not trusted.
+        this.runs.holdBack(wanted);
+        return;
+      }
       await this.runs.evaluate(wanted, this.loaded.l10n);
     }
   }
