@@ -136,7 +136,7 @@ export class LabStepService extends Disposable implements LabActions {
       images,
       projectDir: path.join(this.extensionUri.fsPath, 'samples', 'tp1'),
       l10n: vscode.l10n,
-      ...(await labSecretOptions(secrets, this.lab.stateDir(), this.lab.imageCacheDir(), this.extensionUri)),
+      ...(await labSecretOptions(secrets, this.lab, this.extensionUri)),
     };
   }
 
