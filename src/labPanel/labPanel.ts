@@ -11,6 +11,7 @@ import {
   type SetAnswerMessage,
   type WebviewMessage,
 } from '../core/labPanel/protocol';
+import { WriteQueue } from '../core/labPanel/writeQueue';
 import { ReportConflictError } from '../core/report/reportEdit';
 import { notifyError } from '../editor/notify';
 import { onDidGrantTrust, workspaceTrusted } from '../editor/trust';
@@ -50,7 +51,8 @@ export class LabPanel extends Disposable {
   /** The language switched to in the panel; VS Code's display language until then. */
   private language: string | undefined;
   private answers = new Map<string, string>();
-  private writes: Promise<unknown> = Promise.resolve();
+  /** One write at a time; a failed one is reported once and the later ones still run. */
+  private readonly writes = new WriteQueue((error) => this.fail(error));
   /**
    * Writing an answer makes the document dirty, then saves it: the change
    * events in between are told once, after the write, so the webview does not
@@ -314,7 +316,7 @@ export class LabPanel extends Disposable {
 
   /** One write at a time: each is computed against the document as the previous one left it. */
   private writeAnswer(m: SetAnswerMessage): Promise<void> {
-    const write = this.writes.then(async () => {
+    return this.writes.run(async () => {
       const loaded = this.loaded;
       if (!loaded) {
         return;
@@ -347,8 +349,6 @@ export class LabPanel extends Disposable {
         await this.reportChanged();
       }
     });
-    this.writes = write;
-    return write;
   }
 
   private post(message: HostMessage): void {
