@@ -104,11 +104,14 @@ export function startFeatures(
 ): Features {
   // Notifications whose caller has no log at hand write their full text here, and Show Log opens it.
   context.subscriptions.push(useNotificationLog(log));
-  const localEngine = new LocalDockerEngine(log);
+  const sshTrust = new SshTrust(log);
+  const localEngine = new LocalDockerEngine(log, () => ({
+    hostKeys: sshTrust.hostKeys,
+    identities: sshTrust.identities,
+  }));
   const localLab = new LocalLabService(context.globalStorageUri, log);
   const sshHosts = new SshHostsSource();
   const vagrant = new VagrantSource(log);
-  const sshTrust = new SshTrust(log);
   const machines = new MachineRegistry(
     [localLab, sshHosts, vagrant],
     () => ({ hostKeys: sshTrust.hostKeys, identities: sshTrust.identities }),
