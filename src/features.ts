@@ -213,7 +213,7 @@ export function startFeatures(
       ...containerActionCommands(containerHosts, selection),
       revealTaskContainer,
       openContainerShellCommand(containerHosts, selection),
-      enterContainerNamespacesCommand(containerHosts, selection),
+      enterContainerNamespacesCommand(containerHosts, selection, () => sshTrust.hostKeys.knownHostsFile),
       ...compose.commands,
       loadImagesFromArchivesCommand(compose.presence, log),
       openLabCommand(labPanels),

@@ -15,6 +15,8 @@ import { requireTrust } from '../editor/trust';
 export function enterContainerNamespacesCommand(
   hosts: ContainerHosts,
   selection: () => readonly ContainersNode[] | undefined,
+  /** swarmLab.knownHostsFile as the host key policy reads it: ssh checks the same file. */
+  knownHostsFile: () => string,
 ): Command {
   return {
     id: 'swarmLab.containers.enterNamespaces',
@@ -41,7 +43,14 @@ export function enterContainerNamespacesCommand(
         scope,
         here || !m
           ? { kind: 'here', isRoot: process.getuid?.() === 0 }
-          : { kind: 'ssh', user: m.user, host: m.host, port: m.port, identityFile: m.identityFile },
+          : {
+              kind: 'ssh',
+              user: m.user,
+              host: m.host,
+              port: m.port,
+              identityFile: m.identityFile,
+              knownHostsFile: knownHostsFile(),
+            },
       );
       const terminal = vscode.window.createTerminal({
         name: vscode.l10n.t('Namespaces of {0}', container.name),
