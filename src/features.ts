@@ -57,6 +57,7 @@ import { useNotificationLog } from './editor/notify';
 import { ClusterMapSource } from './clusterMap/clusterMapSource';
 import { ClusterMapPanels } from './clusterMap/clusterMapPanel';
 import { showClusterMapCommand } from './commands/showClusterMap';
+import { requireCommandTrust } from './editor/trust';
 
 /** What the extension exposes to other extensions and to its own tests. */
 export interface SwarmLabApi {
@@ -108,11 +109,14 @@ export function startFeatures(
 ): Features {
   // Notifications whose caller has no log at hand write their full text here, and Show Log opens it.
   context.subscriptions.push(useNotificationLog(log));
-  const localEngine = new LocalDockerEngine(log);
+  const sshTrust = new SshTrust(log);
+  const localEngine = new LocalDockerEngine(log, () => ({
+    hostKeys: sshTrust.hostKeys,
+    identities: sshTrust.identities,
+  }));
   const localLab = new LocalLabService(context.globalStorageUri, log);
   const sshHosts = new SshHostsSource();
   const vagrant = new VagrantSource(log);
-  const sshTrust = new SshTrust(log);
   const machines = new MachineRegistry(
     [localLab, sshHosts, vagrant],
     () => ({ hostKeys: sshTrust.hostKeys, identities: sshTrust.identities }),
@@ -217,7 +221,7 @@ export function startFeatures(
       ...containerActionCommands(containerHosts, selection),
       revealTaskContainer,
       openContainerShellCommand(containerHosts, selection),
-      enterContainerNamespacesCommand(containerHosts, selection),
+      enterContainerNamespacesCommand(containerHosts, selection, () => sshTrust.hostKeys.knownHostsFile),
       ...compose.commands,
       loadImagesFromArchivesCommand(compose.presence, log),
       openLabCommand(labPanels),
@@ -230,6 +234,10 @@ export function startFeatures(
     const command = commands.get(id);
     if (!command) {
       return Promise.reject(new Error(vscode.l10n.t('Swarm Lab has no command {0}.', id)));
+    }
+    // Workspace Trust first: the command's declared kind decides (core/trust/commandTrust.ts).
+    if (!requireCommandTrust(id)) {
+      return Promise.resolve(undefined);
     }
     return runCommand(command, args, log);
   };

@@ -5,7 +5,7 @@ import type { ContainerHosts } from '../services/containerHosts';
 import type { ContainersNode } from '../views/containersTreeProvider';
 import { Command } from './command';
 import { resolveContainer } from './containerArgument';
-import { requireMachineChanges } from './workspaceTrust';
+import { requireTrust } from '../editor/trust';
 
 /**
  * Start, stop, restart and remove: one command each, built alike. The view
@@ -26,7 +26,7 @@ export function containerActionCommands(
     id,
     async execute(arg: unknown, engineKey?: unknown, confirmed?: unknown) {
       const target = await resolveContainer(arg, hosts, selection(), engineKey);
-      if (!target || !requireMachineChanges(vscode.l10n.t('Changing a container'))) {
+      if (!target || !requireTrust('remote-commands', vscode.l10n.t('Changing a container'))) {
         return false;
       }
       const { container, host } = target;

@@ -3,7 +3,7 @@ import { parseLabels } from '../core/cluster/nodeLabels';
 import { SwarmService } from '../services/swarmService';
 import { Command } from './command';
 import { resolveNode } from './swarmItemArgument';
-import { requireMachineChanges } from './workspaceTrust';
+import { requireTrust } from '../editor/trust';
 
 /**
  * Edits a node's labels as one `key=value, key=value` line (what placement
@@ -15,7 +15,7 @@ export function editNodeLabelsCommand(swarm: SwarmService): Command {
     id: 'swarmLab.swarm.editNodeLabels',
     async execute(arg: unknown, value?: unknown) {
       const node = await resolveNode(arg, swarm);
-      if (!node || !requireMachineChanges(vscode.l10n.t('Changing a node'))) {
+      if (!node || !requireTrust('remote-commands', vscode.l10n.t('Changing a node'))) {
         return undefined;
       }
       const current = Object.entries(node.labels)

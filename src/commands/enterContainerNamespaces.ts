@@ -4,7 +4,7 @@ import type { ContainerHosts } from '../services/containerHosts';
 import type { ContainersNode } from '../views/containersTreeProvider';
 import { Command } from './command';
 import { resolveContainer } from './containerArgument';
-import { requireMachineChanges } from './workspaceTrust';
+import { requireTrust } from '../editor/trust';
 
 /**
  * A terminal on the container's node running `nsenter` into its namespaces
@@ -15,12 +15,14 @@ import { requireMachineChanges } from './workspaceTrust';
 export function enterContainerNamespacesCommand(
   hosts: ContainerHosts,
   selection: () => readonly ContainersNode[] | undefined,
+  /** swarmLab.knownHostsFile as the host key policy reads it: ssh checks the same file. */
+  knownHostsFile: () => string,
 ): Command {
   return {
     id: 'swarmLab.containers.enterNamespaces',
     async execute(arg: unknown, engineKey?: unknown, scopeArg?: unknown) {
       const target = await resolveContainer(arg, hosts, selection(), engineKey);
-      if (!target || !requireMachineChanges(vscode.l10n.t('Entering a container’s namespaces'))) {
+      if (!target || !requireTrust('remote-commands', vscode.l10n.t('Entering a container’s namespaces'))) {
         return undefined;
       }
       const { container, host } = target;
@@ -41,7 +43,14 @@ export function enterContainerNamespacesCommand(
         scope,
         here || !m
           ? { kind: 'here', isRoot: process.getuid?.() === 0 }
-          : { kind: 'ssh', user: m.user, host: m.host, port: m.port, identityFile: m.identityFile },
+          : {
+              kind: 'ssh',
+              user: m.user,
+              host: m.host,
+              port: m.port,
+              identityFile: m.identityFile,
+              knownHostsFile: knownHostsFile(),
+            },
       );
       const terminal = vscode.window.createTerminal({
         name: vscode.l10n.t('Namespaces of {0}', container.name),

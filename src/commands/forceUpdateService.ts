@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { SwarmService } from '../services/swarmService';
 import { Command } from './command';
 import { resolveService } from './swarmItemArgument';
-import { requireMachineChanges } from './workspaceTrust';
+import { requireTrust } from '../editor/trust';
 
 /** Recreates a service's tasks with the same spec (`docker service update --force`). */
 export function forceUpdateServiceCommand(swarm: SwarmService): Command {
@@ -10,7 +10,7 @@ export function forceUpdateServiceCommand(swarm: SwarmService): Command {
     id: 'swarmLab.swarm.forceUpdateService',
     async execute(arg: unknown) {
       const service = await resolveService(arg, swarm);
-      if (!service || !requireMachineChanges(vscode.l10n.t('Updating a service'))) {
+      if (!service || !requireTrust('remote-commands', vscode.l10n.t('Updating a service'))) {
         return false;
       }
       await swarm.forceUpdate(service.id);

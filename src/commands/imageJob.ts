@@ -9,7 +9,7 @@ import { notifyError, notifyInfo, notifyWarning } from '../editor/notify';
 import { ComposeAnalyses } from '../lenses/composeAnalyses';
 import { ComposeTarget, openCompose, pickService } from '../lenses/composeTarget';
 import { ImagePresenceService } from '../services/imagePresenceService';
-import { requireMachineChanges } from './workspaceTrust';
+import { requireTrust } from '../editor/trust';
 
 /** A service's image to build, distribute or push: what the three image commands share. */
 export interface ImageJob {
@@ -178,7 +178,7 @@ export async function buildJobOnMachines(
   analyses: ComposeAnalyses,
   presence: ImagePresenceService,
 ): Promise<{ job: ImageJob; nodes: DockerImageNode[]; unreachable: string[] } | undefined> {
-  if (!requireMachineChanges(refusedAction)) {
+  if (!requireTrust('remote-commands', refusedAction)) {
     return undefined;
   }
   const job = await resolveImageJob(uri, serviceName, analyses);

@@ -13,7 +13,7 @@ import { notifyError, notifyInfo, notifyWarning } from '../editor/notify';
 import { ImagePresenceService } from '../services/imagePresenceService';
 import { Command } from './command';
 import { machineNodes, withImageProgress } from './imageJob';
-import { requireMachineChanges } from './workspaceTrust';
+import { requireTrust } from '../editor/trust';
 
 /** Progress text at most this often while bytes flow. */
 const BYTES_EVERY_MS = 250;
@@ -73,7 +73,7 @@ export function loadImagesFromArchivesCommand(presence: ImagePresenceService, lo
   return {
     id: 'swarmLab.images.loadFromArchives',
     async execute(folderArg?: unknown, names?: unknown) {
-      if (!requireMachineChanges(vscode.l10n.t('Loading images from archives'))) {
+      if (!requireTrust('remote-commands', vscode.l10n.t('Loading images from archives'))) {
         return undefined;
       }
       const folder = folderOf(folderArg) ?? (await pickFolder());

@@ -3,7 +3,7 @@ import type { NodeSpec } from '../clients/docker/swarmOperations';
 import { SwarmService } from '../services/swarmService';
 import { Command } from './command';
 import { resolveNode } from './swarmItemArgument';
-import { requireMachineChanges } from './workspaceTrust';
+import { requireTrust } from '../editor/trust';
 
 /**
  * Drain, activate, promote, demote: one command each, each a change of one
@@ -22,7 +22,7 @@ export function nodeActionCommands(swarm: SwarmService): Command[] {
     id,
     async execute(arg: unknown) {
       const node = await resolveNode(arg, swarm);
-      if (!node || !requireMachineChanges(vscode.l10n.t('Changing a node'))) {
+      if (!node || !requireTrust('remote-commands', vscode.l10n.t('Changing a node'))) {
         return false;
       }
       await swarm.updateNode(node.id, change);

@@ -4,7 +4,7 @@ import { ContainerShellTerminal } from '../terminals/containerShellTerminal';
 import type { ContainersNode } from '../views/containersTreeProvider';
 import { Command } from './command';
 import { resolveContainer } from './containerArgument';
-import { requireMachineChanges } from './workspaceTrust';
+import { requireTrust } from '../editor/trust';
 
 /** A shell in a running container (`docker exec -it … sh`), on whichever machine it runs. */
 export function openContainerShellCommand(
@@ -16,7 +16,7 @@ export function openContainerShellCommand(
     async execute(arg: unknown, engineKey?: unknown) {
       const target = await resolveContainer(arg, hosts, selection(), engineKey);
       // A shell can change anything in the container.
-      if (!target || !requireMachineChanges(vscode.l10n.t('A shell in a container'))) {
+      if (!target || !requireTrust('remote-commands', vscode.l10n.t('A shell in a container'))) {
         return undefined;
       }
       const { container, host } = target;

@@ -8,7 +8,7 @@ import { applyComposeEdits, openCompose } from '../lenses/composeTarget';
 import { ImagePresenceService } from '../services/imagePresenceService';
 import { Command } from './command';
 import { machineNodes, reportOutcomes, resolveImageJob, withImageProgress } from './imageJob';
-import { requireMachineChanges } from './workspaceTrust';
+import { requireTrust } from '../editor/trust';
 
 /**
  * Tags the service's image in registry form and pushes it to the lab
@@ -24,7 +24,7 @@ export function pushImageToRegistryCommand(
   return {
     id: 'swarmLab.images.pushToRegistry',
     async execute(uri?: unknown, serviceName?: unknown) {
-      if (!requireMachineChanges(vscode.l10n.t('Pushing an image to the registry'))) {
+      if (!requireTrust('remote-commands', vscode.l10n.t('Pushing an image to the registry'))) {
         return undefined;
       }
       const job = await resolveImageJob(uri, serviceName, analyses);

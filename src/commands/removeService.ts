@@ -3,7 +3,7 @@ import { notifyWarning } from '../editor/notify';
 import { SwarmService } from '../services/swarmService';
 import { Command } from './command';
 import { resolveService } from './swarmItemArgument';
-import { requireMachineChanges } from './workspaceTrust';
+import { requireTrust } from '../editor/trust';
 
 /** Removes a service after a modal confirmation (skipped when called with `true` as second argument). */
 export function removeServiceCommand(swarm: SwarmService): Command {
@@ -11,7 +11,7 @@ export function removeServiceCommand(swarm: SwarmService): Command {
     id: 'swarmLab.swarm.removeService',
     async execute(arg: unknown, confirmed?: unknown) {
       const service = await resolveService(arg, swarm);
-      if (!service || !requireMachineChanges(vscode.l10n.t('Removing a service'))) {
+      if (!service || !requireTrust('remote-commands', vscode.l10n.t('Removing a service'))) {
         return false;
       }
       if (confirmed !== true) {

@@ -4,7 +4,7 @@ import { notifyInfo } from '../editor/notify';
 import { SwarmService } from '../services/swarmService';
 import { Command } from './command';
 import { resolveService } from './swarmItemArgument';
-import { requireMachineChanges } from './workspaceTrust';
+import { requireTrust } from '../editor/trust';
 
 /** Goes back to the service's previous spec (`docker service rollback`). */
 export function rollbackServiceCommand(swarm: SwarmService): Command {
@@ -12,7 +12,7 @@ export function rollbackServiceCommand(swarm: SwarmService): Command {
     id: 'swarmLab.swarm.rollbackService',
     async execute(arg: unknown) {
       const service = await resolveService(arg, swarm);
-      if (!service || !requireMachineChanges(vscode.l10n.t('Rolling back a service'))) {
+      if (!service || !requireTrust('remote-commands', vscode.l10n.t('Rolling back a service'))) {
         return false;
       }
       try {

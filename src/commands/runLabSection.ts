@@ -3,7 +3,7 @@ import { sectionSteps } from '../core/labSteps/labSteps';
 import type { LabStepService } from '../services/labActions';
 import { Command } from './command';
 import { runWithProgress } from './labStepRun';
-import { requireMachineChanges } from './workspaceTrust';
+import { requireTrust } from '../editor/trust';
 
 /** "Run Section…": a section's steps in order, stopping after one that failed. The section number may be given. */
 export function runLabSectionCommand(steps: LabStepService): Command {
@@ -27,7 +27,7 @@ export function runLabSectionCommand(steps: LabStepService): Command {
                 { placeHolder: vscode.l10n.t('Which section of the lab?') },
               )
             )?.n;
-      if (section === undefined || !requireMachineChanges(vscode.l10n.t('Section {0}', section))) {
+      if (section === undefined || !requireTrust('remote-commands', vscode.l10n.t('Section {0}', section))) {
         return undefined;
       }
       return runWithProgress(steps, vscode.l10n.t('Section {0}', section), (options) =>

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { LabStepService } from '../services/labActions';
 import { Command } from './command';
 import { pickLabStep, runWithProgress } from './labStepRun';
-import { requireMachineChanges } from './workspaceTrust';
+import { requireTrust } from '../editor/trust';
 
 /** "Run Step…": one of the lab's steps on all its nodes at once. The step's id may be given as argument. */
 export function runLabStepCommand(steps: LabStepService): Command {
@@ -16,7 +16,7 @@ export function runLabStepCommand(steps: LabStepService): Command {
       if (!step) {
         return undefined;
       }
-      if (step.phases.some((p) => p.changesMachines) && !requireMachineChanges(step.title)) {
+      if (step.phases.some((p) => p.changesMachines) && !requireTrust('remote-commands', step.title)) {
         return undefined;
       }
       return runWithProgress(steps, step.title, (options) => steps.runStepById(step.id, options));

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { LabStepService } from '../services/labActions';
 import { Command } from './command';
 import { pickLabNode, pickLabStep, runWithProgress } from './labStepRun';
-import { requireMachineChanges } from './workspaceTrust';
+import { requireTrust } from '../editor/trust';
 
 /** "Run Step on a Node…": a step on the chosen node only (what it needs elsewhere first, such as the swarm's init, runs where it must). */
 export function runLabStepOnNodeCommand(steps: LabStepService): Command {
@@ -17,7 +17,7 @@ export function runLabStepOnNodeCommand(steps: LabStepService): Command {
       if (!step || !node) {
         return undefined;
       }
-      if (step.phases.some((p) => p.changesMachines) && !requireMachineChanges(step.title)) {
+      if (step.phases.some((p) => p.changesMachines) && !requireTrust('remote-commands', step.title)) {
         return undefined;
       }
       return runWithProgress(steps, vscode.l10n.t('{0} on {1}', step.title, node), (options) =>

@@ -3,7 +3,7 @@ import { notifyWarning } from '../editor/notify';
 import { SwarmService } from '../services/swarmService';
 import type { SwarmItem } from '../views/swarmTreeProvider';
 import { Command } from './command';
-import { requireMachineChanges } from './workspaceTrust';
+import { requireTrust } from '../editor/trust';
 
 /** Asks for a replica count (validated as it is typed) and scales the service. */
 export function scaleServiceCommand(swarm: SwarmService): Command {
@@ -15,7 +15,7 @@ export function scaleServiceCommand(swarm: SwarmService): Command {
         void notifyWarning(vscode.l10n.t('Only a replicated service can be scaled.'));
         return undefined;
       }
-      if (!requireMachineChanges(vscode.l10n.t('Scaling a service'))) {
+      if (!requireTrust('remote-commands', vscode.l10n.t('Scaling a service'))) {
         return undefined;
       }
       const service = item.service;

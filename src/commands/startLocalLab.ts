@@ -7,7 +7,7 @@ import { checkHost, hostRequirementsMessage, missingPieceLines } from '../localL
 import { LabConflictError, NodeStartError } from '../localLab/localLab';
 import { LocalLabService } from '../services/localLabService';
 import { Command } from './command';
-import { requireMachineChanges } from './workspaceTrust';
+import { requireTrust } from '../editor/trust';
 
 /**
  * Brings the local lab up (nodes, then the lab's images: from the cache, or
@@ -23,7 +23,7 @@ export function startLocalLabCommand(
   return {
     id: 'swarmLab.localLab.start',
     async execute() {
-      if (!requireMachineChanges(vscode.l10n.t('Starting the local lab'))) {
+      if (!requireTrust('local-program', vscode.l10n.t('Starting the local lab'))) {
         return undefined;
       }
       // Before anything starts: a missing piece is one sentence with its apt-get line, not a failure halfway.

@@ -1,14 +1,14 @@
 import * as vscode from 'vscode';
 import { LocalLabService } from '../services/localLabService';
 import { Command } from './command';
-import { requireMachineChanges } from './workspaceTrust';
+import { requireTrust } from '../editor/trust';
 
 /** Stops every node of the local lab; their Docker data stays for the next start. */
 export function stopLocalLabCommand(lab: LocalLabService): Command {
   return {
     id: 'swarmLab.localLab.stop',
     async execute() {
-      if (!requireMachineChanges(vscode.l10n.t('Stopping the local lab'))) {
+      if (!requireTrust('local-program', vscode.l10n.t('Stopping the local lab'))) {
         return undefined;
       }
       await vscode.window.withProgress(

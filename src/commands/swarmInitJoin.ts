@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { LabStepService } from '../services/labActions';
 import { Command } from './command';
 import { runWithProgress } from './labStepRun';
-import { requireMachineChanges } from './workspaceTrust';
+import { requireTrust } from '../editor/trust';
 
 /** "Swarm: Init and Join": the swarm.init-join step from the palette; the Swarm view fills in as nodes join. */
 export function swarmInitJoinCommand(steps: LabStepService): Command {
@@ -10,7 +10,7 @@ export function swarmInitJoinCommand(steps: LabStepService): Command {
     id: 'swarmLab.steps.swarmInitJoin',
     execute() {
       const title = vscode.l10n.t('Swarm: init and join');
-      if (!requireMachineChanges(title)) {
+      if (!requireTrust('remote-commands', title)) {
         return undefined;
       }
       return runWithProgress(steps, title, (options) => steps.runStepById('swarm.init-join', options));

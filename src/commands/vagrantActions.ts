@@ -5,7 +5,7 @@ import { VagrantAction } from '../core/vagrant/vagrantMachines';
 import { notifyWarning } from '../editor/notify';
 import { VagrantSource } from '../services/machines/vagrantSource';
 import { Command } from './command';
-import { requireMachineChanges } from './workspaceTrust';
+import { requireTrust } from '../editor/trust';
 
 const ACTIONS: VagrantAction[] = ['up', 'halt', 'reload', 'provision', 'destroy'];
 
@@ -24,7 +24,7 @@ export function vagrantActionCommands(vagrant: VagrantSource, log: vscode.LogOut
       if (!m?.vagrant || !source) {
         return false;
       }
-      if (!requireMachineChanges(vscode.l10n.t('vagrant {0}', action))) {
+      if (!requireTrust('local-program', vscode.l10n.t('vagrant {0}', action))) {
         return false;
       }
       if (action === 'destroy' && confirmed !== true) {

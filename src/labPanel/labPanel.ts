@@ -11,8 +11,10 @@ import {
   type SetAnswerMessage,
   type WebviewMessage,
 } from '../core/labPanel/protocol';
+import { WriteQueue } from '../core/labPanel/writeQueue';
 import { ReportConflictError } from '../core/report/reportEdit';
 import { notifyError } from '../editor/notify';
+import { onDidGrantTrust, workspaceTrusted } from '../editor/trust';
 import { Disposable } from '../platform/disposable';
 import type { ClusterMapFeed } from '../clusterMap/clusterMapSource';
 import { LabClusterMap } from './labClusterMap';
@@ -53,7 +55,8 @@ export class LabPanel extends Disposable {
   /** The language switched to in the panel; VS Code's display language until then. */
   private language: string | undefined;
   private answers = new Map<string, string>();
-  private writes: Promise<unknown> = Promise.resolve();
+  /** One write at a time; a failed one is reported once and the later ones still run. */
+  private readonly writes = new WriteQueue((error) => this.fail(error));
   /**
    * Writing an answer makes the document dirty, then saves it: the change
    * events in between are told once, after the write, so the webview does not
@@ -114,6 +117,7 @@ export class LabPanel extends Disposable {
       }),
     );
     this._register({ dispose: () => actionEvents.forEach((e) => e?.dispose()) });
+    this._register(onDidGrantTrust(() => void this.evaluateSectionChecks()));
     this.render();
   }
 
@@ -284,6 +288,11 @@ export class LabPanel extends Disposable {
     const section = this.section();
     if (this.loaded && section && section.checks.length > 0) {
       const wanted = ids ? section.checks.filter((c) => ids.includes(c)) : section.checks;
+      if (!workspaceTrusted()) {
+        // Checks run commands on the machines: not by themselves in a workspace not trusted.
+        this.runs.holdBack(wanted);
+        return;
+      }
       await this.runs.evaluate(wanted, this.loaded.l10n);
     }
   }
@@ -314,7 +323,7 @@ export class LabPanel extends Disposable {
 
   /** One write at a time: each is computed against the document as the previous one left it. */
   private writeAnswer(m: SetAnswerMessage): Promise<void> {
-    const write = this.writes.then(async () => {
+    return this.writes.run(async () => {
       const loaded = this.loaded;
       if (!loaded) {
         return;
@@ -347,8 +356,6 @@ export class LabPanel extends Disposable {
         await this.reportChanged();
       }
     });
-    this.writes = write;
-    return write;
   }
 
   private post(message: HostMessage): void {

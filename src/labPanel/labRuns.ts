@@ -3,7 +3,7 @@ import type { Localizer } from '../core/l10n';
 import { formatEvidence } from '../core/labPanel/evidence';
 import type { CheckOutcome, LabActions } from '../core/labPanel/labActions';
 import type { CheckView, HostMessage, OutputLine } from '../core/labPanel/protocol';
-import { requireMachineChanges } from '../commands/workspaceTrust';
+import { checkRefusal, requireTrust } from '../editor/trust';
 import { Disposable } from '../platform/disposable';
 
 /** Output lines are sent to the webview in batches: a chatty step must not flood the message channel. */
@@ -50,7 +50,7 @@ export class LabRuns extends Disposable {
     if (this.steps.has(stepId) || this.isDisposed) {
       return;
     }
-    if (!requireMachineChanges(vscode.l10n.t('The step "{0}"', stepId))) {
+    if (!requireTrust('remote-commands', vscode.l10n.t('The step "{0}"', stepId))) {
       this.post({
         type: 'stepFinished',
         stepId,
@@ -108,6 +108,18 @@ export class LabRuns extends Disposable {
   cancelChecks(): void {
     this.checkRuns.forEach((c) => c.abort());
     this.checkRuns.clear();
+  }
+
+  /** Checks not run (the workspace is not trusted): each says how to have it run. */
+  holdBack(checkIds: readonly string[]): void {
+    for (const checkId of checkIds) {
+      this.checkRuns.get(checkId)?.abort();
+      this.checkRuns.delete(checkId);
+      const check: CheckView = { state: 'unknown', why: checkRefusal() };
+      this.checks.set(checkId, check);
+      this.post({ type: 'checkState', checkId, check });
+    }
+    this.onCheck();
   }
 
   /**

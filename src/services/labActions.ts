@@ -16,6 +16,8 @@ import { outcomeLine, panelLine, panelStepOutcome } from '../core/labPanel/stepO
 import { askHarborPassword, askScopeToken, labSecretOptions } from './labSecrets';
 import type { LocalLabService } from './localLabService';
 import { labMachines, onDidChangeLabMachines } from './labMachines';
+import { labSettings, type LabSettings } from './labSettings';
+import { checkRefusal, trustRefusal, workspaceTrusted } from '../editor/trust';
 import type { MachineRegistry } from './machines/machineRegistry';
 import type { SwarmService } from './swarmService';
 
@@ -54,8 +56,9 @@ export interface StepRun extends StepResult {
 /**
  * Runs the lab's steps and checks on the local lab's machines, with the
  * settings (swarm layout, virtual IP), logging to the steps' output channel
- * (language swarm-lab-log). Steps that change machines are refused in an
- * untrusted workspace; dry runs and checks are not.
+ * (language swarm-lab-log). In an untrusted workspace no step, dry run or
+ * check runs on the machines (editor/trust.ts); side checks, which read what
+ * VS Code knows, still answer.
  */
 /** Swarm and machine events come in bursts (a deploy, a node returning): checks are evaluated after it. */
 const CHECKS_SETTLE_MS = 1_500;
@@ -133,7 +136,7 @@ export class LabStepService extends Disposable implements LabActions {
       images,
       projectDir: path.join(this.extensionUri.fsPath, 'samples', 'tp1'),
       l10n: vscode.l10n,
-      ...(await labSecretOptions(secrets, this.lab.stateDir(), this.lab.imageCacheDir(), this.extensionUri)),
+      ...(await labSecretOptions(secrets, this.lab, this.extensionUri)),
     };
   }
 
@@ -167,18 +170,8 @@ export class LabStepService extends Disposable implements LabActions {
     return labMachines(this.machines);
   }
 
-  private settings(): { managers: number; virtualIp: string; images: Record<string, string> } {
-    const c = vscode.workspace.getConfiguration('swarmLab');
-    const images = Object.fromEntries(
-      Object.entries(c.get<Record<string, unknown>>('images', {})).filter(
-        (e): e is [string, string] => typeof e[1] === 'string',
-      ),
-    );
-    return {
-      managers: c.get<number>('swarm.managers', 3),
-      virtualIp: c.get<string>('virtualIp', '').trim(),
-      images,
-    };
+  private settings(): LabSettings {
+    return labSettings();
   }
 
   private placeholderConfig(): LabStepConfig {
@@ -249,6 +242,11 @@ export class LabStepService extends Disposable implements LabActions {
         vscode.l10n.t('Swarm Lab cannot run the step {0} yet: run its commands by hand, as the section says.', unknown),
       );
     }
+    // Untrusted, nothing runs on the machines, dry runs included (they read them with commands),
+    // and backup.now writes nothing into the workspace.
+    if (!workspaceTrusted()) {
+      throw new Error(trustRefusal('remote-commands', vscode.l10n.t('The step "{0}"', ids.join(', '))));
+    }
     // Secrets are asked only for a step that will run here (Scope has no image in the local lab
     // unless one is set; Harbor runs on VMs only): never a prompt for nothing.
     if (ids.includes('scope.launch') && !options.dryRun && (await this.runsHere('scope.launch'))) {
@@ -292,7 +290,7 @@ export class LabStepService extends Disposable implements LabActions {
         }
         const done = await runLabStep(step, env.cluster, this.values, {
           l10n: vscode.l10n,
-          allowMachineChanges: vscode.workspace.isTrusted,
+          allowMachineChanges: workspaceTrusted(),
           events,
           ...(options.signal ? { signal: options.signal } : {}),
           ...(options.only ? { only: options.only } : {}),
@@ -372,6 +370,9 @@ export class LabStepService extends Disposable implements LabActions {
     const side = this.sideChecks.get(id);
     if (side) {
       return side.run(signal);
+    }
+    if (!workspaceTrusted()) {
+      return { state: 'unknown', why: checkRefusal() };
     }
     let env: Awaited<ReturnType<LabStepService['environment']>>;
     try {

@@ -2,11 +2,13 @@
  * What the lab's steps get from VS Code beyond the settings (sections 4 and
  * 14): Weave Scope's service token, kept in SecretStorage only (asked once,
  * never in settings, logs or the report), the workspace's backups folder,
- * and the fresh local lab the restore rehearsal starts.
+ * the fresh local lab the restore rehearsal starts, and where rehearsals are
+ * recorded (the extension's storage).
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LocalLabStepsOptions } from '../clients/steps/localLabCluster';
+import type { LocalLabService } from './localLabService';
 
 /** The SecretStorage key of Weave Scope's service token. */
 const SCOPE_TOKEN_KEY = 'swarmLab.scope.serviceToken';
@@ -17,11 +19,13 @@ const REHEARSAL_INSTANCE = 2;
 
 export async function labSecretOptions(
   secrets: vscode.SecretStorage | undefined,
-  labStateDir: string,
-  imageCacheDir: string,
+  lab: Pick<LocalLabService, 'stateDir' | 'imageCacheDir' | 'rehearsalRecordsDir'>,
   extensionUri: vscode.Uri,
 ): Promise<
-  Pick<LocalLabStepsOptions, 'scopeToken' | 'harborPassword' | 'knownSecrets' | 'backupFolder' | 'rehearsal'>
+  Pick<
+    LocalLabStepsOptions,
+    'scopeToken' | 'harborPassword' | 'knownSecrets' | 'backupFolder' | 'rehearsal' | 'rehearsalRecords'
+  >
 > {
   const token = (await secrets?.get(SCOPE_TOKEN_KEY)) ?? '';
   const harborPassword = (await secrets?.get(HARBOR_PASSWORD_KEY)) ?? '';
@@ -33,11 +37,12 @@ export async function labSecretOptions(
     ...(harborPassword ? { harborPassword } : {}),
     ...(known.length > 0 ? { knownSecrets: known } : {}),
     ...(folder ? { backupFolder: path.join(folder, 'backups') } : {}),
+    rehearsalRecords: lab.rehearsalRecordsDir(),
     rehearsal: {
-      stateDir: `${labStateDir}-rehearsal`,
+      stateDir: `${lab.stateDir()}-rehearsal`,
       // Beside the user's lab, never on it.
       instance: userInstance === 0 ? REHEARSAL_INSTANCE : userInstance + 1,
-      cacheDir: imageCacheDir,
+      cacheDir: lab.imageCacheDir(),
       samplesDir: path.join(extensionUri.fsPath, 'samples', 'tp1'),
     },
   };

@@ -3,17 +3,22 @@ import { ContainerModel } from '../core/containers/containerModel';
 import { ContainerWatcher, WatchState } from '../clients/docker/containerWatcher';
 import { DockerEndpoint, DockerEndpointError, parseDockerHost } from '../clients/docker/dockerEndpoint';
 import { DockerEngine } from '../clients/docker/dockerEngine';
+import { SshDockerHost } from '../clients/docker/sshDockerHost';
+import type { MachineConnectionOptions } from '../clients/machines/machineConnection';
 import { Disposable } from '../platform/disposable';
 
 /**
  * The Docker engine of the machine VS Code's extension host runs on, from
  * `swarmLab.dockerHost` or else `DOCKER_HOST`. It owns the engine client and
  * the container watcher, and rebuilds both when the setting changes. Nothing
- * connects until a view or a command asks for it.
+ * connects until a view or a command asks for it. An `ssh://` host goes
+ * through Swarm Lab's own SSH connection, its host key checked like a
+ * machine's (SshDockerHost).
  */
 export class LocalDockerEngine extends Disposable {
   readonly model = new ContainerModel();
-  private current: { engine: DockerEngine; watcher: ContainerWatcher; stateSub: { dispose(): void } } | undefined;
+  private current:
+    { engine: DockerEngine; watcher: ContainerWatcher; stateSub: { dispose(): void }; ssh?: SshDockerHost } | undefined;
   private configError: string | undefined;
   /** Someone (a shown view) wants the containers followed. */
   private watching = false;
@@ -21,7 +26,11 @@ export class LocalDockerEngine extends Disposable {
   /** Fires on every change of the watcher's state (connecting, live, unreachable). */
   readonly onDidChangeState = this.stateEmitter.event;
 
-  constructor(private readonly log: vscode.LogOutputChannel) {
+  constructor(
+    private readonly log: vscode.LogOutputChannel,
+    /** The host key policy and key loader of the machines, for an ssh:// host. */
+    private readonly sshOptions: () => MachineConnectionOptions = () => ({}),
+  ) {
     super();
     this._register(
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -76,7 +85,8 @@ export class LocalDockerEngine extends Disposable {
   private ensure(): NonNullable<LocalDockerEngine['current']> {
     if (!this.current) {
       const endpoint = this.endpoint();
-      const engine = new DockerEngine({ endpoint });
+      const ssh = endpoint.kind === 'ssh' ? new SshDockerHost(endpoint, this.sshOptions(), vscode.l10n) : undefined;
+      const engine = new DockerEngine({ endpoint, ...(ssh ? { agent: ssh.agent() } : {}) });
       const watcher = new ContainerWatcher(
         engine,
         this.model,
@@ -88,7 +98,7 @@ export class LocalDockerEngine extends Disposable {
         this.log.debug(`local engine: ${s.kind}`);
         this.stateEmitter.fire(s);
       });
-      this.current = { engine, watcher, stateSub };
+      this.current = { engine, watcher, stateSub, ...(ssh ? { ssh } : {}) };
       this.configError = undefined;
     }
     return this.current;
@@ -107,6 +117,7 @@ export class LocalDockerEngine extends Disposable {
     if (this.current) {
       this.current.watcher.stop();
       this.current.stateSub.dispose();
+      this.current.ssh?.close();
       this.current = undefined;
     }
     this.model.clear();

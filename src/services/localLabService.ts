@@ -64,6 +64,11 @@ export class LocalLabService extends Disposable implements MachineListSource {
     return dir.startsWith('~') ? path.join(os.homedir(), dir.slice(1)) : dir;
   }
 
+  /** Where restore rehearsals are recorded: the extension's storage, out of any workspace's reach. */
+  rehearsalRecordsDir(): string {
+    return path.join(this.globalStorage.fsPath, 'rehearsals');
+  }
+
   lab(): LocalLab {
     return new LocalLab(this.stateDir(), (line) => this.log.info(`[local lab] ${line}`), this.instance);
   }

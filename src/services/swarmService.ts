@@ -2,57 +2,61 @@ import * as vscode from 'vscode';
 import type { Readable } from 'node:stream';
 import type { DockerEngine } from '../clients/docker/dockerEngine';
 import * as ops from '../clients/docker/swarmOperations';
-import { SwarmWatcher } from '../clients/swarm/swarmWatcher';
+import { SwarmFollower } from '../clients/swarm/swarmFollower';
 import { SwarmSnapshot } from '../core/cluster/swarmSnapshot';
 import { Disposable } from '../platform/disposable';
 import { MachineRegistry } from './machines/machineRegistry';
 
-const RETRY_MS = [500, 1_000, 2_000, 5_000, 10_000, 30_000];
-
 /**
  * The swarm of the known machines, followed through one of its managers
- * (the first reachable one). When that manager goes away, the next one
- * takes over at the next machines refresh.
+ * (the first reachable one; SwarmFollower). When that manager goes away, the
+ * next one takes over at the next machines refresh.
  */
 export class SwarmService extends Disposable {
-  private watcher: { machineId: string; watcher: SwarmWatcher } | undefined;
-  private snapshotValue: SwarmSnapshot | undefined;
-  private errorValue: string | undefined;
-  private retry: NodeJS.Timeout | undefined;
-  private attempt = 0;
+  private readonly follower: SwarmFollower;
   private readonly changed = this._register(new vscode.EventEmitter<void>());
   readonly onDidChange = this.changed.event;
 
   constructor(
     private readonly machines: MachineRegistry,
-    private readonly log: vscode.LogOutputChannel,
+    log: vscode.LogOutputChannel,
   ) {
     super();
-    this._register(machines.onDidChange(() => void this.followManager()));
-    this._register({
-      dispose: () => {
-        clearTimeout(this.retry);
-        this.watcher?.watcher.stop();
+    this.follower = new SwarmFollower(
+      {
+        managers: () =>
+          machines.machines().filter((m) => m.state.kind === 'running' && m.state.swarmRole === 'manager'),
+        engine: (id) => {
+          const conn = machines.connection(id);
+          return conn ? () => conn.engine() : undefined;
+        },
+        changed: () => this.changed.fire(),
+        info: (message) => log.info(message),
+        warn: (message) => log.warn(message),
       },
-    });
+      undefined,
+      vscode.l10n,
+    );
+    this._register(machines.onDidChange(() => void this.follower.follow()));
+    this._register({ dispose: () => this.follower.dispose() });
   }
 
   get snapshot(): SwarmSnapshot | undefined {
-    return this.snapshotValue;
+    return this.follower.snapshot;
   }
 
   get error(): string | undefined {
-    return this.errorValue;
+    return this.follower.error;
   }
 
   /** The manager the swarm is read from, if any. */
   get managerId(): string | undefined {
-    return this.watcher?.machineId;
+    return this.follower.managerId;
   }
 
   async refresh(): Promise<void> {
     await this.machines.refresh();
-    await this.watcher?.watcher.refresh();
+    await this.follower.watcher?.refresh();
   }
 
   async scale(serviceId: string, replicas: number): Promise<void> {
@@ -83,7 +87,7 @@ export class SwarmService extends Disposable {
   /** Runs a change through the followed manager, then reads the swarm at once (the events confirm it). */
   private async change(work: (engine: DockerEngine) => Promise<void>): Promise<void> {
     await work(await this.managerEngine());
-    await this.watcher?.watcher.refresh();
+    await this.follower.watcher?.refresh();
   }
 
   /** The engine of the manager the swarm is followed through. */
@@ -92,70 +96,11 @@ export class SwarmService extends Disposable {
   }
 
   private async managerEngine(): Promise<DockerEngine> {
-    const id = this.watcher?.machineId;
+    const id = this.follower.managerId;
     const conn = id ? this.machines.connection(id) : undefined;
     if (!conn) {
       throw new Error(vscode.l10n.t('No swarm manager is reachable.'));
     }
     return conn.engine();
-  }
-
-  /**
-   * The manager's event stream dropped (its dockerd or SSH went away): follow
-   * again, through it or another manager, after a pause that grows while it
-   * keeps failing. Machine state changes also trigger a new attempt at once.
-   */
-  private lostManager(): void {
-    this.watcher?.watcher.stop();
-    this.watcher = undefined;
-    clearTimeout(this.retry);
-    const delay = RETRY_MS[Math.min(this.attempt++, RETRY_MS.length - 1)];
-    this.retry = setTimeout(() => void this.followManager(), delay);
-  }
-
-  private async followManager(): Promise<void> {
-    const managers = this.machines
-      .machines()
-      .filter((m) => m.state.kind === 'running' && m.state.swarmRole === 'manager');
-    if (this.watcher && managers.some((m) => m.id === this.watcher!.machineId)) {
-      return;
-    }
-    this.watcher?.watcher.stop();
-    this.watcher = undefined;
-    const manager = managers[0];
-    const conn = manager ? this.machines.connection(manager.id) : undefined;
-    if (!manager || !conn) {
-      if (this.snapshotValue) {
-        this.snapshotValue = undefined;
-        this.changed.fire();
-      }
-      return;
-    }
-    const watcher = new SwarmWatcher(
-      await conn.engine(),
-      (snapshot) => {
-        this.attempt = 0;
-        this.snapshotValue = snapshot;
-        this.errorValue = undefined;
-        this.changed.fire();
-      },
-      (error, streamLost) => {
-        this.errorValue = vscode.l10n.t('Reading the swarm through {0} failed: {1}', manager.name, String(error));
-        this.log.warn(this.errorValue);
-        this.changed.fire();
-        if (streamLost && this.watcher?.watcher === watcher) {
-          this.lostManager();
-        }
-      },
-    );
-    this.watcher = { machineId: manager.id, watcher };
-    this.log.info(`swarm: following through ${manager.name}`);
-    await watcher.start().catch((error: unknown) => {
-      this.errorValue = String(error);
-      this.changed.fire();
-      if (this.watcher?.watcher === watcher) {
-        this.lostManager();
-      }
-    });
   }
 }

@@ -3,11 +3,12 @@ import * as vscode from 'vscode';
 import { DockerEngine } from '../clients/docker/dockerEngine';
 import { describeDockerError } from '../clients/docker/dockerErrors';
 import { ContainerSummary } from '../core/containers/containerSummary';
+import { Utf8Chunks } from '../core/text/utf8Chunks';
 import { FollowingTerminal, streamEnded } from './followingTerminal';
 
 /** Terminal text wants CRLF; Docker's logs carry LF. */
-function toTerminalText(chunk: Buffer | string): string {
-  return chunk.toString().replace(/\r?\n/g, '\r\n');
+function toTerminalText(text: string): string {
+  return text.replace(/\r?\n/g, '\r\n');
 }
 
 /**
@@ -26,16 +27,21 @@ export class ContainerLogsTerminal extends FollowingTerminal {
     try {
       const { stream, tty } = await this.engine.containerLogs(this.container.id, { follow: true, tail: 1000 }, signal);
       if (tty) {
-        stream.on('data', (d: Buffer) => this.write(toTerminalText(d)));
+        const chunks = new Utf8Chunks();
+        stream.on('data', (d: Buffer) => this.write(toTerminalText(chunks.push(d))));
       } else {
-        const sink = (color?: string): Writable =>
-          new Writable({
+        const sink = (color?: string): Writable => {
+          const chunks = new Utf8Chunks();
+          return new Writable({
             write: (chunk: Buffer, _enc, cb) => {
-              const text = toTerminalText(chunk);
-              this.write(color ? `${color}${text}\x1b[0m` : text);
+              const text = toTerminalText(chunks.push(chunk));
+              if (text !== '') {
+                this.write(color ? `${color}${text}\x1b[0m` : text);
+              }
               cb();
             },
           });
+        };
         await this.engine.demux(stream, sink(), sink('\x1b[31m'));
       }
       await streamEnded(stream);

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { ExecSession, startExecShell } from '../clients/docker/containerExec';
 import type { DockerEngine } from '../clients/docker/dockerEngine';
 import { ContainerSummary } from '../core/containers/containerSummary';
+import { Utf8Chunks } from '../core/text/utf8Chunks';
 
 /**
  * A shell in a container, as an integrated terminal: keystrokes go to the
@@ -30,7 +31,8 @@ export class ContainerShellTerminal implements vscode.Pseudoterminal {
           session.stream.destroy();
           return;
         }
-        session.stream.on('data', (d: Buffer) => this.writeEmitter.fire(d.toString('utf8')));
+        const chunks = new Utf8Chunks();
+        session.stream.on('data', (d: Buffer) => this.writeEmitter.fire(chunks.push(d)));
         session.stream.on('close', () => void this.finish());
         session.stream.on('error', () => void this.finish());
       },

@@ -3,6 +3,7 @@ import { LineBuffer, parseServiceLogLine, serviceLogPrefix } from '../core/clust
 import type { SwarmService as SwarmServiceModel } from '../core/cluster/swarmSnapshot';
 import { SwarmService } from '../services/swarmService';
 import { FollowingTerminal, streamEnded } from './followingTerminal';
+import { Utf8Chunks } from '../core/text/utf8Chunks';
 
 /** A stable colour per task, so interleaved lines stay easy to follow. */
 const PREFIX_COLORS = ['\x1b[36m', '\x1b[35m', '\x1b[33m', '\x1b[32m', '\x1b[34m', '\x1b[96m'];
@@ -36,12 +37,14 @@ export class ServiceLogsTerminal extends FollowingTerminal {
 
   private sink(stderr: boolean): Writable {
     const lines = new LineBuffer();
+    const chunks = new Utf8Chunks();
     return new Writable({
       write: (chunk: Buffer, _enc, cb) => {
-        lines.push(chunk.toString()).forEach((l) => this.writeLine(l, stderr));
+        lines.push(chunks.push(chunk)).forEach((l) => this.writeLine(l, stderr));
         cb();
       },
       final: (cb) => {
+        lines.push(chunks.end()).forEach((l) => this.writeLine(l, stderr));
         lines.end().forEach((l) => this.writeLine(l, stderr));
         cb();
       },

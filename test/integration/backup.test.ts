@@ -26,6 +26,8 @@ describe('Backup on the local lab: backup.now, backup.archive, and a restore on 
   const lab = new LocalLab(`${TEST_LAB_STATE_DIR}-backup`, () => undefined, TEST_LAB_INSTANCE);
   const logFile = path.join(RESULTS_DIR, 'lab-backup.log');
   const backupDir = path.join(RESULTS_DIR, 'backups');
+  /** The rehearsals' records: the extension keeps them in its own storage, never beside the archives. */
+  const recordsDir = path.join(RESULTS_DIR, 'rehearsal-records');
   let layout: LabLayout;
   let cluster: Cluster;
   let config: LabStepConfig;
@@ -66,6 +68,7 @@ describe('Backup on the local lab: backup.now, backup.archive, and a restore on 
     fs.mkdirSync(RESULTS_DIR, { recursive: true });
     fs.writeFileSync(logFile, '');
     fs.rmSync(backupDir, { recursive: true, force: true });
+    fs.rmSync(recordsDir, { recursive: true, force: true });
     await lab.down({ purge: true });
     layout = (await lab.up(3)).layout;
     const images = { cacheDir: path.join(CACHE_DIR, 'lab-images'), samplesDir: path.join(REPO_ROOT, 'samples', 'tp1') };
@@ -75,6 +78,7 @@ describe('Backup on the local lab: backup.now, backup.archive, and a restore on 
       projectDir: path.join(REPO_ROOT, 'samples', 'tp1'),
       timeouts: { converge: 180_000 },
       backupFolder: backupDir,
+      rehearsalRecords: recordsDir,
       knownSecrets: [SECRET_VALUE],
       rehearsal: {
         stateDir: `${TEST_LAB_STATE_DIR}-rehearsal`,

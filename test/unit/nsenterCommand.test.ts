@@ -43,4 +43,22 @@ describe('nsenter into a container (the lab’s Q6)', () => {
       },
     );
   });
+
+  it('checks the host key against swarmLab.knownHostsFile, and refuses an option as a host', () => {
+    const where = {
+      kind: 'ssh',
+      user: 'core',
+      host: 'm1',
+      port: 22,
+      knownHostsFile: '/home/s/.ssh/lab_known_hosts',
+    } as const;
+    assert.deepEqual(nsenterInvocation(9, 'network', where).args.slice(0, 5), [
+      '-t',
+      '-p',
+      '22',
+      '-o',
+      'UserKnownHostsFile=/home/s/.ssh/lab_known_hosts',
+    ]);
+    assert.throws(() => nsenterInvocation(9, 'network', { ...where, host: '-oProxyCommand=id' }), /not a host/);
+  });
 });

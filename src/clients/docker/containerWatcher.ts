@@ -29,6 +29,8 @@ export interface WatcherLog {
 }
 
 const DEFAULT_BACKOFF_MS = [500, 1_000, 2_000, 5_000, 10_000, 30_000];
+/** Destroyed container IDs remembered against late answers. */
+const MAX_DESTROYED = 1_000;
 
 export interface WatcherOptions {
   /**
@@ -54,6 +56,15 @@ export class ContainerWatcher {
   private readonly generation = new Map<string, number>();
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
+  /**
+   * Containers destroyed lately: a list or a refresh asked before the
+   * destroy may answer after it, and must not bring one back (a removed
+   * container would then stay in the view, since no event follows).
+   */
+  private readonly destroyed = new Set<string>();
+  /** Lists in flight, and the containers that had events meanwhile (their own refresh is fresher). */
+  private listing = 0;
+  private readonly touched = new Set<string>();
   private readonly eventListeners = new Set<(e: DockerEvent) => void>();
 
   constructor(
@@ -106,7 +117,7 @@ export class ContainerWatcher {
       return;
     }
     if (this.state.kind === 'live') {
-      this.model.replaceAll(await this.source.listContainers());
+      await this.relist();
     } else {
       this.wake?.();
     }
@@ -141,7 +152,7 @@ export class ContainerWatcher {
         const types = ['container', ...(this.options.otherEventTypes ?? [])];
         const stream = await this.source.events({ type: types }, signal);
         const ended = this.consume(stream, signal);
-        this.model.replaceAll(await this.source.listContainers());
+        await this.relist();
         attempt = 0;
         this.setState({ kind: 'live' });
         await ended;
@@ -160,6 +171,27 @@ export class ContainerWatcher {
         this.setState({ kind: 'unreachable', message, retryInMs });
         await this.pause(retryInMs, signal);
       }
+    }
+  }
+
+  /**
+   * The whole list, less what changed while it was on its way: a container
+   * destroyed meanwhile stays out, one refreshed meanwhile keeps its fresher
+   * summary (or gets it from the refresh still in flight).
+   */
+  private async relist(): Promise<void> {
+    if (this.listing++ === 0) {
+      this.touched.clear();
+    }
+    try {
+      const listed = await this.source.listContainers();
+      this.model.replaceAll(
+        listed
+          .filter((c) => !this.destroyed.has(c.id))
+          .map((c) => (this.touched.has(c.id) ? (this.model.get(c.id) ?? c) : c)),
+      );
+    } finally {
+      this.listing--;
     }
   }
 
@@ -205,7 +237,12 @@ export class ContainerWatcher {
     }
     this.log.debug(`event ${event.Action} ${effect.id.slice(0, 12)}`);
     this.generation.set(effect.id, (this.generation.get(effect.id) ?? 0) + 1);
+    if (this.listing > 0) {
+      this.touched.add(effect.id);
+    }
     if (effect.kind === 'remove') {
+      this.remember(effect.id);
+      this.again.delete(effect.id);
       this.model.remove(effect.id);
       return;
     }
@@ -222,7 +259,7 @@ export class ContainerWatcher {
     const task = this.source
       .getContainer(id)
       .then((summary) => {
-        if (this.generation.get(id) !== generation && !this.again.has(id)) {
+        if (this.destroyed.has(id) || (this.generation.get(id) !== generation && !this.again.has(id))) {
           return; // a later event (e.g. destroy) already decided
         }
         if (summary) {
@@ -239,6 +276,14 @@ export class ContainerWatcher {
         }
       });
     this.inFlight.set(id, task);
+  }
+
+  /** Keeps the last destroys (IDs are never reused; a bound keeps a long session's memory flat). */
+  private remember(id: string): void {
+    this.destroyed.add(id);
+    if (this.destroyed.size > MAX_DESTROYED) {
+      this.destroyed.delete(this.destroyed.values().next().value!);
+    }
   }
 
   private pause(ms: number, signal: AbortSignal): Promise<void> {

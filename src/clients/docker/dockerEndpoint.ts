@@ -50,12 +50,20 @@ export function parseDockerHost(value: string | undefined): DockerEndpoint {
       throw new DockerEndpointError(`"${raw}" has no host`);
     }
     const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+    // Never an option in disguise (`-oProxyCommand=…`), whatever reads the value next.
+    if (host.startsWith('-')) {
+      throw new DockerEndpointError(`"${raw}": "${host}" is not a host name`);
+    }
+    const username = url.username ? decodeURIComponent(url.username) : '';
+    if (username !== '' && !/^[A-Za-z0-9_][A-Za-z0-9._-]*$/.test(username)) {
+      throw new DockerEndpointError(`"${raw}": "${username}" is not a user name`);
+    }
     if (scheme === 'ssh') {
       return {
         kind: 'ssh',
         host,
         port: url.port ? Number(url.port) : 22,
-        ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
+        ...(username ? { username } : {}),
       };
     }
     const tls = scheme === 'https';

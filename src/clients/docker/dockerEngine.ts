@@ -196,11 +196,12 @@ export class DockerEngine {
       case 'tcp':
         return { host: e.host, port: e.port, protocol: e.tls ? 'https' : 'http', ...agent };
       case 'ssh':
-        // A forwarded socket from our own SSH connection when given; else
-        // dockerode's built-in ssh transport (`docker system dial-stdio`).
-        return this.options.agent
-          ? { socketPath: '/var/run/docker.sock', ...agent }
-          : { protocol: 'ssh', host: e.host, port: e.port, ...(e.username ? { username: e.username } : {}) };
+        // Always a socket forwarded over Swarm Lab's own SSH connection (host key checked, one
+        // connection reused): dockerode's own ssh transport accepts any host key.
+        if (!this.options.agent) {
+          throw new Error(`${e.host}: an ssh:// Docker host is reached through Swarm Lab's SSH connection only`);
+        }
+        return { socketPath: '/var/run/docker.sock', ...agent };
     }
   }
 }

@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { BackupStore } from '../../core/labSteps/labConfig';
+import type { BackupStore, RehearsalRecord, RehearsalRecords } from '../../core/labSteps/labConfig';
 
 export function folderBackupStore(folder: string): BackupStore {
   return {
@@ -34,6 +34,37 @@ export function folderBackupStore(folder: string): BackupStore {
         await fs.promises.rm(temporary, { force: true });
       }
       return target;
+    },
+  };
+}
+
+/**
+ * Rehearsal records in a folder of the extension's own storage (outside any
+ * workspace), one `<sha256>.json` per archive: what a record says holds for
+ * those bytes only, whatever the archive's name.
+ */
+export function folderRehearsalRecords(folder: string): RehearsalRecords {
+  const files = folderBackupStore(folder);
+  const fileOf = (sha256: string): string => {
+    if (!/^[0-9a-f]{64}$/.test(sha256)) {
+      throw new Error(`not a SHA-256: ${sha256}`);
+    }
+    return `${sha256}.json`;
+  };
+  return {
+    async read(sha256) {
+      const file = fileOf(sha256);
+      let text: string;
+      try {
+        text = Buffer.from(await files.read(file)).toString('utf8');
+      } catch {
+        return undefined;
+      }
+      const record = JSON.parse(text) as Partial<RehearsalRecord>;
+      return record.sha256 === sha256 && typeof record.ok === 'boolean' ? (record as RehearsalRecord) : undefined;
+    },
+    async write(record) {
+      await files.write(fileOf(record.sha256), Buffer.from(`${JSON.stringify(record, null, 2)}\n`));
     },
   };
 }

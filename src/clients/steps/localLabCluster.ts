@@ -25,7 +25,7 @@ import { MachineConnection } from '../machines/machineConnection';
 import { SWARM_ADDRESS_POOL } from '../../localLab/labLayout';
 import type { LocalLab } from '../../localLab/localLab';
 import { LocalLabNodeMachine } from '../../localLab/nodeRoot';
-import { folderBackupStore } from './backupStore';
+import { folderBackupStore, folderRehearsalRecords } from './backupStore';
 import { machineCluster, type ClusterMachine } from './sshNodeSession';
 
 /** Every file of the project folder (samples/tp1), paths relative to it, README left out. */
@@ -58,6 +58,8 @@ export interface LocalLabStepsOptions {
   readonly timeouts?: Partial<LabStepConfig['timeouts']>;
   /** Where backup.now writes its archives (the workspace's `backups/`); none: no backup. */
   readonly backupFolder?: string;
+  /** Where backup.rehearse records what it found: the extension's storage, never the workspace. */
+  readonly rehearsalRecords?: string;
   /** The fresh lab backup.rehearse starts (another instance than the user's), with what its images need. */
   readonly rehearsal?: RehearsalLab;
   /** Values kept as secrets (the Scope token): masked and never written to a backup. */
@@ -81,6 +83,7 @@ export interface RehearsalLab {
 export function sharedConfig(options: LocalLabStepsOptions): Partial<LabStepConfig> {
   return {
     ...(options.backupFolder ? { backups: folderBackupStore(options.backupFolder) } : {}),
+    ...(options.rehearsalRecords ? { rehearsals: folderRehearsalRecords(options.rehearsalRecords) } : {}),
     ...(options.rehearsal ? { freshLab: freshLabFactory(options.rehearsal, options) } : {}),
     ...(options.knownSecrets ? { knownSecrets: options.knownSecrets } : {}),
     ...(options.scopeToken ? { scopeToken: options.scopeToken } : {}),

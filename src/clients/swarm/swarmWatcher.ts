@@ -117,6 +117,9 @@ export class SwarmWatcher {
     this.reading = (async () => {
       try {
         const snapshot = buildSwarmSnapshot(await this.engine.swarmState());
+        if (this.abort.signal.aborted) {
+          return; // stopped meanwhile: another watcher may be the one heard now
+        }
         this.snapshotValue = snapshot;
         this.onSnapshot(snapshot);
         if (isConverging(snapshot) && Date.now() < this.followUntil) {

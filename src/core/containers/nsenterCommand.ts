@@ -30,13 +30,18 @@ export function nsenterInvocation(
   scope: NamespaceScope,
   where:
     | { kind: 'here'; isRoot: boolean }
-    | { kind: 'ssh'; user: string; host: string; port: number; identityFile?: string },
+    | { kind: 'ssh'; user: string; host: string; port: number; identityFile?: string; knownHostsFile?: string },
 ): { command: string; args: string[] } {
   const args = nsenterArgs(pid, scope);
   if (where.kind === 'here') {
     return where.isRoot ? { command: args[0], args: args.slice(1) } : { command: 'sudo', args };
   }
   const identity = where.identityFile ? ['-i', where.identityFile] : [];
+  // The same known_hosts as every other connection of Swarm Lab (swarmLab.knownHostsFile).
+  const knownHosts = where.knownHostsFile ? ['-o', `UserKnownHostsFile=${where.knownHostsFile}`] : [];
+  if (where.host.startsWith('-') || where.user.startsWith('-')) {
+    throw new Error(`not a host: ${where.user}@${where.host}`);
+  }
   return {
     command: 'ssh',
     args: [
@@ -44,6 +49,7 @@ export function nsenterInvocation(
       '-p',
       String(where.port),
       ...identity,
+      ...knownHosts,
       `${where.user}@${where.host}`,
       ['sudo', '-n', ...args].join(' '),
     ],

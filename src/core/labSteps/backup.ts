@@ -1,10 +1,12 @@
 /**
  * Section 14: backup.now reads the cluster through a manager's API (and the
  * registry's catalogue over HTTP from that node) and writes an archive into
- * the workspace; backup.archive checks the newest archive; backup.rehearse
- * really restores it on a fresh local lab (started, used and torn down
- * by the step), and backup.restore reports that rehearsal for the newest
- * archive. The rehearsal is a step, not the check itself: checks are
+ * the workspace; backup.archive checks the newest archive (by its
+ * manifest's time); backup.rehearse really restores it on a fresh local lab
+ * (started, used and torn down by the step) unless its stacks ask for
+ * privileges, host namespaces or system paths, and backup.restore reports
+ * that rehearsal for the newest archive, from the record kept in the
+ * extension's storage (never a file of the workspace). The rehearsal is a step, not the check itself: checks are
  * evaluated whenever the panel shows the section or the swarm moves, and a
  * whole lab cannot be started each time.
  */
@@ -18,33 +20,32 @@ import { stepSucceeded, type Cluster, type NodeContext, type NodeSession, type S
 import {
   archiveName,
   archiveProblems,
-  archivesIn,
   backupManifest,
+  freeArchiveName,
   contentHash,
   packBackup,
   readManifest,
   restorePlan,
-  unpackBackup,
 } from './backupArchive';
+import { newestArchive, restoreRisks, type StoredArchive } from './backupSafety';
 import { backupFiles } from './backupCompose';
 import type { BackupFile, RegistryCatalogue, Scrubbed } from './backupContent';
 import { describeServices, waitConverged } from './convergence';
-import type { BackupStore, CheckVerdict, LabCheck, LabStep, LabStepConfig, NodeCheck } from './labConfig';
+import type {
+  CheckVerdict,
+  LabCheck,
+  LabStep,
+  LabStepConfig,
+  NodeCheck,
+  RehearsalRecord,
+  RehearsalRecords,
+} from './labConfig';
 import { labSession } from './labSession';
 import { swarmInitJoinStep } from './swarm';
 
 /** Where the rehearsal puts the compose files on the fresh lab's manager (relative: the user's home). */
 const RESTORE_DIR = 'swarm-lab/restore';
 
-export interface RehearsalRecord {
-  readonly archive: string;
-  readonly sha256: string;
-  readonly at: string;
-  readonly ok: boolean;
-  readonly why: string;
-}
-
-export const rehearsalName = (archive: string): string => `${archive}.restore.json`;
 const sha256 = (data: Uint8Array): string => createHash('sha256').update(data).digest('hex');
 
 async function registryCatalogue(
@@ -89,19 +90,6 @@ async function collect(ctx: NodeContext, config: LabStepConfig): Promise<Collect
     loadYaml(),
   ]);
   return backupFiles(Y, { services, configs, secrets, networks, registry }, config.knownSecrets ?? []);
-}
-
-/** The newest archive of the lab's stack and its unpacked files, or undefined when there is none. */
-async function newestArchive(
-  store: BackupStore,
-  stack: string,
-): Promise<{ name: string; bytes: Uint8Array; files: Map<string, string> } | undefined> {
-  const [name] = archivesIn(await store.list(), stack);
-  if (name === undefined) {
-    return undefined;
-  }
-  const bytes = await store.read(name);
-  return { name, bytes, files: await unpackBackup(bytes) };
 }
 
 function unavailableWithout(config: LabStepConfig, l10n: Localizer): string | undefined {
@@ -149,7 +137,9 @@ export function backupNowStep(config: LabStepConfig, l10n: Localizer): LabStep {
           async run(session, io) {
             const collected = memo ?? (await collect({ ...ctx, session, signal: io.signal }, config));
             const manifest = backupManifest(collected.files, { ...collected, createdAt: now });
-            const written = await store!.write(name, await packBackup(manifest, collected.files));
+            // Two backups in the same second: the second is `-2`, never written over the first.
+            const free = freeArchiveName(name, await store!.list());
+            const written = await store!.write(free, await packBackup(manifest, collected.files));
             const lines = [
               ctx.l10n.t('archive: {0}', written),
               ctx.l10n.t('stacks: {0}', manifest.stacks.join(', ') || '-'),
@@ -270,20 +260,43 @@ async function restoreOn(
   return done.join(', ');
 }
 
+/**
+ * The archive to rehearse, or why none may be: none there, a damaged one,
+ * or stacks that ask for privileges, host namespaces or system paths.
+ */
+async function rehearsable(config: LabStepConfig, l10n: Localizer): Promise<StoredArchive> {
+  const newest = await newestArchive(config.backups!, config.stackName);
+  if (!newest) {
+    throw new Error(l10n.t('no backup in {0}: run backup.now', config.backups!.folder));
+  }
+  const problems = archiveProblems(newest.files, config.knownSecrets ?? []);
+  if (problems.length > 0) {
+    throw new Error(`${newest.name}: ${problems.join('; ')}`);
+  }
+  const risks = restoreRisks(newest.files, await loadYaml());
+  if (risks.length > 0) {
+    throw new Error(
+      l10n.t(
+        '{0} is not rehearsed: these services ask for privileges, the host’s namespaces or its system paths: {1}',
+        newest.name,
+        risks.join('; '),
+      ),
+    );
+  }
+  return newest;
+}
+
 export function backupRehearseStep(config: LabStepConfig, l10n: Localizer): LabStep {
-  const store = config.backups;
+  const records = config.rehearsals;
   const step: Step<undefined> = {
     id: 'backup.rehearse',
     title: l10n.t('Rehearse the restore on a fresh local lab'),
     targets: 'firstManager',
     changesMachines: true,
     async check(ctx) {
-      const newest = await newestArchive(store!, config.stackName);
-      if (!newest) {
-        throw new Error(ctx.l10n.t('no backup in {0}: run backup.now', store!.folder));
-      }
-      const record = await readRecord(store!, newest.name);
-      return record?.ok && record.sha256 === sha256(newest.bytes)
+      const newest = await rehearsable(config, ctx.l10n);
+      const record = await records!.read(sha256(newest.bytes)).catch(() => undefined);
+      return record?.ok
         ? { state: 'done', reason: ctx.l10n.t('{0} was restored on {1}: {2}', newest.name, record.at, record.why) }
         : { state: 'todo', reason: ctx.l10n.t('{0} was not restored yet', newest.name) };
     },
@@ -296,43 +309,28 @@ export function backupRehearseStep(config: LabStepConfig, l10n: Localizer): LabS
           ),
           evidence: true,
           async run(_session, io) {
-            const newest = await newestArchive(store!, config.stackName);
-            if (!newest) {
-              throw new Error(ctx.l10n.t('no backup in {0}: run backup.now', store!.folder));
-            }
-            const problems = archiveProblems(newest.files, config.knownSecrets ?? []);
-            if (problems.length > 0) {
-              throw new Error(`${newest.name}: ${problems.join('; ')}`);
-            }
-            let record: RehearsalRecord;
+            const newest = await rehearsable(config, ctx.l10n);
+            io.log(
+              ctx.l10n.t('the newest archive by its manifest: {0}, made {1}', newest.name, newest.createdAt ?? '?'),
+            );
             const fresh = await config.freshLab!(io.signal, (text) => io.log(text));
+            let ok = false;
+            let why: string;
             try {
-              const why = await restoreOn(fresh, newest.files, io, ctx.l10n);
-              record = {
-                archive: newest.name,
-                sha256: sha256(newest.bytes),
-                at: new Date().toISOString(),
-                ok: true,
-                why,
-              };
+              why = await restoreOn(fresh, newest.files, io, ctx.l10n);
+              ok = true;
             } catch (error) {
-              const why = error instanceof Error ? error.message : String(error);
-              record = {
-                archive: newest.name,
-                sha256: sha256(newest.bytes),
-                at: new Date().toISOString(),
-                ok: false,
-                why,
-              };
+              why = error instanceof Error ? error.message : String(error);
             } finally {
               io.log(ctx.l10n.t('tearing the fresh lab down'));
               await fresh.dispose();
             }
-            await store!.write(rehearsalName(newest.name), Buffer.from(`${JSON.stringify(record, null, 2)}\n`));
-            if (!record.ok) {
-              throw new Error(record.why);
+            const at = new Date().toISOString();
+            await records!.write({ archive: newest.name, sha256: sha256(newest.bytes), at, ok, why });
+            if (!ok) {
+              throw new Error(why);
             }
-            return ctx.l10n.t('{0} restored on a fresh lab: {1}', newest.name, record.why);
+            return ctx.l10n.t('{0} restored on a fresh lab: {1}', newest.name, why);
           },
         },
       ];
@@ -344,20 +342,19 @@ export function backupRehearseStep(config: LabStepConfig, l10n: Localizer): LabS
       ? undefined
       : l10n.t(
           'The rehearsal starts a fresh local lab: this machine cannot run one (Linux, root, network namespaces).',
-        ));
+        )) ??
+    noRecords(records, l10n);
   return { id: step.id, title: step.title, section: 14, phases: [step], ...(unavailable ? { unavailable } : {}) };
 }
 
-async function readRecord(store: BackupStore, archive: string): Promise<RehearsalRecord | undefined> {
-  try {
-    return JSON.parse(Buffer.from(await store.read(rehearsalName(archive))).toString('utf8')) as RehearsalRecord;
-  } catch {
-    return undefined;
-  }
+function noRecords(records: RehearsalRecords | undefined, l10n: Localizer): string | undefined {
+  return records
+    ? undefined
+    : l10n.t('Rehearsals are recorded in the extension’s own storage, and there is none here.');
 }
 
 export function backupRestoreCheck(config: LabStepConfig, l10n: Localizer): LabCheck {
-  const unavailable = unavailableWithout(config, l10n);
+  const unavailable = unavailableWithout(config, l10n) ?? noRecords(config.rehearsals, l10n);
   return {
     id: 'backup.restore',
     title: l10n.t('A fresh local lab redeploys the stacks from the archive alone'),
@@ -369,8 +366,11 @@ export function backupRestoreCheck(config: LabStepConfig, l10n: Localizer): LabC
       if (!newest) {
         return { ok: false, why: ctx.l10n.t('no backup in {0}: run backup.now', config.backups!.folder), fact: 'none' };
       }
-      const record = await readRecord(config.backups!, newest.name);
-      if (!record || record.sha256 !== sha256(newest.bytes)) {
+      // Only the extension's own record counts: a `.restore.json` beside the archive is ignored.
+      const record: RehearsalRecord | undefined = await config
+        .rehearsals!.read(sha256(newest.bytes))
+        .catch(() => undefined);
+      if (!record) {
         return {
           ok: false,
           why: ctx.l10n.t('{0} was not restored yet: run backup.rehearse', newest.name),

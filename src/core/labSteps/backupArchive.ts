@@ -9,6 +9,8 @@ import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { BackupFile, Scrubbed } from './backupContent';
 import { leaksIn, scrubService, STACK_LABEL } from './backupContent';
+import { nameProblem } from './checkedValues';
+import { english } from '../l10n';
 
 export const MANIFEST = 'manifest.json';
 export const BACKUP_FORMAT = 'swarm-lab-backup/1';
@@ -68,13 +70,28 @@ export function archiveName(stack: string, at: Date): string {
   return `swarm-lab-${stack.replace(/[^\w.-]/g, '_')}-${stamp}.tar.gz`;
 }
 
-/** The archives of a folder listing, newest first (by the time in their names). */
+/**
+ * The archives of a folder listing, by the time in their names, newest first
+ * (`-2`, `-3`… for a second archive of the same second). Which archive is
+ * the newest is for the manifests to say (backupSafety.ts): a name can lie.
+ */
 export function archivesIn(names: readonly string[], stack: string): string[] {
   const prefix = `swarm-lab-${stack.replace(/[^\w.-]/g, '_')}-`;
+  const key = (n: string): string =>
+    n.replace(/Z(?:-(\d+))?\.tar\.gz$/, (_m, k: string | undefined) => `Z${(k ?? '1').padStart(6, '0')}`);
   return names
-    .filter((n) => n.startsWith(prefix) && /-\d{8}T\d{6}Z\.tar\.gz$/.test(n))
-    .sort()
-    .reverse();
+    .filter((n) => n.startsWith(prefix) && /-\d{8}T\d{6}Z(?:-\d+)?\.tar\.gz$/.test(n))
+    .sort((a, b) => key(b).localeCompare(key(a)));
+}
+
+/** `name`, or `name` with `-2`, `-3`… before `.tar.gz` when a file of that name exists: never over an archive. */
+export function freeArchiveName(name: string, existing: readonly string[]): string {
+  const taken = new Set(existing);
+  let candidate = name;
+  for (let n = 2; taken.has(candidate); n++) {
+    candidate = name.replace(/\.tar\.gz$/, `-${n}.tar.gz`);
+  }
+  return candidate;
 }
 
 /** The gzipped tar: the manifest first, then the files in order. */
@@ -153,6 +170,20 @@ export function archiveProblems(files: ReadonlyMap<string, string>, known: reado
     return [`no ${MANIFEST} of format ${BACKUP_FORMAT}`];
   }
   const problems: string[] = [];
+  // Stack and config names become folder names and docker arguments: `..`, `/` or `-x` never.
+  for (const [what, names] of [
+    ['stack', manifest.stacks],
+    ['config', manifest.configs],
+  ] as const) {
+    for (const name of Array.isArray(names) ? names : [names]) {
+      if (nameProblem(name, english) !== undefined) {
+        problems.push(`${MANIFEST}: the ${what} name ${JSON.stringify(name)} is not a valid name`);
+      }
+    }
+  }
+  if (problems.length > 0) {
+    return problems;
+  }
   const listed = new Set(manifest.files.map((f) => f.path));
   for (const f of manifest.files) {
     const content = files.get(f.path);

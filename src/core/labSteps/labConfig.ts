@@ -49,6 +49,8 @@ export interface LabStepConfig {
   readonly sessionOf: (node: string, signal: AbortSignal) => Promise<NodeSession>;
   /** Where backup.now writes its archives (a folder of the workspace); none without one. */
   readonly backups?: BackupStore;
+  /** Where backup.rehearse records what it found (outside the workspace); none: no rehearsal. */
+  readonly rehearsals?: RehearsalRecords;
   /**
    * Starts a fresh local lab (another instance, its images loaded, no
    * swarm yet) for the restore rehearsal; none where this machine cannot.
@@ -71,6 +73,25 @@ export interface BackupStore {
   read(name: string): Promise<Uint8Array>;
   /** Writes (or replaces) a file at once; its full path. */
   write(name: string, data: Uint8Array): Promise<string>;
+}
+
+/** What a restore rehearsal found, for the archive of that SHA-256. */
+export interface RehearsalRecord {
+  readonly archive: string;
+  readonly sha256: string;
+  readonly at: string;
+  readonly ok: boolean;
+  readonly why: string;
+}
+
+/**
+ * Where rehearsals are recorded: the extension's own storage, never the
+ * workspace, where a record beside an archive could be written by anyone
+ * (a forged "restored: ok"). Keyed by the archive's SHA-256.
+ */
+export interface RehearsalRecords {
+  read(sha256: string): Promise<RehearsalRecord | undefined>;
+  write(record: RehearsalRecord): Promise<void>;
 }
 
 /** A lab started for a rehearsal: its nodes, its steps' settings, and its teardown. */

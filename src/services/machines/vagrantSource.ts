@@ -1,8 +1,12 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { VagrantCli } from '../../clients/vagrant/vagrantCli';
 import { VagrantMachineSource, VagrantSnapshot } from '../../clients/vagrant/vagrantMachineSource';
 import { initialMachineState } from '../../core/vagrant/vagrantMachines';
 import { expandHome } from '../../core/ssh/knownHosts';
+import { vagrantfileMachines } from '../../core/vagrant/vagrantfileMachines';
+import { onDidGrantTrust, workspaceTrusted } from '../../editor/trust';
 import { Disposable } from '../../platform/disposable';
 import type { ListedMachine, MachineListSource } from './machineRegistry';
 
@@ -12,7 +16,9 @@ import type { ListedMachine, MachineListSource } from './machineRegistry';
  * seconds per run, so it runs only when asked (a view shown, a refresh) or
  * when `.vagrant/machines/` changes (a machine created or destroyed from a
  * terminal); after such a change the source's own fresh answer is used as is,
- * without a second run.
+ * without a second run. In a workspace that is not trusted, vagrant never
+ * runs (it evaluates the Vagrantfile, Ruby code): the machines are read from
+ * the Vagrantfile's text, until the user trusts the workspace.
  */
 export class VagrantSource extends Disposable implements MachineListSource {
   readonly id = 'vagrant';
@@ -38,6 +44,8 @@ export class VagrantSource extends Disposable implements MachineListSource {
     this._register(vagrantfiles.onDidCreate(() => this.syncFolders()));
     this._register(vagrantfiles.onDidDelete(() => this.syncFolders()));
     this._register({ dispose: () => [...this.folders.keys()].forEach((dir) => this.drop(dir)) });
+    // Trusted now: Vagrant can be asked for the real machines and states.
+    this._register(onDidGrantTrust(() => this.changed.fire()));
     this.syncFolders(false);
   }
 
@@ -47,6 +55,9 @@ export class VagrantSource extends Disposable implements MachineListSource {
   }
 
   async list(): Promise<{ machines: ListedMachine[]; problems: string[] }> {
+    if (!workspaceTrusted()) {
+      return this.listFromVagrantfiles();
+    }
     const snapshots = await Promise.all(
       [...this.folders].map(async ([dir, { source }]): Promise<VagrantSnapshot> => {
         if (this.fresh.delete(dir) && source.current) {
@@ -63,6 +74,29 @@ export class VagrantSource extends Disposable implements MachineListSource {
     );
     const problems = snapshots.flatMap((s) => (s.error ? [`${s.dir}: ${s.error.message}`] : []));
     snapshots.forEach((s) => s.error && this.log.warn(`vagrant in ${s.dir}: ${s.error.details}`));
+    return { machines, problems };
+  }
+
+  /** Untrusted: the machines the Vagrantfiles' text declares, their state unknown; nothing is run. */
+  private async listFromVagrantfiles(): Promise<{ machines: ListedMachine[]; problems: string[] }> {
+    const machines: ListedMachine[] = [];
+    const problems: string[] = [];
+    for (const dir of this.folders.keys()) {
+      const file = ['Vagrantfile', 'vagrantfile'].map((n) => path.join(dir, n)).find((f) => fs.existsSync(f));
+      const text = file ? await fs.promises.readFile(file, 'utf8').catch(() => undefined) : undefined;
+      const read = text === undefined ? undefined : vagrantfileMachines(dir, text, vscode.l10n);
+      for (const definition of read?.definitions ?? []) {
+        machines.push({ definition, up: false, state: { kind: 'stopped' } });
+      }
+      problems.push(
+        read?.problem !== undefined
+          ? `${dir}: ${read.problem}`
+          : vscode.l10n.t(
+              '{0}: this workspace is not trusted, so Vagrant is not run; the machines are read from the Vagrantfile. Trust the workspace to let Vagrant be asked for their state.',
+              dir,
+            ),
+      );
+    }
     return { machines, problems };
   }
 
@@ -97,7 +131,12 @@ export class VagrantSource extends Disposable implements MachineListSource {
     const watcher = vscode.workspace.createFileSystemWatcher(
       new vscode.RelativePattern(vscode.Uri.file(dir), VagrantMachineSource.WATCH_GLOB),
     );
-    const onFiles = (): void => source.changed();
+    // Vagrant is asked again when its files change, in a trusted workspace only.
+    const onFiles = (): void => {
+      if (workspaceTrusted()) {
+        source.changed();
+      }
+    };
     const subscriptions = [
       watcher,
       watcher.onDidCreate(onFiles),

@@ -1,0 +1,35 @@
+import * as vscode from 'vscode';
+import { checkedLabImages, virtualIpProblem } from '../core/labSteps/checkedValues';
+import { notifyWarning } from '../editor/notify';
+
+export interface LabSettings {
+  readonly managers: number;
+  readonly virtualIp: string;
+  /** swarmLab.images, every value checked by the image reference grammar. */
+  readonly images: Record<string, string>;
+}
+
+/** The refusals already said: a value refused is said once, not at each step or check. */
+const said = new Set<string>();
+
+/**
+ * The steps' settings. An image of swarmLab.images that is no image
+ * reference (`$(…)`, `-o…`, a space) is refused by name, once, and the
+ * lab's image is used for its role: it would reach `docker` otherwise.
+ * A virtual IP that is no IPv4 address is refused the same way.
+ */
+export function labSettings(): LabSettings {
+  const c = vscode.workspace.getConfiguration('swarmLab');
+  const { images, problems } = checkedLabImages(c.get<unknown>('images', {}), vscode.l10n);
+  const virtualIp = c.get<string>('virtualIp', '').trim();
+  const badIp = virtualIpProblem(virtualIp, vscode.l10n);
+  for (const problem of [...problems, ...(badIp ? [badIp] : [])].filter((p) => !said.has(p))) {
+    said.add(problem);
+    void notifyWarning(problem);
+  }
+  return {
+    managers: c.get<number>('swarm.managers', 3),
+    virtualIp: badIp ? '' : virtualIp,
+    images,
+  };
+}
