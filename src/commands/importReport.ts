@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { formatReport } from '../core/report/reportFormat';
-import { importReport, type ImportPreview } from '../core/report/reportImport';
+import { answeredCount, previewRows, type PreviewGroup, type PreviewRow } from '../core/report/importPreviewRows';
+import { importReport, type ImportPreview, type LineSpan } from '../core/report/reportImport';
 import { notifyInfo } from '../editor/notify';
 import type { LabPanels } from '../labPanel/labPanels';
 import { replaceKeepingOriginal, reportLab } from '../labPanel/reportWrites';
@@ -8,7 +9,7 @@ import { Command } from './command';
 
 interface PreviewItem extends vscode.QuickPickItem {
   readonly action?: 'write' | 'cancel';
-  readonly range?: { start: number; end: number };
+  readonly lines?: LineSpan;
 }
 
 /**
@@ -51,16 +52,17 @@ export function importReportCommand(panels: LabPanels, extensionUri: vscode.Uri)
         return undefined;
       }
       const kept = await replaceKeepingOriginal(target, formatReport(preview.model));
+      const answered = answeredCount(preview);
       const name = vscode.workspace.asRelativePath(target, false);
       void notifyInfo(
         kept
           ? vscode.l10n.t(
               '{0} answers imported into {1}; what it held before is kept in {2}.',
-              preview.mappings.length,
+              answered,
               name,
               vscode.workspace.asRelativePath(kept, false),
             )
-          : vscode.l10n.t('{0} answers imported into {1}.', preview.mappings.length, name),
+          : vscode.l10n.t('{0} answers imported into {1}.', answered, name),
       );
       // Beside the lab panel when it is shown: in its group the report would hide it.
       await vscode.window.showTextDocument(target, {
@@ -72,7 +74,7 @@ export function importReportCommand(panels: LabPanels, extensionUri: vscode.Uri)
   };
 }
 
-/** The mapping, row by row; choosing a row shows its text in the source; only "Write" writes. */
+/** The mapping, row by row; choosing a row shows its lines in the source; only "Write" writes. */
 function confirmImport(
   preview: ImportPreview,
   source: vscode.TextDocument,
@@ -80,46 +82,26 @@ function confirmImport(
   targetExists: boolean,
 ): Promise<boolean> {
   const name = vscode.workspace.asRelativePath(target, false);
+  const rows = previewRows(preview, vscode.l10n);
+  const answered = answeredCount(preview);
   const items: PreviewItem[] = [
     {
       label: `$(check) ${vscode.l10n.t('Write {0}', name)}`,
       description: targetExists
         ? vscode.l10n.t(
             '{0} answers, {1} passages kept under Other notes; what {2} holds now is kept beside it',
-            preview.mappings.length,
+            answered,
             preview.unmapped.length,
             name,
           )
-        : vscode.l10n.t(
-            '{0} answers, {1} passages kept under Other notes',
-            preview.mappings.length,
-            preview.unmapped.length,
-          ),
+        : vscode.l10n.t('{0} answers, {1} passages kept under Other notes', answered, preview.unmapped.length),
       action: 'write',
     },
     { label: `$(close) ${vscode.l10n.t('Cancel')}`, action: 'cancel' },
-    ...group(
-      vscode.l10n.t('Answers'),
-      preview.mappings.map((m) => ({
-        label: m.questionId,
-        description: m.excerpt,
-        detail: `${confidenceLabel(m.confidence)} · ${m.why}`,
-        range: m.sourceRange,
-      })),
-    ),
-    ...group(
-      vscode.l10n.t('Sections'),
-      preview.sections.map((s) => ({
-        label: s.heading,
-        description: `→ ${s.sectionNumber}`,
-        detail: s.why,
-        range: s.sourceRange,
-      })),
-    ),
-    ...group(
-      vscode.l10n.t('Other notes'),
-      preview.unmapped.map((u) => ({ label: u.excerpt, detail: u.why, range: u.sourceRange })),
-    ),
+    ...group(vscode.l10n.t('Answers'), rowsOf(rows, 'answers')),
+    ...group(vscode.l10n.t('Sections'), rowsOf(rows, 'sections')),
+    ...group(vscode.l10n.t("Kept in a section's notes"), rowsOf(rows, 'sectionNotes')),
+    ...group(vscode.l10n.t('Other notes'), rowsOf(rows, 'otherNotes')),
   ];
   return new Promise<boolean>((resolve) => {
     const pick = vscode.window.createQuickPick<PreviewItem>();
@@ -138,8 +120,9 @@ function confirmImport(
         decided = true;
         resolve(item.action === 'write');
         pick.hide();
-      } else if (item?.range) {
-        const selection = new vscode.Range(source.positionAt(item.range.start), source.positionAt(item.range.end));
+      } else if (item?.lines) {
+        const last = source.lineAt(Math.min(item.lines.last, source.lineCount) - 1);
+        const selection = new vscode.Range(item.lines.first - 1, 0, last.lineNumber, last.range.end.character);
         void vscode.window.showTextDocument(source, {
           viewColumn: vscode.ViewColumn.Beside,
           preserveFocus: true,
@@ -163,13 +146,13 @@ function group(title: string, rows: PreviewItem[]): PreviewItem[] {
   return rows.length === 0 ? [] : [{ label: title, kind: vscode.QuickPickItemKind.Separator }, ...rows];
 }
 
-function confidenceLabel(confidence: 'high' | 'medium' | 'low'): string {
-  switch (confidence) {
-    case 'high':
-      return vscode.l10n.t('sure');
-    case 'medium':
-      return vscode.l10n.t('likely');
-    case 'low':
-      return vscode.l10n.t('a guess');
-  }
+function rowsOf(rows: readonly PreviewRow[], kind: PreviewGroup): PreviewItem[] {
+  return rows
+    .filter((r) => r.group === kind)
+    .map((r) => ({
+      label: r.label,
+      description: r.description,
+      ...(r.detail !== undefined ? { detail: r.detail } : {}),
+      lines: r.lines,
+    }));
 }

@@ -185,6 +185,24 @@ describe('compose images: edits', () => {
     assert.equal(s.image?.range.length, 'python-app:latest'.length);
   });
 
+  it('edits the content line of a block scalar, never its header or chomping', async () => {
+    const text = 'services:\n  web:\n    build: .\n    image: |+ # keep\n      python-app:latest\n\n';
+    const s = await only(text);
+    assert.equal(s.image?.style, 'block');
+    assert.equal(s.image?.value, 'python-app:latest\n\n');
+    assert.ok(s.flip);
+    assert.equal(
+      applyEdits(text, s.flip.edits),
+      'services:\n  web:\n    build: .\n    image: |+ # keep\n      m1.swarm:5000/python-app:latest\n\n',
+    );
+    // An empty block, or a leading blank line (a line break in the value), is no image to switch.
+    for (const image of ['>-\n', '|\n\n      python-app:latest\n']) {
+      const refused = await only(`services:\n  web:\n    build: .\n    image: ${image}`);
+      assert.equal(refused.flip, undefined, image);
+      assert.ok(refused.reason, image);
+    }
+  });
+
   it('quotes a plain scalar only when plain text would change meaning', async () => {
     const text = 'services:\n  web:\n    image: python-app\n    build: .\n';
     const s = await only(text, { registry: '[::1]:5000' });

@@ -1,11 +1,11 @@
 import * as assert from 'node:assert/strict';
 import { english } from '../../src/core/l10n';
-import { closeFences } from '../../src/core/report/markdownLines';
 import { formatReport } from '../../src/core/report/reportFormat';
 import { importReport, type ImportPreview } from '../../src/core/report/reportImport';
 import type { ReportModel } from '../../src/core/report/reportModel';
 import { parseReport } from '../../src/core/report/reportParse';
-import { fixture, frenchLocalizer, HAND_WRITTEN, outline, wordsOf } from './reportFixtures';
+import { assertAnswersFromPreview, assertNothingLost } from './reportInvariants';
+import { fixture, frenchLocalizer, HAND_WRITTEN, outline } from './reportFixtures';
 
 function answers(model: ReportModel): Record<string, string> {
   const out: Record<string, string> = {};
@@ -138,7 +138,10 @@ describe('importReport: hand-written styles', () => {
     ]);
     assert.equal(preview.mappings[2].why, 'Answer 2 of section 5.');
     const got = answers(preview.model);
-    assert.equal(got.Q3, '##### Réponse 2:\nAvec Ansible : un rôle par démon Ceph.', 'the marker line is kept');
+    assert.equal(got.Q3, 'Avec Ansible : un rôle par démon Ceph.', 'the marker line is not text of the answer');
+    assert.deepEqual(preview.mappings[2].lines, { first: 20, last: 21 });
+    const marker = preview.mappings[2].markerRange;
+    assert.equal(marker && fixture('reponse-numbered.md').slice(marker.start, marker.end), '##### Réponse 2:');
     assert.match(preview.model.sections.find((s) => s.number === 5)?.notes ?? '', /^1\. Expliquer[^]*3\. Bonus/);
   });
 
@@ -157,12 +160,15 @@ describe('importReport: hand-written styles', () => {
     const got = answers(preview.model);
     assert.equal(
       got.Q5,
-      'Why can every host reach the service?\n**Answer**\n--> the routing mesh: the ingress network\n--> every node listens on 5000 and forwards to the task',
+      '--> the routing mesh: the ingress network\n--> every node listens on 5000 and forwards to the task',
     );
     assert.equal(
       got.Q6,
-      "**Answer**\n--> the container shares the host's network namespace\n--> `ip a` inside it shows eth1 with the virtual IP",
+      "--> the container shares the host's network namespace\n--> `ip a` inside it shows eth1 with the virtual IP",
     );
+    const titles = Object.fromEntries(preview.model.sections.flatMap((s) => s.questions).map((q) => [q.id, q.title]));
+    assert.equal(titles.Q5, 'Why can every host reach the service?', 'the question text above the marker');
+    assert.equal(titles.Q6, 'What does --net=host do exactly? Show it with nsenter.');
     assert.equal(preview.model.preamble, 'TP1 Cloud - compte rendu (Emma L.)');
   });
 
@@ -253,53 +259,13 @@ describe('importReport: hand-written styles', () => {
 describe('importReport: nothing lost', () => {
   for (const name of HAND_WRITTEN) {
     it(`${name}: every line is in the report written, the ones made headings word for word`, () => {
-      const text = fixture(name);
-      const preview = importReport(text, outline, english);
-      const written = formatReport(preview.model);
-      const madeHeadings = [
-        ...preview.mappings.flatMap((m) => (m.headingRange ? [m.headingRange] : [])),
-        ...preview.sections.map((s) => s.sourceRange),
-      ];
-      const outLines = written.split(/\r?\n/);
-      const outWords = ` ${wordsOf(written)} `;
-      let offset = 0;
-      const seen = new Map<string, number>();
-      for (const line of text.split(/(?<=\n)/)) {
-        const content = line.replace(/\r?\n$/, '');
-        const start = offset;
-        offset += line.length;
-        if (content.trim() === '') {
-          continue;
-        }
-        if (madeHeadings.some((r) => r.start === start)) {
-          // `Question 8` is written as the report names questions: `Q8`.
-          const named = content.replace(/\bQuestion (\d+)/i, 'Q$1');
-          assert.ok(outWords.includes(` ${wordsOf(named)} `), `${name}: words of «${content}»`);
-          continue;
-        }
-        // As many copies out as in: a line is never dropped, even a repeated one.
-        const n = (seen.get(content) ?? 0) + 1;
-        seen.set(content, n);
-        assert.ok(outLines.filter((l) => l === content).length >= n, `${name}: line «${content}»`);
-      }
+      assertNothingLost(name, fixture(name));
     });
   }
 
-  it('never reorders an answer: it is the source text from its heading to its end (a fence left open closed)', () => {
+  it('never reorders an answer: it is the source text of its blocks, as the preview says', () => {
     for (const name of HAND_WRITTEN) {
-      const text = fixture(name).replace(/\r\n/g, '\n');
-      const preview = importReport(text, outline, english);
-      const got = answers(preview.model);
-      for (const m of preview.mappings) {
-        const from = m.headingRange ? m.headingRange.end : m.sourceRange.start;
-        assert.equal(
-          got[m.questionId],
-          text.slice(from, m.sourceRange.end).trim() === ''
-            ? undefined
-            : closeFences(text.slice(from, m.sourceRange.end).replace(/^\s*\n/, '')),
-          `${name} ${m.questionId}`,
-        );
-      }
+      assertAnswersFromPreview(name, fixture(name).replace(/\r\n/g, '\n'));
     }
   });
 

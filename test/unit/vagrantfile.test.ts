@@ -207,13 +207,13 @@ describe('Vagrantfile: refusing what it cannot understand', () => {
       refused('seed-variant', { vmMemory: 100.5 }),
       'The memory of a machine must be a whole number of MB from 256 to 65536.',
     );
-    const split = fixture('seed-variant').replace(
+    const shell = fixture('seed-variant').replace(
       "vb.customize ['storageattach', :id,",
-      "vb.customize ['storageattach', :id,\n          ",
+      'system("VBoxManage storageattach") if false\n        vb.customize [\'storageattach\', :id,',
     );
     assert.match(
       (() => {
-        const r = readVagrantfile(split, english);
+        const r = readVagrantfile(shell, english);
         return r.ok ? '' : r.error;
       })(),
       /^Line 27 of the Vagrantfile handles a disk in a way Swarm Lab cannot read; it was left untouched\.$/,

@@ -43,6 +43,55 @@ function singleQuoted(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
 
+/** The one line of a block scalar's content, where it sits in the source. */
+export interface BlockLine {
+  readonly offset: number;
+  readonly text: string;
+}
+
+/**
+ * The line holding a block scalar's value (`image: >-` or `image: |` with the
+ * reference on the next line), when the value is that one line written as it
+ * reads (the final line breaks that chomping keeps aside). Undefined for a
+ * value over several lines or one the source does not hold verbatim: such a
+ * value is no image reference anyway.
+ */
+export function blockScalarLine(text: string, start: number, end: number, value: string): BlockLine | undefined {
+  const reference = value.replace(/\n+$/, '');
+  if (reference === '' || reference.includes('\n')) {
+    return undefined;
+  }
+  const source = text.slice(start, end);
+  // The header (`>-`, `|2`, a comment) ends at the first line break.
+  const header = /\r?\n/.exec(source);
+  if (!header) {
+    return undefined;
+  }
+  let at = header.index + header[0].length;
+  let found: BlockLine | undefined;
+  for (const line of source.slice(at).split('\n')) {
+    const content = line.replace(/\r$/, '');
+    if (content.trim() !== '') {
+      const indent = content.length - content.trimStart().length;
+      if (found || content.slice(indent) !== reference) {
+        return undefined;
+      }
+      found = { offset: start + at + indent, text: reference };
+    }
+    at += line.length + 1;
+  }
+  return found;
+}
+
+/**
+ * The edit that makes a one-line block scalar read `newValue`: only the
+ * content line changes, so header, indentation indicator, chomping and final
+ * line breaks stay, and a block scalar needs no quoting.
+ */
+export function rewriteBlockLine(line: BlockLine, newValue: string): TextEdit {
+  return minimalEdit(line.offset, line.text, newValue);
+}
+
 /** The plain text, or double quotes when plain would change its meaning. */
 export function plainOrQuoted(value: string): string {
   return isPlainSafe(value) ? value : doubleQuoted(value);

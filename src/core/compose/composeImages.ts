@@ -13,8 +13,10 @@
  * - An image with variable interpolation (`${REGISTRY:-m1.swarm:5000}/app`)
  *   is refused: its value depends on the environment at deployment, and a
  *   registry given through a variable is already the user's own switch.
- * - Block scalars (`image: |-`) are refused: no image needs one, and their
- *   indentation rules make a faithful rewrite riskier than it is worth.
+ * - A block scalar (`image: >-` or `image: |`, the reference on the next
+ *   line) is switched like a plain one when its value is that one line: only
+ *   the line's text changes, so the style, indentation and chomping stay. A
+ *   block over several lines is refused: no reference spans lines.
  * - Quoting is kept, except that a plain scalar gains double quotes when the
  *   new value would not read back as the same text (an IPv6 registry starts
  *   with `[`, a flow sequence; an all-digit name would be a number).
@@ -33,7 +35,16 @@ import {
 import { english, Localizer } from '../l10n';
 import { LineIndex, TextPosition } from '../text/lineIndex';
 import { TextEdit } from '../text/textEdit';
-import { ImageInsertion, insertImage, rewriteScalar, ScalarStyle, scalarStyle } from './composeEdits';
+import {
+  BlockLine,
+  blockScalarLine,
+  ImageInsertion,
+  insertImage,
+  rewriteBlockLine,
+  rewriteScalar,
+  ScalarStyle,
+  scalarStyle,
+} from './composeEdits';
 import { composeServices, loadYaml, parseCompose, ServiceNodes, YamlModule } from './composeYaml';
 
 export interface TextRange {
@@ -188,7 +199,8 @@ function describeService(ctx: Context, s: ServiceNodes): ComposeService {
   }
   const [start, end] = node.range;
   const style = scalarStyle(node.type);
-  const parsed = parseImageReference(node.value, l10n);
+  const line = style === 'block' ? blockScalarLine(ctx.text, start, end, node.value) : undefined;
+  const parsed = parseImageReference(line?.text ?? node.value, l10n);
   const ownImage = s.build || (parsed.ok && (ctx.options.knownImages?.has(parsed.ref.path) ?? false));
   const form = parsed.ok ? formOf(parsed.ref, ctx.options.registry, { ownImage }) : undefined;
   const image: ComposeImage = {
@@ -206,12 +218,17 @@ function describeService(ctx: Context, s: ServiceNodes): ComposeService {
       ctx.diagnostics.push({
         severity: 'error',
         message: parsed.problem.message,
-        range: problemRange(ctx, image, parsed),
+        range: problemRange(ctx, image, parsed, line),
       });
     }
     return { ...described, reason: parsed.problem.message };
   }
-  if (style === 'block') {
+  // How the scalar is rewritten: in its quotes, or through its one content line.
+  const rewrite =
+    style === 'block'
+      ? line && ((value: string): TextEdit => rewriteBlockLine(line, value))
+      : (value: string): TextEdit => rewriteScalar(ctx.text, start, end, style, value);
+  if (!rewrite) {
     return {
       ...described,
       reason: l10n.t('The image of {0} is a block scalar (| or >): only one-line images are switched.', s.name),
@@ -230,15 +247,19 @@ function describeService(ctx: Context, s: ServiceNodes): ComposeService {
   }
   return {
     ...described,
-    flip: { to, reference: moved.text, edits: [rewriteScalar(ctx.text, start, end, style, moved.text)] },
+    flip: { to, reference: moved.text, edits: [rewrite(moved.text)] },
   };
 }
 
 /** The offending part of a reference when the scalar holds it verbatim, else the whole scalar. */
-function problemRange(ctx: Context, image: ComposeImage, parsed: ReferenceResult): TextRange {
+function problemRange(ctx: Context, image: ComposeImage, parsed: ReferenceResult, line?: BlockLine): TextRange {
   const r = image.range;
   if (parsed.ok) {
     return r;
+  }
+  if (line) {
+    const offset = line.offset + parsed.problem.start;
+    return rangeOf(ctx.lines, offset, offset + Math.max(parsed.problem.length, 0));
   }
   const quote = image.style === 'plain' ? 0 : 1;
   const inner = ctx.text.slice(r.offset + quote, r.offset + r.length - quote);

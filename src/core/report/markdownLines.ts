@@ -90,6 +90,47 @@ export function atxHeading(line: Line): Heading | undefined {
   return m ? { level: m[1].length, content: m[2] ?? '' } : undefined;
 }
 
+/** A heading and the lines it takes: 1 for `# Title`, 2 for a title underlined with `===` or `---`. */
+export interface BlockHeading extends Heading {
+  readonly span: 1 | 2;
+}
+
+const SETEXT_UNDERLINE = /^ {0,3}(={2,}|-{2,})[ \t]*$/;
+/** Lines that cannot be a setext title: quotes, headings, tables, list items, indented code. */
+const NOT_A_TITLE = /^(?: {4}|\t)|^ {0,3}(?:[>#|]|[-*+](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$))/;
+
+/**
+ * The headings of a text, ATX (`## Ceph`) and setext (`Ceph` underlined with
+ * `====` or `----`), at the index of their title line. A setext title is one
+ * line after a blank line (or a heading, a fence, the start): CommonMark would
+ * also take a whole paragraph, but a student's `---` under the last line of an
+ * answer is a rule more often than a heading.
+ */
+export function blockHeadings(lines: readonly Line[]): Array<BlockHeading | undefined> {
+  const out: Array<BlockHeading | undefined> = lines.map((l) => {
+    const h = atxHeading(l);
+    return h ? { ...h, span: 1 } : undefined;
+  });
+  for (let i = 0; i + 1 < lines.length; i++) {
+    const title = lines[i];
+    const underline = SETEXT_UNDERLINE.exec(lines[i + 1].text);
+    if (!underline || title.inFence || lines[i + 1].inFence || out[i] || isBlank(title.text)) {
+      continue;
+    }
+    if (NOT_A_TITLE.test(title.text) || SETEXT_UNDERLINE.test(title.text)) {
+      continue;
+    }
+    const before = i > 0 ? lines[i - 1] : undefined;
+    const afterHeading = i > 1 && out[i - 2]?.span === 2;
+    if (before && !isBlank(before.text) && !before.inFence && !out[i - 1] && !afterHeading) {
+      continue;
+    }
+    out[i] = { level: underline[1][0] === '=' ? 1 : 2, content: title.text.trim(), span: 2 };
+    i++; // the underline is not a title
+  }
+  return out;
+}
+
 const FENCE_OPEN = /^[ \t]*(`{3,}|~{3,})(.*)$/;
 const FENCE_CLOSE = /^[ \t]*(`{3,}|~{3,})[ \t]*$/;
 

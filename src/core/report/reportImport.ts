@@ -1,22 +1,34 @@
 import type { Localizer } from '../l10n';
-import { detectAnchor, type LineAnchor } from './importAnchors';
-import { buildImport, type ImportPreview, type Segment, type Target } from './importModel';
-import { findQuestion, findSection, type LabOutline, type OutlineSection } from './labOutline';
-import { atxHeading, isBlank, splitLines, type Heading, type Line } from './markdownLines';
+import type { LineAnchor } from './importAnchors';
+import { bodyOf, buildImport, type ImportPreview, type Segment, type Target } from './importModel';
+import { endsOwnAnswer, isOwnSectionOrNotes, ReportReading } from './importReading';
+import { findQuestion, type LabOutline, type OutlineSection } from './labOutline';
+import type { Line } from './markdownLines';
 import { OTHER_NOTES_TITLES, reportHeadings, type ReportHeadings } from './reportModel';
-import { resemblance, sectionByTitle } from './titleMatch';
+import { resemblance } from './titleMatch';
 
-export type { Confidence, ImportMapping, ImportPreview, ImportSection, UnmappedFragment } from './importModel';
+export type {
+  Confidence,
+  ImportMapping,
+  ImportPreview,
+  ImportSection,
+  LineSpan,
+  QuestionImport,
+  SectionNotesFragment,
+  UnmappedFragment,
+} from './importModel';
 
 /**
  * Mapping a hand-written report onto the lab's questions, for a preview
  * before anything is written. The text is read once, top to bottom, and each
  * line goes to one place: the preamble, a section's notes, an answer, or the
- * "Other notes" block. Lines are never dropped and never reordered inside an
- * answer; the only lines not copied as they are become headings: a line
- * naming a question (`**Q4 : text**` → `### Q4 — text`, `Question 8 : text`
- * → `### Q8 — text`), a section heading (`# Ceph` → `## 5. Ceph`), and an
- * "Other notes" heading.
+ * "Other notes" block. Lines are never reordered inside an answer. The only
+ * lines not copied as they are: a line naming a question (`**Q4 : text**` →
+ * `### Q4 — text`, `Question 8 : text` → `### Q8 — text`) or the question
+ * text above an answer marker, which become the question's heading; a
+ * section heading (`# Ceph`, or `Ceph` underlined, → `## 5. Ceph`); an
+ * "Other notes" heading; and an answer marker (`**Answer**`, `Réponse 2 :`),
+ * of which only the answer written after it on its line is kept.
  */
 export function importReport(
   text: string,
@@ -31,43 +43,54 @@ interface OpenAnswer {
   readonly id: string;
   /** Headings deeper than this stay inside the answer. */
   readonly level: number;
-  readonly explicit: boolean;
-  sawMarker: boolean;
+  /** Opened by a heading as the extension writes it (`### Q4 — …`): what follows is text, word for word. */
+  readonly verbatim: boolean;
 }
 
+interface ToAnswer {
+  readonly id: string;
+  readonly confidence: 'high' | 'medium' | 'low';
+  readonly why: string;
+  /** The question text above a marker. */
+  readonly from?: number;
+}
+
+type Resolved = ToAnswer | { readonly notes: string };
+
 class Importer {
-  private readonly lines: Line[];
-  private readonly anchors: Array<LineAnchor | undefined>;
-  private readonly headings: Array<Heading | undefined>;
   private readonly segments: Segment[] = [];
   private section: OutlineSection | undefined;
   private sectionLevel = 0;
   private answer: OpenAnswer | undefined;
   private recognized = false;
-  /** Under a heading that names no section: a `Réponse 1` there is not read as Q1. */
-  private unknownHeading = false;
-  private readonly answered = new Set<string>();
+  /** Questions whose heading a line of the source gave. */
+  private readonly titled = new Set<string>();
+  /** The questions named in the current section, in order: answers may follow them all. */
+  private named: string[] = [];
   private readonly markersSeen = new Map<number, number>();
-  private readonly titleLine: number;
+  /** Sections whose heading a line gave. */
+  private readonly headed = new Set<number>();
+  /** The current section's heading is the extension's own (`## 6. Title`). */
+  private ownSection = false;
+  private readonly reading: ReportReading;
+  private readonly lines: readonly Line[];
+  private readonly headings: ReportReading['headings'];
+  private readonly underline: readonly boolean[];
+  private readonly anchors: ReportReading['anchors'];
 
   constructor(
     private readonly text: string,
     private readonly outline: LabOutline,
     private readonly l10n: Localizer,
   ) {
-    this.lines = splitLines(text);
-    this.anchors = this.lines.map((l) => detectAnchor(l, outline));
-    this.headings = this.lines.map((l) => atxHeading(l));
-    // The document's own title is never a section, even when a word of it
-    // ("Cloud") is a word of a section's title.
-    const first = this.lines.findIndex((l) => !isBlank(l.text));
-    this.titleLine = first >= 0 && this.headings[first]?.level === 1 ? first : -1;
+    this.reading = new ReportReading(text, outline);
+    ({ lines: this.lines, headings: this.headings, underline: this.underline, anchors: this.anchors } = this.reading);
   }
 
   run(headings: ReportHeadings): ImportPreview {
     this.open({ kind: 'preamble' }, 0);
     for (let i = 0; i < this.lines.length; i++) {
-      if (!this.lines[i].inFence) {
+      if (!this.lines[i].inFence && !this.underline[i]) {
         this.visit(i);
       }
       this.extend(i);
@@ -83,43 +106,68 @@ class Importer {
   /** Decides where line `i` and the lines after it go; `extend` then adds it to the current segment. */
   private visit(i: number): void {
     const anchor = this.anchors[i];
-    if (anchor && this.visitAnchor(i, anchor)) {
+    // Under the extension's own question heading, only what its parser reads
+    // as a marker ends the answer (see reportParse.ts): a question's heading,
+    // `## N. title`, `## Other notes`. Anything else is the student's text.
+    const verbatim = this.answer?.verbatim === true;
+    const read = anchor && (!verbatim || (this.headings[i]?.span === 1 && endsOwnAnswer(anchor)));
+    if (read && this.visitAnchor(i, anchor)) {
       return;
     }
     const h = this.headings[i];
-    if (!h) {
+    if (!h || (verbatim && !(h.span === 1 && h.level === 2 && isOwnSectionOrNotes(h.content)))) {
       return;
     }
     if (OTHER_NOTES_TITLES.some((t) => t.toLowerCase() === h.content.toLowerCase())) {
       this.answer = undefined;
-      this.open({ kind: 'notes' }, i + 1, { line: i });
+      this.open({ kind: 'notes' }, i + h.span, { line: i, span: h.span });
       return;
     }
     if (this.answer && h.level > this.answer.level) {
       return; // a sub-heading inside the answer
     }
-    const found = this.sectionOf(i, h);
+    if (h.level === 1 && (this.answer?.verbatim || this.ownSection)) {
+      return; // the extension's report has no `#` heading after its title: the student's text
+    }
+    const found = this.reading.sectionOf(i, h, this.section, this.sectionLevel, this.l10n);
+    if (!found && h.span === 2 && this.answer) {
+      return; // an underlined line in an answer that names no section: the student's rule, not a heading
+    }
     if (found && found.section !== this.section) {
-      this.recognized = true;
-      this.unknownHeading = false;
-      this.section = found.section;
-      this.sectionLevel = h.level;
-      this.answer = undefined;
+      this.enter(found.section, h.level);
+      this.ownSection = h.span === 1 && h.level === 2 && /^\d+\.(?:\s|$)/.test(h.content);
       const title = h.content.replace(/^\d+\s*[.):—–-]?\s*/, '');
-      this.open({ kind: 'section', number: found.section.number }, i + 1, { line: i, title, why: found.why });
+      const number = found.section.number;
+      if (this.headed.has(number)) {
+        // The section again further on ("Keepalived, again"): its first heading named it, this one stays text.
+        this.open({ kind: 'section', number }, i);
+        return;
+      }
+      this.headed.add(number);
+      this.open({ kind: 'section', number }, i + h.span, { line: i, span: h.span, title, why: found.why });
     } else if (found || (this.section && h.level > this.sectionLevel)) {
       // The same section again, or a sub-heading of it: the section's notes.
-      if (this.answer) {
+      const section = found?.section ?? this.section;
+      if (this.answer && section) {
         this.answer = undefined;
-        this.open({ kind: 'section', number: this.section!.number }, i);
+        this.open({ kind: 'section', number: section.number }, i);
       }
     } else if (this.recognized) {
-      this.unknownHeading = true;
       this.section = undefined;
       this.sectionLevel = 0;
+      this.ownSection = false;
       this.answer = undefined;
+      this.named = [];
       this.open({ kind: 'notes' }, i, { why: this.l10n.t('Under a heading that matches no section of the lab.') });
     }
+  }
+
+  private enter(section: OutlineSection, level: number): void {
+    this.recognized = true;
+    this.section = section;
+    this.sectionLevel = level;
+    this.answer = undefined;
+    this.named = [];
   }
 
   /** Opens the answer an anchor starts; false when the line is just text. */
@@ -129,79 +177,142 @@ class Importer {
       this.open({ kind: 'notes' }, i, { why: this.l10n.t('{0} is not a question of this lab.', anchor.id) });
       return true;
     }
-    if (this.answer?.explicit && !this.answer.sawMarker && this.introduces(anchor, this.answer.id)) {
-      // "Q6 : …" then "**Answer**" (or "Réponse 1" under the section's first
-      // question): the marker belongs to Q6's answer.
-      this.answer.sawMarker = true;
+    if (anchor.kind === 'explicit') {
+      this.visitQuestion(i, anchor);
       return true;
     }
     const resolved = this.resolve(i, anchor);
     if (!resolved) {
       return false;
     }
-    const { id, confidence, why } = resolved;
-    const again = this.answered.has(id);
-    const place = findQuestion(this.outline, id)!;
-    if (anchor.kind === 'explicit') {
-      this.section = place.section;
-      this.unknownHeading = false;
+    if ('notes' in resolved) {
+      this.answer = undefined;
+      this.open({ kind: 'notes' }, i, { why: resolved.notes });
+      return true;
     }
-    this.recognized = true;
-    this.answered.add(id);
-    this.answer = {
-      id,
-      level: anchor.level ?? this.sectionLevel + 1,
-      explicit: anchor.kind === 'explicit',
-      sawMarker: false,
-    };
-    const mapping = {
-      confidence: again ? ('low' as const) : confidence,
-      why: again ? this.l10n.t('A second block for {0}: added after the first one.', id) : why,
-    };
-    if (anchor.kind === 'explicit' && !again) {
-      this.open({ kind: 'answer', id }, i + 1, { line: i, title: anchor.title, ...mapping });
-    } else {
-      this.open({ kind: 'answer', id }, resolved.from ?? i, { ...mapping, answerFrom: i + 1 });
-    }
+    this.visitMarker(i, anchor, resolved);
     return true;
   }
 
-  /** Whether an answer marker under a named question is that question's own. */
-  private introduces(anchor: LineAnchor, id: string): boolean {
-    if (anchor.kind === 'marker') {
-      return true;
+  /** A line naming a question: it becomes the question's heading, unless the question already has one. */
+  private visitQuestion(i: number, anchor: Extract<LineAnchor, { kind: 'explicit' }>): void {
+    const { id } = anchor;
+    const place = findQuestion(this.outline, id)!;
+    if (place.section !== this.section) {
+      this.section = place.section;
+      this.ownSection = false;
+      this.named = [];
     }
-    const place = findQuestion(this.outline, id);
-    return anchor.kind === 'numbered' && place?.section === this.section && place?.index === anchor.number - 1;
+    this.recognized = true;
+    this.answer = { id, level: anchor.level ?? this.sectionLevel + 1, verbatim: anchor.canonical };
+    if (this.hasText(id) || this.titled.has(id)) {
+      // Answered again further on (a correction): the line stays, heading the second block.
+      const why = this.l10n.t('A second block for {0}: added after the first one.', id);
+      this.open({ kind: 'answer', id }, i, { confidence: 'low', why });
+      return;
+    }
+    this.titled.add(id);
+    const span = this.headings[i]?.span ?? 1;
+    const onLine = anchor.answer;
+    this.open({ kind: 'answer', id }, i + span, {
+      line: i,
+      span,
+      ...(anchor.quote !== '' ? { quoted: true } : {}),
+      title: onLine ? onLine.title : anchor.title,
+      ...(onLine ? { keep: anchor.quote + onLine.text } : {}),
+      confidence: 'high',
+      why: this.l10n.t('The line names {0}.', id),
+    });
+    if (!onLine) {
+      this.named.push(id);
+    }
   }
 
-  private resolve(
-    i: number,
-    anchor: LineAnchor,
-  ): { id: string; confidence: 'high' | 'medium' | 'low'; why: string; from?: number } | undefined {
-    if (anchor.kind === 'explicit') {
-      return { id: anchor.id, confidence: 'high', why: this.l10n.t('The line names {0}.', anchor.id) };
+  /** An answer marker (`**Answer**`, `Réponse 2 :`): the line is not copied, only an answer written on it. */
+  private visitMarker(i: number, anchor: LineAnchor & { keep?: string }, resolved: ToAnswer): void {
+    const { id } = resolved;
+    const keep = anchor.keep !== undefined ? anchor.quote + anchor.keep : undefined;
+    const last = this.segments[this.segments.length - 1];
+    const own = last.target.kind === 'answer' && last.target.id === id && this.answer?.id === id;
+    if (own && last.marker === undefined && bodyOf(this.lines, last) === '') {
+      // "Q6 : …" then "**Answer**": the marker belongs to the answer just named.
+      Object.assign(last, {
+        marker: i,
+        ...(keep !== undefined ? { keep } : {}),
+        ...(anchor.quote !== '' ? { quoted: true } : {}),
+      });
+      return;
     }
+    const again = this.hasText(id);
+    this.recognized = true;
+    this.answer = { id, level: anchor.level ?? this.sectionLevel + 1, verbatim: false };
+    const mapping = again
+      ? { confidence: 'low' as const, why: this.l10n.t('A second block for {0}: added after the first one.', id) }
+      : { confidence: resolved.confidence, why: resolved.why };
+    const prompt = resolved.from !== undefined && resolved.from < i ? resolved.from : undefined;
+    const extra = {
+      marker: i,
+      ...(keep !== undefined ? { keep } : {}),
+      ...(anchor.quote !== '' ? { quoted: true } : {}),
+      ...mapping,
+    };
+    if (prompt !== undefined && !this.titled.has(id)) {
+      // The question's text above the marker becomes its heading.
+      this.titled.add(id);
+      const title = this.lines
+        .slice(prompt, i)
+        .map((l) => l.text.trim())
+        .join(' ');
+      this.open({ kind: 'answer', id }, i + 1, { line: prompt, span: i - prompt, title, ...extra });
+    } else {
+      this.open({ kind: 'answer', id }, prompt ?? i, { ...extra, answerFrom: i + 1 });
+    }
+  }
+
+  private resolve(i: number, anchor: LineAnchor): Resolved | undefined {
     const section = this.section;
     if (anchor.kind === 'numbered') {
-      const q = section?.questions[anchor.number - 1];
-      if (section && q) {
-        const why = this.l10n.t('Answer {0} of section {1}.', anchor.number, section.number);
-        return { id: q.id, confidence: 'medium', why };
+      // Numbering restarts in each section: a number is never read as a lab-wide `Qn`.
+      if (!section) {
+        return this.recognized
+          ? { notes: this.l10n.t('Answer {0} is under no section of the lab: kept in the notes.', anchor.number) }
+          : undefined;
       }
-      const global = this.unknownHeading ? undefined : findQuestion(this.outline, `Q${anchor.number}`);
-      return global
-        ? {
-            id: global.question.id,
-            confidence: 'low',
-            why: this.l10n.t('Answer {0}, read as {1}.', anchor.number, global.question.id),
-          }
-        : undefined;
+      const q = section.questions[anchor.number - 1];
+      if (!q) {
+        const n = section.questions.length;
+        const why = this.l10n.t(
+          'Answer {0}, but section {1} asks {2} questions: kept in the notes.',
+          anchor.number,
+          section.number,
+          n,
+        );
+        return { notes: why };
+      }
+      return {
+        id: q.id,
+        confidence: 'medium',
+        why: this.l10n.t('Answer {0} of section {1}.', anchor.number, section.number),
+      };
     }
     if (anchor.kind !== 'marker' || !section) {
       return undefined;
     }
-    const from = this.promptStart(i);
+    // Questions listed first, answers after: the first marker answers the first question still waiting.
+    const waiting = this.named.filter((id) => !this.hasText(id) && !this.hasMarker(id));
+    if (waiting.length > 0) {
+      const id = waiting[0];
+      const own = this.answer?.id === id;
+      return {
+        id,
+        confidence: own ? 'high' : 'medium',
+        why: own
+          ? this.l10n.t('The line names {0}.', id)
+          : this.l10n.t('Questions first, then their answers in the same order: this block answers {0}.', id),
+      };
+    }
+    const last = this.segments[this.segments.length - 1];
+    const from = this.reading.promptStart(i, last.from, last.target.kind === 'answer');
     const prompt = this.lines
       .slice(from, i)
       .map((l) => l.text)
@@ -220,7 +331,7 @@ class Importer {
         from,
       };
     }
-    const q = section.questions.find((x, k) => k >= count - 1 && !this.answered.has(x.id));
+    const q = section.questions.find((x, k) => k >= count - 1 && !this.hasText(x.id));
     return q
       ? {
           id: q.id,
@@ -231,67 +342,24 @@ class Importer {
       : undefined;
   }
 
+  /** Whether some block already holds text for the question. */
+  private hasText(id: string): boolean {
+    return this.segments.some((s) => s.target.kind === 'answer' && s.target.id === id && bodyOf(this.lines, s) !== '');
+  }
+
+  private hasMarker(id: string): boolean {
+    return this.segments.some((s) => s.target.kind === 'answer' && s.target.id === id && s.marker !== undefined);
+  }
+
   /**
-   * The question text just above an answer marker: the lines up to a blank
-   * line, a heading, code, a `-->` bullet of the previous answer, or the start
-   * of the current segment. It moves with the answer it introduces.
+   * Starts a segment at line `from`. Lines between the last one's end and the
+   * new one's first line (its heading, prompt or marker) are read, not copied.
    */
-  private promptStart(i: number): number {
-    const floor = this.segments[this.segments.length - 1].from;
-    let from = i;
-    while (from - 1 >= floor) {
-      const l = this.lines[from - 1];
-      if (isBlank(l.text) || l.inFence || this.headings[from - 1] || /^\s*-->/.test(l.text)) {
-        break;
-      }
-      from--;
-    }
-    return from;
-  }
-
-  /** The lab section a heading starts, and why; undefined for a heading that names none. */
-  private sectionOf(i: number, h: Heading): { section: OutlineSection; why: string } | undefined {
-    if (i === this.titleLine && !/^\d/.test(h.content)) {
-      return undefined;
-    }
-    const contained = this.questionsUnder(i, h.level);
-    if (contained.size === 1) {
-      const section = [...contained][0];
-      return { section, why: this.l10n.t('It holds the answers of section {0}.', section.number) };
-    }
-    const n = /^(\d+)(?:\s*[.):—–-])?(?:\s|$)/.exec(h.content);
-    const numbered = n ? findSection(this.outline, Number(n[1])) : undefined;
-    if (numbered && (this.sectionLevel === 0 || h.level <= this.sectionLevel)) {
-      return { section: numbered, why: this.l10n.t('The heading is numbered {0}.', numbered.number) };
-    }
-    const sub = this.sectionLevel > 0 && h.level > this.sectionLevel;
-    const byTitle = sectionByTitle(h.content, this.outline, this.section?.number, sub);
-    return byTitle
-      ? { section: byTitle, why: this.l10n.t('The heading resembles the title of section {0}.', byTitle.number) }
-      : undefined;
-  }
-
-  /** The sections of the questions named under a heading, up to the next heading as high. */
-  private questionsUnder(i: number, level: number): Set<OutlineSection> {
-    const found = new Set<OutlineSection>();
-    for (let j = i + 1; j < this.lines.length; j++) {
-      const a = this.anchors[j];
-      const h = this.headings[j];
-      if (h && h.level <= level && a?.kind !== 'explicit') {
-        break;
-      }
-      if (a?.kind === 'explicit') {
-        found.add(findQuestion(this.outline, a.id)!.section);
-      }
-    }
-    return found;
-  }
-
-  /** Starts a segment at line `from` (lines between the last one's end and `from` are consumed headings). */
   private open(target: Target, from: number, extra: Partial<Omit<Segment, 'target' | 'from' | 'to'>> = {}): void {
     const last = this.segments[this.segments.length - 1];
-    if (last && last.to > from) {
-      last.to = from; // the prompt of an answer marker moves to the new segment
+    const start = Math.min(from, extra.line ?? from, extra.marker ?? from);
+    if (last && last.to > start) {
+      last.to = start; // the prompt of an answer marker moves to the new segment
     }
     this.segments.push({ target, from, to: from, ...extra });
   }

@@ -13,7 +13,7 @@
  */
 import type { Localizer } from '../l10n';
 import { blockEnd, indentOf, type RubyLine } from './rubyLines';
-import { innerIndent, noMachineBlock, type LineEdit, type VagrantLayout } from './vagrantLayout';
+import { innerIndent, noMachineBlock, type LineEdit, type ProviderBlock, type VagrantLayout } from './vagrantLayout';
 
 export interface DataDiskInfo {
   /** The disk file as a Ruby expression, as written (`"ddplus0#{i}.vdi"`). */
@@ -29,35 +29,57 @@ export interface DataDiskInfo {
   readonly attachLine?: number;
   /** The guard says `File.exists?`, gone from the Ruby of recent Vagrant releases. */
   readonly oldExistsCall: boolean;
+  /** Line numbers (0-based) of the lines the create and attach calls go on to (an argument list over several lines). */
+  readonly createLast?: number;
+  readonly attachLast?: number;
 }
 
 export const DATA_DISK_SIZE_MB = 10 * 1024;
 
 const CUSTOMIZE = /\.customize\s*\(?\s*\[(.*)\]\s*\)?/;
 const DISK_WORDS = /\b(?:storageattach|createmedium|createhd)\b/;
-const GUARD = /^\s*(?:unless\s+|if\s+(?:!\s*|not\s+))File\.exists?\?/;
-const GUARD_MODIFIER = /\]\s*\)?\s*(?:unless\s+|if\s+(?:!\s*|not\s+))File\.exists?\?/;
+const EXISTS = 'File\\.(?:exists?|file)\\?';
+const GUARD = new RegExp(`^\\s*(?:unless\\s+|if\\s+(?:!\\s*|not\\s+))${EXISTS}`);
+const GUARD_MODIFIER = new RegExp(`\\]\\s*\\)?\\s*(?:unless\\s+|if\\s+(?:!\\s*|not\\s+))${EXISTS}`);
 
 export type DiskSearch =
-  { readonly ok: true; readonly disk?: DataDiskInfo } | { readonly ok: false; readonly error: string };
+  | {
+      readonly ok: true;
+      readonly disk?: DataDiskInfo;
+      /** Disk calls that do not give each machine its disk: where, and why (localized). */
+      readonly ignored: readonly string[];
+    }
+  | { readonly ok: false; readonly error: string };
 
-/** Finds the data disk in the machine's provider block (or anywhere, if there is none). */
+/** One `x.customize [...]` call, its argument list possibly over several lines. */
+interface CustomizeCall {
+  readonly first: number;
+  readonly last: number;
+  readonly args: readonly string[];
+}
+
+/**
+ * Finds the data disk in the machine's own VirtualBox block; calls anywhere
+ * else (the block for all machines, one under `if $enable_serial_logging`)
+ * do not give each machine its disk, and are reported apart.
+ */
 export function findDataDisk(layout: VagrantLayout, l10n: Localizer): DiskSearch {
   const { lines } = layout;
-  let create: { line: number; args: string[] } | undefined;
-  let attach: { line: number; args: string[] } | undefined;
-  for (const [i, line] of lines.entries()) {
-    if (!DISK_WORDS.test(line.code)) {
+  const calls: CustomizeCall[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const last = /\.customize\b/.test(lines[i].code) ? statementEnd(lines, i) : i;
+    const code = lines
+      .slice(i, last + 1)
+      .map((l) => l.code)
+      .join(' ');
+    if (!DISK_WORDS.test(code)) {
+      i = last;
       continue;
     }
-    const args = customizeArgs(line.code);
+    const args = customizeArgs(code);
     const verb = args && unquote(args[0]);
-    if (verb === 'createmedium' || verb === 'createhd') {
-      create ??= { line: i, args: args ?? [] };
-    } else if (verb === 'storageattach') {
-      attach ??= { line: i, args: args ?? [] };
-    } else {
-      // Split over several lines, or built some other way: do not guess.
+    if (!args || (verb !== 'createmedium' && verb !== 'createhd' && verb !== 'storageattach')) {
+      // Built some other way (a shell command, a computed list): do not guess.
       return {
         ok: false,
         error: l10n.t(
@@ -66,15 +88,27 @@ export function findDataDisk(layout: VagrantLayout, l10n: Localizer): DiskSearch
         ),
       };
     }
+    calls.push({ first: i, last, args });
+    i = last;
   }
+  const where = diskRegion(layout);
+  const ignored = calls.filter((c) => !where.inside(c.first));
+  const mine = calls.filter((c) => where.inside(c.first));
+  const verbOf = (c: CustomizeCall): string | undefined => unquote(c.args[0]);
+  const create = mine.find((c) => verbOf(c) === 'createmedium' || verbOf(c) === 'createhd');
+  const attach = mine.find((c) => verbOf(c) === 'storageattach');
+  // One note per block, at its first disk call.
+  const firsts = new Map(ignored.reverse().map((c) => [where.block(c.first), c.first]));
+  const notes = [...firsts.values()].sort((a, b) => a - b).map((line) => where.why(line, l10n));
   if (!create && !attach) {
-    return { ok: true };
+    return { ok: true, ignored: notes };
   }
   const createOpts = options(create?.args ?? []);
   const attachOpts = options(attach?.args ?? []);
-  const guard = create && guardOf(lines, create.line);
+  const guard = create && guardOf(lines, create.first, create.last);
   return {
     ok: true,
+    ignored: notes,
     disk: {
       file: createOpts.get('--filename') ?? attachOpts.get('--medium') ?? '',
       sizeMb: evaluateSize(createOpts.get('--size')),
@@ -82,11 +116,62 @@ export function findDataDisk(layout: VagrantLayout, l10n: Localizer): DiskSearch
       port: integer(attachOpts.get('--port')),
       device: integer(attachOpts.get('--device')),
       guarded: guard !== undefined,
-      createLine: create?.line,
-      attachLine: attach?.line,
+      createLine: create?.first,
+      attachLine: attach?.first,
       oldExistsCall: guard !== undefined && /File\.exists\?/.test(lines[guard].code),
+      ...(create && create.last !== create.first ? { createLast: create.last } : {}),
+      ...(attach && attach.last !== attach.first ? { attachLast: attach.last } : {}),
     },
   };
+}
+
+/**
+ * Where a disk call gives each machine its own disk: the machine's own
+ * VirtualBox block; in a file without one, anywhere but a block that may
+ * not run or one shared by every machine of a loop.
+ */
+function diskRegion(layout: VagrantLayout): {
+  inside(line: number): boolean;
+  block(line: number): number;
+  why(line: number, l10n: Localizer): string;
+} {
+  const blockOf = (line: number): ProviderBlock | undefined =>
+    layout.providers.filter((p) => p.start < line && line < p.end).pop();
+  const own = layout.provider;
+  return {
+    block: (line) => blockOf(line)?.start ?? -1,
+    inside: (line) => {
+      if (own) {
+        return own.start < line && line < own.end;
+      }
+      const b = blockOf(line);
+      return !b?.conditional && !(layout.loop && b?.scope === 'all');
+    },
+    why: (line, l10n) =>
+      blockOf(line)?.conditional
+        ? l10n.t(
+            'The disk calls on line {0} are in a block that runs only under a condition (such as if $enable_serial_logging): they do not count as the data disk.',
+            line + 1,
+          )
+        : l10n.t(
+            'The disk calls on line {0} are in the block for every machine: all would share one disk file, so they do not count as the data disk.',
+            line + 1,
+          ),
+  };
+}
+
+/** The line where a statement that opens brackets on line `i` closes them (strings and comments ignored). */
+function statementEnd(lines: readonly RubyLine[], i: number): number {
+  let depth = 0;
+  for (let j = i; j < lines.length; j++) {
+    for (const c of lines[j].bare) {
+      depth += '([{'.includes(c) ? 1 : ')]}'.includes(c) ? -1 : 0;
+    }
+    if (depth <= 0) {
+      return j;
+    }
+  }
+  return i;
 }
 
 /**
@@ -104,15 +189,17 @@ export function dataDiskEdits(
   if (disk?.createLine !== undefined) {
     const edits: LineEdit[] = [];
     const createLine = disk.createLine;
-    const guard = guardOf(lines, createLine);
+    const createLast = disk.createLast ?? createLine;
+    const guard = guardOf(lines, createLine, createLast);
     if (guard === undefined) {
-      edits.push({ kind: 'replace', line: createLine, text: addGuard(lines[createLine], disk.file) });
+      edits.push({ kind: 'replace', line: createLast, text: addGuard(lines[createLast], disk.file) });
     } else if (disk.oldExistsCall) {
       edits.push({ kind: 'replace', line: guard, text: lines[guard].text.replace('File.exists?', 'File.exist?') });
     }
     if (disk.attachLine === undefined) {
-      const after = guard !== undefined && guard !== createLine ? (blockEnd(lines, guard) ?? createLine) : createLine;
-      const indent = indentOf(lines[guard ?? createLine].text);
+      const around = guard !== undefined && guard < createLine;
+      const after = around ? (blockEnd(lines, guard) ?? createLast) : createLast;
+      const indent = indentOf(lines[around ? guard : createLine].text);
       const vb = /(\w+)\.customize/.exec(lines[createLine].code)?.[1] ?? 'vb';
       // In the quotes the user's create call uses.
       const quote = /\.customize\s*\(?\s*\['/.test(lines[createLine].code) ? "'" : '"';
@@ -126,7 +213,7 @@ export function dataDiskEdits(
   }
   const { loop, define, provider } = layout;
   if (!loop || !define) {
-    return { ok: false, error: noMachineBlock(l10n) };
+    return { ok: false, error: noMachineBlock(l10n, layout) };
   }
   if (provider) {
     const indent = innerIndent(layout, provider);
@@ -190,14 +277,14 @@ function addGuard(line: RubyLine, file: string): string {
   return `${body} unless File.exist?(${file})${line.text.slice(body.length)}`;
 }
 
-/** The line of the guard around a create call (itself, for a modifier), if any. */
-function guardOf(lines: readonly RubyLine[], createLine: number): number | undefined {
-  if (GUARD_MODIFIER.test(lines[createLine].code)) {
-    return createLine;
+/** The line of the guard around a create call on lines first..last (its last line, for a modifier), if any. */
+function guardOf(lines: readonly RubyLine[], createLine: number, last = createLine): number | undefined {
+  if (GUARD_MODIFIER.test(lines[last].code)) {
+    return last;
   }
   for (let i = createLine - 1; i >= 0; i--) {
     const end = blockEnd(lines, i);
-    if (GUARD.test(lines[i].code) && end !== undefined && end > createLine) {
+    if (GUARD.test(lines[i].code) && end !== undefined && end > last) {
       return i;
     }
     if (lines[i].code.trim() !== '' && indentOf(lines[i].text).length < indentOf(lines[createLine].text).length) {

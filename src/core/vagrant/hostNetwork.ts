@@ -105,7 +105,7 @@ export function networkEdits(
     }
     const { loop, define } = layout;
     if (!loop || !define) {
-      return { ok: false, error: noMachineBlock(l10n) };
+      return { ok: false, error: noMachineBlock(l10n, layout) };
     }
     const indent = innerIndent(layout, define);
     const p = prefix ?? DEFAULT_NETWORK_PREFIX;

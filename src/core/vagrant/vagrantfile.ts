@@ -8,25 +8,57 @@
  */
 import type { Localizer } from '../l10n';
 import { dataDiskEdits, findDataDisk, type DataDiskInfo } from './dataDisk';
+import {
+  diskTargets,
+  findLibvirtDisk,
+  libvirtDiskEdits,
+  namedProviders,
+  noDiskProvider,
+  type LibvirtDiskInfo,
+} from './diskProviders';
 import { networkEdits, networkOf, type NetworkInfo } from './hostNetwork';
-import { joinRubyLines, type RubyLine } from './rubyLines';
-import { applyEdits, layoutOf, type LineEdit, type VagrantLayout } from './vagrantLayout';
+import { joinRubyLines } from './rubyLines';
+import { assignmentsOf, settingsSources, type GlobalAssignment, type SettingsSources } from './vagrantGlobals';
+import {
+  applyEdits,
+  applyLineEdits,
+  layoutOf,
+  noMachineBlock,
+  type LineEdit,
+  type VagrantLayout,
+} from './vagrantLayout';
 
 export type { DataDiskInfo } from './dataDisk';
+export type { LibvirtDiskInfo } from './diskProviders';
 export type { NetworkInfo } from './hostNetwork';
 
-/** A numeric setting as the file has it. Line numbers are 0-based. */
+/**
+ * A numeric setting as the files have it. Line numbers are 0-based, in the
+ * Vagrantfile, or in config.rb when `file` says so (coreos-vagrant's
+ * overrides, which win: Vagrant runs what config.rb says).
+ */
 export type NumberSetting =
-  | { readonly kind: 'number'; readonly value: number; readonly line: number }
-  | { readonly kind: 'computed'; readonly expression: string; readonly line: number }
+  | { readonly kind: 'number'; readonly value: number; readonly line: number; readonly file?: 'config.rb' }
+  | { readonly kind: 'computed'; readonly expression: string; readonly line: number; readonly file?: 'config.rb' }
   | { readonly kind: 'absent' }
-  | { readonly kind: 'ambiguous'; readonly lines: readonly number[] };
+  | { readonly kind: 'ambiguous'; readonly lines: readonly number[]; readonly file?: 'config.rb' };
+
+/** The text of config.rb beside the Vagrantfile, when there is one. */
+export interface VagrantFiles {
+  readonly configRb?: string;
+}
 
 export interface VagrantLabSettings {
   readonly numInstances: NumberSetting;
   /** `$vm_memory`, or else the machine's `vb.memory = N`, in MB. */
   readonly vmMemory: NumberSetting;
   readonly dataDisk?: DataDiskInfo;
+  /** The disk in the machine's libvirt block (`libvirt.storage :file, :size => '10G'`). */
+  readonly libvirtDisk?: LibvirtDiskInfo;
+  /** Why no data disk can be added: every provider the file names is one without a disk Swarm Lab can add. */
+  readonly diskRefusal?: string;
+  /** The providers the file names, in file order (none: Vagrant's default, VirtualBox). */
+  readonly providers: readonly string[];
   readonly network?: NetworkInfo;
   /** Things worth telling the student (localized): config.rb overrides, an unguarded disk… */
   readonly notes: readonly string[];
@@ -50,22 +82,36 @@ export type VagrantRead =
   { readonly ok: true; readonly settings: VagrantLabSettings } | { readonly ok: false; readonly error: string };
 
 export type VagrantEdit =
-  | { readonly ok: true; readonly changed: boolean; readonly text: string; readonly notes: readonly string[] }
+  | {
+      readonly ok: true;
+      /** The Vagrantfile or config.rb changed. */
+      readonly changed: boolean;
+      /** The Vagrantfile's new text. */
+      readonly text: string;
+      readonly notes: readonly string[];
+      /** config.rb's new text, when it was given: the count goes there when config.rb sets it. */
+      readonly configRb?: { readonly text: string; readonly changed: boolean };
+    }
   | { readonly ok: false; readonly error: string };
 
 /** Up to 9: the lab's names and addresses (`core-0i`, `ddplus0i.vdi`, `172.17.8.10i`) have one digit. */
 export const INSTANCES_RANGE = [1, 9] as const;
 export const MEMORY_RANGE_MB = [256, 65536] as const;
 
-export function readVagrantfile(text: string, l10n: Localizer): VagrantRead {
-  const analysed = analyse(text, l10n);
+/** The lab settings of a Vagrantfile, with those config.rb overrides when it is given. */
+export function readVagrantfile(text: string, l10n: Localizer, files: VagrantFiles = {}): VagrantRead {
+  const analysed = analyse(text, l10n, files);
   return analysed.ok ? { ok: true, settings: analysed.settings } : analysed;
 }
 
-function analyse(
-  text: string,
-  l10n: Localizer,
-): { ok: true; layout: VagrantLayout; settings: VagrantLabSettings } | { ok: false; error: string } {
+interface Analysed {
+  readonly ok: true;
+  readonly layout: VagrantLayout;
+  readonly sources: SettingsSources;
+  readonly settings: VagrantLabSettings;
+}
+
+function analyse(text: string, l10n: Localizer, files: VagrantFiles): Analysed | { ok: false; error: string } {
   const laid = layoutOf(text, l10n);
   if (!laid.ok) {
     return laid;
@@ -75,34 +121,54 @@ function analyse(
   if (!disk.ok) {
     return disk;
   }
+  const sources = settingsSources(layout.lines, files.configRb);
+  const targets = diskTargets(layout);
+  const libvirtDisk = findLibvirtDisk(layout);
   const settings: VagrantLabSettings = {
-    numInstances: globalNumber(layout.lines, 'num_instances'),
-    vmMemory: memoryOf(layout),
+    numInstances: globalSetting(sources, ['num_instances']),
+    vmMemory: memoryOf(layout, sources),
     dataDisk: disk.disk,
+    ...(libvirtDisk ? { libvirtDisk } : {}),
+    ...(targets.ok ? {} : { diskRefusal: noDiskProvider(targets.provider, l10n) }),
+    providers: namedProviders(layout),
     network: networkOf(layout),
     notes: [],
   };
-  return { ok: true, layout, settings: { ...settings, notes: notesOf(layout, settings, l10n) } };
+  const notes = [...notesOf(layout, sources, settings, l10n), ...disk.ignored];
+  return { ok: true, layout, sources, settings: { ...settings, notes } };
 }
 
-export function updateVagrantfile(text: string, changes: VagrantChanges, l10n: Localizer): VagrantEdit {
-  const analysed = analyse(text, l10n);
+export function updateVagrantfile(
+  text: string,
+  changes: VagrantChanges,
+  l10n: Localizer,
+  files: VagrantFiles = {},
+): VagrantEdit {
+  const analysed = analyse(text, l10n, files);
   if (!analysed.ok) {
     return analysed;
   }
-  const { layout, settings } = analysed;
+  const { layout, sources, settings } = analysed;
+  const perMachine =
+    changes.numInstances !== undefined || changes.dataDisk || changes.hostOnlyNetwork || changes.networkPrefix;
+  if (perMachine && !layout.loop && layout.defines.length > 0) {
+    // Machines written one by one: a loop is needed first; none is invented.
+    return { ok: false, error: noMachineBlock(l10n, layout) };
+  }
   const edits: LineEdit[] = [];
+  const configEdits: LineEdit[] = [];
+  const to = (setting: NumberSetting): LineEdit[] => ('file' in setting && setting.file ? configEdits : edits);
 
   if (changes.numInstances !== undefined) {
     const [min, max] = INSTANCES_RANGE;
     if (!Number.isInteger(changes.numInstances) || changes.numInstances < min || changes.numInstances > max) {
       return { ok: false, error: l10n.t('The number of machines must be a whole number from {0} to {1}.', min, max) };
     }
-    const edit = numberEdit(layout, settings.numInstances, '$num_instances', changes.numInstances, l10n);
+    const edit = numberEdit(layout, sources, settings.numInstances, '$num_instances', changes.numInstances, l10n);
     if (!edit.ok) {
       return edit;
     }
-    edits.push(...edit.edits);
+    to(settings.numInstances).push(...edit.edits);
   }
   if (changes.vmMemory !== undefined) {
     const [min, max] = MEMORY_RANGE_MB;
@@ -112,18 +178,27 @@ export function updateVagrantfile(text: string, changes: VagrantChanges, l10n: L
         error: l10n.t('The memory of a machine must be a whole number of MB from {0} to {1}.', min, max),
       };
     }
-    const edit = numberEdit(layout, settings.vmMemory, '$vm_memory', changes.vmMemory, l10n);
+    const edit = numberEdit(layout, sources, settings.vmMemory, '$vm_memory', changes.vmMemory, l10n);
     if (!edit.ok) {
       return edit;
     }
-    edits.push(...edit.edits);
+    to(settings.vmMemory).push(...edit.edits);
   }
   if (changes.dataDisk) {
-    const edit = dataDiskEdits(layout, settings.dataDisk, l10n);
-    if (!edit.ok) {
-      return edit;
+    const targets = diskTargets(layout);
+    if (!targets.ok) {
+      return { ok: false, error: noDiskProvider(targets.provider, l10n) };
     }
-    edits.push(...edit.edits);
+    for (const target of targets.targets) {
+      const edit =
+        target === 'virtualbox'
+          ? dataDiskEdits(layout, settings.dataDisk, l10n)
+          : libvirtDiskEdits(layout, settings.libvirtDisk, l10n);
+      if (!edit.ok) {
+        return edit;
+      }
+      edits.push(...edit.edits);
+    }
   }
   if (changes.hostOnlyNetwork || changes.networkPrefix !== undefined) {
     const edit = networkEdits(layout, settings.network, changes.hostOnlyNetwork ?? false, changes.networkPrefix, l10n);
@@ -134,18 +209,35 @@ export function updateVagrantfile(text: string, changes: VagrantChanges, l10n: L
   }
 
   const updated = joinRubyLines(applyEdits(layout, edits));
-  const after = readVagrantfile(updated, l10n);
-  return { ok: true, changed: updated !== text, text: updated, notes: after.ok ? after.settings.notes : [] };
+  const config =
+    files.configRb !== undefined && sources.configRb
+      ? joinRubyLines(applyLineEdits(sources.configRb, '\n', configEdits))
+      : files.configRb;
+  const after = readVagrantfile(updated, l10n, config !== undefined ? { configRb: config } : {});
+  const configChanged = config !== files.configRb;
+  return {
+    ok: true,
+    changed: updated !== text || configChanged,
+    text: updated,
+    notes: after.ok ? after.settings.notes : [],
+    ...(config !== undefined ? { configRb: { text: config, changed: configChanged } } : {}),
+  };
 }
 
-/** `$name = <expression>` at the start of a line, anywhere in the file. */
-function globalNumber(lines: readonly RubyLine[], name: string): NumberSetting {
-  const pattern = new RegExp(`^\\s*\\$${name}\\s*=(?!=)\\s*(\\S.*?)\\s*$`);
-  const found = lines.flatMap((l, line) => {
-    const m = pattern.exec(l.code);
-    return m ? [{ line, expression: m[1] }] : [];
-  });
-  return numberSetting(found);
+/**
+ * A `$setting` as Vagrant gets it: config.rb's, when the Vagrantfile loads
+ * it and it sets one; else the Vagrantfile's line that always runs (a
+ * `$num_instances = ENV[…]` inside an `if` is not the default); else any.
+ */
+function globalSetting(sources: SettingsSources, names: readonly string[]): NumberSetting {
+  const found = names.map((n) => assignmentsOf(sources, n));
+  const inConfig = found.flatMap((f) => f.sure.filter((a) => a.file === 'config.rb'));
+  if (inConfig.length > 0) {
+    return { ...numberSetting(inConfig), file: 'config.rb' } as NumberSetting;
+  }
+  const own = (list: readonly GlobalAssignment[]): GlobalAssignment[] => list.filter((a) => a.file === 'Vagrantfile');
+  const sure = found.flatMap((f) => own(f.sure));
+  return numberSetting(sure.length > 0 ? sure : found.flatMap((f) => own([...f.sure, ...f.conditional])));
 }
 
 function numberSetting(found: ReadonlyArray<{ line: number; expression: string }>): NumberSetting {
@@ -153,7 +245,7 @@ function numberSetting(found: ReadonlyArray<{ line: number; expression: string }
     return { kind: 'absent' };
   }
   if (found.length > 1) {
-    return { kind: 'ambiguous', lines: found.map((f) => f.line) };
+    return { kind: 'ambiguous', lines: found.map((f) => f.line).sort((a, b) => a - b) };
   }
   const [{ line, expression }] = found;
   return /^\d+(?:_\d+)*$/.test(expression)
@@ -161,12 +253,18 @@ function numberSetting(found: ReadonlyArray<{ line: number; expression: string }
     : { kind: 'computed', expression, line };
 }
 
-/** `$vm_memory`, or else `vb.memory = N` in the machine's VirtualBox block. */
-function memoryOf(layout: VagrantLayout): NumberSetting {
-  const global = globalNumber(layout.lines, 'vm_memory');
+/**
+ * `$vm_memory` (config.rb's `$vb_memory` when the Vagrantfile still reads
+ * that old name), or else `vb.memory = N` in the machine's VirtualBox block.
+ */
+function memoryOf(layout: VagrantLayout, sources: SettingsSources): NumberSetting {
+  const oldName = layout.lines.some((l) => /\$vb_memory\b/.test(l.code));
+  const global = globalSetting(sources, oldName ? ['vb_memory', 'vm_memory'] : ['vm_memory']);
+  const fromConfig = global.kind !== 'absent' && global.file === 'config.rb';
+  const setting = fromConfig || !oldName ? global : globalSetting(sources, ['vm_memory']);
   const { provider } = layout;
-  if (global.kind !== 'absent' || !provider) {
-    return global;
+  if (setting.kind !== 'absent' || !provider) {
+    return setting;
   }
   const pattern = new RegExp(`^\\s*${provider.name}\\.memory\\s*=(?!=)\\s*(\\S.*?)\\s*$`);
   const found = [];
@@ -181,6 +279,7 @@ function memoryOf(layout: VagrantLayout): NumberSetting {
 
 function numberEdit(
   layout: VagrantLayout,
+  sources: SettingsSources,
   setting: NumberSetting,
   name: string,
   value: number,
@@ -192,26 +291,32 @@ function numberEdit(
         ok: false,
         error: l10n.t('This Vagrantfile has no "{0} = <number>" line; it was left untouched.', name),
       };
-    case 'ambiguous':
+    case 'ambiguous': {
+      const lines = setting.lines.map((l) => l + 1).join(', ');
       return {
         ok: false,
-        error: l10n.t(
-          '{0} is set on several lines ({1}); it was left untouched.',
-          name,
-          setting.lines.map((l) => l + 1).join(', '),
-        ),
+        error: setting.file
+          ? l10n.t('{0} is set on several lines of config.rb ({1}); both files were left untouched.', name, lines)
+          : l10n.t('{0} is set on several lines ({1}); it was left untouched.', name, lines),
       };
+    }
     case 'computed':
       return {
         ok: false,
-        error: l10n.t(
-          '{0} is computed here ({1}): change it by hand; the Vagrantfile was left untouched.',
-          name,
-          setting.expression,
-        ),
+        error: setting.file
+          ? l10n.t(
+              '{0} is computed in config.rb ({1}): change it by hand; both files were left untouched.',
+              name,
+              setting.expression,
+            )
+          : l10n.t(
+              '{0} is computed here ({1}): change it by hand; the Vagrantfile was left untouched.',
+              name,
+              setting.expression,
+            ),
       };
     case 'number': {
-      const line = layout.lines[setting.line];
+      const line = (setting.file ? (sources.configRb ?? []) : layout.lines)[setting.line];
       // Only the number's characters change: spacing and a trailing comment stay.
       const m = /=(?!=)\s*(\d+(?:_\d+)*)/d.exec(line.code);
       const span = m?.indices?.[1];
@@ -225,10 +330,32 @@ function numberEdit(
   }
 }
 
-function notesOf(layout: VagrantLayout, settings: VagrantLabSettings, l10n: Localizer): string[] {
+function notesOf(
+  layout: VagrantLayout,
+  sources: SettingsSources,
+  settings: VagrantLabSettings,
+  l10n: Localizer,
+): string[] {
   const notes: string[] = [];
-  if (layout.lines.some((l) => /\brequire\s+CONFIG\b|config\.rb/.test(l.code))) {
+  const count = settings.numInstances;
+  if (count.kind === 'number' && count.file) {
+    notes.push(
+      l10n.t(
+        'config.rb sets the number of machines ({0}, line {1}): Swarm Lab changes it there.',
+        count.value,
+        count.line + 1,
+      ),
+    );
+  } else if (
+    sources.loadLine !== undefined ||
+    layout.lines.some((l) => /\brequire\s+CONFIG\b|config\.rb/.test(l.code))
+  ) {
     notes.push(l10n.t('This Vagrantfile loads config.rb when it exists: a value set there wins over the one here.'));
+  }
+  for (const a of assignmentsOf(sources, 'num_instances').conditional) {
+    if (a.file === 'Vagrantfile' && (count.kind !== 'number' || count.line !== a.line || count.file)) {
+      notes.push(l10n.t('Line {0} may change the number of machines when it runs: {1}', a.line + 1, a.expression));
+    }
   }
   const disk = settings.dataDisk;
   if (disk?.createLine !== undefined && !disk.guarded) {
