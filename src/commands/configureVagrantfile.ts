@@ -31,7 +31,13 @@ export interface VagrantfileArgs extends Partial<VagrantfileValues> {
 }
 
 export type VagrantfileResult =
-  | { readonly kind: 'applied'; readonly uri: vscode.Uri; readonly changes: readonly string[] }
+  | {
+      readonly kind: 'applied';
+      readonly uri: vscode.Uri;
+      readonly changes: readonly string[];
+      /** config.rb, when the change went there too (coreos-vagrant's overrides). */
+      readonly configRb?: vscode.Uri;
+    }
   | { readonly kind: 'unchanged'; readonly uri: vscode.Uri }
   | { readonly kind: 'refused'; readonly uri?: vscode.Uri; readonly error: string }
   | { readonly kind: 'cancelled' };
@@ -85,9 +91,13 @@ export async function configureVagrantfile(
   }
   const uri = vscode.Uri.joinPath(folder, 'Vagrantfile');
   const before = await currentText(uri);
+  // coreos-vagrant's overrides beside it: Vagrant runs what config.rb says, so the count is read and changed there.
+  const configUri = vscode.Uri.joinPath(folder, 'config.rb');
+  const configBefore = before === undefined ? undefined : await currentText(configUri);
+  const files = configBefore !== undefined ? { configRb: configBefore } : {};
   let settings: VagrantLabSettings | undefined;
   if (before !== undefined) {
-    const read = readVagrantfile(before, vscode.l10n);
+    const read = readVagrantfile(before, vscode.l10n, files);
     if (!read.ok) {
       return refuse(read.error, uri);
     }
@@ -98,7 +108,7 @@ export async function configureVagrantfile(
     return { kind: 'cancelled' };
   }
   const edit =
-    before === undefined ? newFile(asked.values) : updateVagrantfile(before, changes(asked.values), vscode.l10n);
+    before === undefined ? newFile(asked.values) : updateVagrantfile(before, changes(asked.values), vscode.l10n, files);
   if (!edit.ok) {
     return refuse(edit.error, uri);
   }
@@ -107,23 +117,43 @@ export async function configureVagrantfile(
     await vscode.window.showTextDocument(uri, { preview: false });
     return { kind: 'unchanged', uri };
   }
-  const after = readVagrantfile(edit.text, vscode.l10n);
+  const configAfter = edit.configRb?.changed ? edit.configRb.text : undefined;
+  const after = readVagrantfile(
+    edit.text,
+    vscode.l10n,
+    edit.configRb !== undefined ? { configRb: edit.configRb.text } : {},
+  );
   const described = after.ok ? describeVagrantfileChanges(settings, after.settings, vscode.l10n) : [];
   if (asked.prompted) {
     const apply = vscode.l10n.t('Apply');
     const choice = await notifyInfo(
       before === undefined
         ? vscode.l10n.t('Create {0}?', uri.fsPath)
-        : vscode.l10n.t('Update {0}? Your other lines are kept.', uri.fsPath),
+        : configAfter !== undefined
+          ? vscode.l10n.t('Update {0} and {1}? Your other lines are kept.', uri.fsPath, configUri.fsPath)
+          : vscode.l10n.t('Update {0}? Your other lines are kept.', uri.fsPath),
       { modal: true, detail: [...described, ...edit.notes].join('\n'), actions: [apply] },
     );
     if (choice !== apply || token?.isCancellationRequested) {
       return { kind: 'cancelled' };
     }
   }
-  await applyText(uri, before, edit.text);
+  // One edit per file, each undone in its own editor (one edit over two files
+  // would ask, on undo, whether to undo both). Both are checked first: no half change.
+  const moved = async (): Promise<boolean> =>
+    (await currentText(configUri)) !== configBefore || (await currentText(uri)) !== before;
+  if (configAfter !== undefined && (await moved())) {
+    throw new Error(vscode.l10n.t('The Vagrantfile changed meanwhile: nothing was changed, try again.'));
+  }
+  if (configAfter !== undefined) {
+    await applyText(configUri, configBefore, configAfter);
+    await vscode.window.showTextDocument(configUri, { preview: false });
+  }
+  if (before === undefined || edit.text !== before) {
+    await applyText(uri, before, edit.text);
+  }
   await vscode.window.showTextDocument(uri, { preview: false });
-  return { kind: 'applied', uri, changes: described };
+  return { kind: 'applied', uri, changes: described, ...(configAfter !== undefined ? { configRb: configUri } : {}) };
 }
 
 function changes(values: VagrantfileValues): VagrantChanges {

@@ -65,8 +65,11 @@ export async function askVagrantfileValues(
 
   let dataDisk = given.dataDisk;
   const disk = settings?.dataDisk;
-  const complete = disk !== undefined && disk.guarded && disk.attachLine !== undefined && !disk.oldExistsCall;
-  if (dataDisk === undefined && !complete) {
+  const complete =
+    (disk !== undefined && disk.guarded && disk.attachLine !== undefined && !disk.oldExistsCall) ||
+    (disk === undefined && settings?.libvirtDisk !== undefined);
+  // A provider without a disk Swarm Lab can add (docker): not asked, so that the rest can still change.
+  if (dataDisk === undefined && !complete && settings?.diskRefusal === undefined) {
     prompted = true;
     const gb = DATA_DISK_SIZE_MB / 1024;
     const yes = {

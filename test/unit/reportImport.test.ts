@@ -281,3 +281,52 @@ describe('importReport: nothing lost', () => {
     }
   });
 });
+
+describe('importReport: lines of the style fixtures shuffled (cases a fuzzing run found)', () => {
+  const text = (lines: string[]): string => `${lines.join('\n')}\n`;
+
+  it('reports a marker line left out even when its block stays empty', () => {
+    const source = text(['# 5. Ceph', '', '##### Réponse 1:', '', '##### Réponse 2:', 'Ansible.']);
+    assertNothingLost('empty marker', source);
+    const preview = importReport(source, outline, english);
+    assert.deepEqual(
+      preview.mappings.map((m) => [
+        m.questionId,
+        m.markerRange && source.slice(m.markerRange.start, m.markerRange.end),
+      ]),
+      [
+        ['Q2', '##### Réponse 1:'],
+        ['Q3', '##### Réponse 2:'],
+      ],
+    );
+  });
+
+  it('starts a section named by a heading after a question written before any section', () => {
+    const preview = importReport(
+      text(['**Q3 : automatiser ?**', 'Ansible.', '## 9. Show me your metrics', 'Notes.']),
+      outline,
+      english,
+    );
+    assert.deepEqual(
+      preview.sections.map((s) => s.sectionNumber),
+      [9],
+    );
+    assert.equal(preview.model.sections.find((s) => s.number === 9)?.notes, 'Notes.');
+    assert.equal(answers(preview.model).Q3, 'Ansible.');
+  });
+
+  it('keeps everything after an Other notes heading there, as the report format does', () => {
+    const preview = importReport(
+      text(['## 8. Keepalived', '## Autres notes', '# Registry', '**Q4 : où ?**', 'core-02']),
+      outline,
+      english,
+    );
+    assert.equal(preview.model.otherNotes?.text, '# Registry\n**Q4 : où ?**\ncore-02');
+    assert.deepEqual(answers(preview.model), {});
+  });
+
+  it('keeps a heading number that is not the number of the section it holds', () => {
+    const preview = importReport(text(['# 5. Ceph', '**Q1 : comment ?**', 'Le socket.']), outline, english);
+    assert.equal(preview.model.sections.find((s) => s.number === 4)?.title, '5. Ceph');
+  });
+});

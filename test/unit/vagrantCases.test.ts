@@ -61,7 +61,8 @@ describe('Vagrantfiles as people write them (test/fixtures/vagrant/cases)', () =
     });
   }
 
-  it("gives files Ruby accepts (ruby comes with Debian's vagrant)", () => {
+  it("gives files Ruby accepts (ruby comes with Debian's vagrant)", function () {
+    this.timeout(60_000); // one ruby per file
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'swarm-lab-cases-'));
     try {
       for (const c of cases) {

@@ -81,6 +81,13 @@ function diskVerdict(read: VagrantRead, l10n: Localizer): { ok: boolean; why: st
     return { ok: false, why: read.error };
   }
   const disk = read.settings.dataDisk;
+  const libvirt = read.settings.libvirtDisk;
+  if (!disk && libvirt) {
+    return {
+      ok: true,
+      why: l10n.t('Each machine gets its libvirt data disk (line {0}).', libvirt.line + 1),
+    };
+  }
   if (!disk || disk.createLine === undefined) {
     return {
       ok: false,

@@ -200,7 +200,7 @@ function answerBlocks(lines: readonly Line[], segments: readonly Segment[]): Ans
     const id = seg.target.id;
     const hasText = bodyOf(lines, seg) !== '';
     const heading = seg.line !== undefined ? headingRange(lines, seg) : undefined;
-    if (!hasText && withText.has(id)) {
+    if (!hasText && withText.has(id) && seg.marker === undefined) {
       if (heading && !lentHeading.has(id)) {
         lentHeading.set(id, heading);
       }

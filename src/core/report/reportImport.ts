@@ -72,6 +72,8 @@ class Importer {
   private readonly headed = new Set<number>();
   /** The current section's heading is the extension's own (`## 6. Title`). */
   private ownSection = false;
+  /** Past an "Other notes" heading. */
+  private otherNotes = false;
   private readonly reading: ReportReading;
   private readonly lines: readonly Line[];
   private readonly headings: ReportReading['headings'];
@@ -105,6 +107,9 @@ class Importer {
 
   /** Decides where line `i` and the lines after it go; `extend` then adds it to the current segment. */
   private visit(i: number): void {
+    if (this.otherNotes) {
+      return; // as in the report format, the Other notes run to the end of the file
+    }
     const anchor = this.anchors[i];
     // Under the extension's own question heading, only what its parser reads
     // as a marker ends the answer (see reportParse.ts): a question's heading,
@@ -120,23 +125,29 @@ class Importer {
     }
     if (OTHER_NOTES_TITLES.some((t) => t.toLowerCase() === h.content.toLowerCase())) {
       this.answer = undefined;
+      this.otherNotes = true;
       this.open({ kind: 'notes' }, i + h.span, { line: i, span: h.span });
       return;
     }
-    if (this.answer && h.level > this.answer.level) {
+    // Before any section heading, an answer has no level of its own: a heading naming a section starts it.
+    const found = this.reading.sectionOf(i, h, this.section, this.sectionLevel, this.l10n);
+    const first = this.sectionLevel === 0 && found !== undefined && h.span === 1;
+    if (this.answer && h.level > this.answer.level && !first) {
       return; // a sub-heading inside the answer
     }
     if (h.level === 1 && (this.answer?.verbatim || this.ownSection)) {
       return; // the extension's report has no `#` heading after its title: the student's text
     }
-    const found = this.reading.sectionOf(i, h, this.section, this.sectionLevel, this.l10n);
     if (!found && h.span === 2 && this.answer) {
       return; // an underlined line in an answer that names no section: the student's rule, not a heading
     }
     if (found && found.section !== this.section) {
       this.enter(found.section, h.level);
       this.ownSection = h.span === 1 && h.level === 2 && /^\d+\.(?:\s|$)/.test(h.content);
-      const title = h.content.replace(/^\d+\s*[.):—–-]?\s*/, '');
+      // `5. Ceph` → `Ceph` under `## 5.`; a number that is not the section's stays in the title.
+      const numbered = /^(\d+)\s*[.):—–-]?\s*/.exec(h.content);
+      const title =
+        numbered && Number(numbered[1]) === found.section.number ? h.content.slice(numbered[0].length) : h.content;
       const number = found.section.number;
       if (this.headed.has(number)) {
         // The section again further on ("Keepalived, again"): its first heading named it, this one stays text.
@@ -152,6 +163,8 @@ class Importer {
         this.answer = undefined;
         this.open({ kind: 'section', number: section.number }, i);
       }
+    } else if (this.ownSection && !this.answer) {
+      // In the notes under `## 6. Title`, a heading that names no section is the student's text (as the report format reads it).
     } else if (this.recognized) {
       this.section = undefined;
       this.sectionLevel = 0;
