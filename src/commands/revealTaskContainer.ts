@@ -24,8 +24,7 @@ export function revealTaskContainerCommand(
         return undefined;
       }
       const { nodeId, containerId, nodeName } = item.task;
-      const machine = lab.machines().find((m) => m.state.kind === 'running' && m.state.swarmNodeId === nodeId);
-      const host = machine ? tree.host(machine.id) : undefined;
+      const host = await machineHost(lab, tree, nodeId);
       if (!host) {
         void notifyInfo(
           vscode.l10n.t('The node {0} running this task is not one of your machines.', nodeName ?? nodeId),
@@ -43,6 +42,28 @@ export function revealTaskContainerCommand(
       return node;
     },
   };
+}
+
+/**
+ * The machine's host in the Containers view. A node's swarm ID is read when
+ * its machine is probed, and a node that joined a swarm since has a new one:
+ * one refresh of the machines before giving up.
+ */
+async function machineHost(
+  lab: MachineRegistry,
+  tree: ContainersTreeProvider,
+  nodeId: string,
+): Promise<ContainerHost | undefined> {
+  const find = (): ContainerHost | undefined => {
+    const machine = lab.machines().find((m) => m.state.kind === 'running' && m.state.swarmNodeId === nodeId);
+    return machine ? tree.host(machine.id) : undefined;
+  };
+  const found = find();
+  if (found) {
+    return found;
+  }
+  await lab.refresh();
+  return find();
 }
 
 /** The container may have started a moment before its event reached us: one re-list before giving up. */

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { DockerImageNode } from '../clients/images/dockerImageNode';
+import { RerunningTask } from '../core/async/rerunningTask';
 import type { DockerEvent } from '../core/containers/containerEvents';
 import { ImagePresence, imageKey } from '../core/images/imagePresence';
 import { Disposable } from '../platform/disposable';
@@ -23,7 +24,7 @@ export class ImagePresenceService extends Disposable {
   readonly onDidChange = this.changed.event;
   private active = false;
   /** Per machine: a list in flight, and whether another was asked meanwhile. */
-  private readonly listing = new Map<string, { again: boolean }>();
+  private readonly listing = new Map<string, RerunningTask>();
   private readonly live = new Map<string, boolean>();
   private readonly registryAsked = new Set<string>();
 
@@ -141,29 +142,23 @@ export class ImagePresenceService extends Disposable {
 
   /** At most one list per machine at a time; events during one ask for one more, not one each. */
   private list(key: string): void {
-    const pending = this.listing.get(key);
-    if (pending) {
-      pending.again = true;
+    let task = this.listing.get(key);
+    if (!task) {
+      task = new RerunningTask(
+        () => this.listOnce(key),
+        () => this.isDisposed,
+      );
+      this.listing.set(key, task);
+    }
+    void task.run().catch((error: unknown) => this.log.warn(`images of ${key}: ${String(error)}`));
+  }
+
+  private async listOnce(key: string): Promise<void> {
+    const host = this.hosts.host(key);
+    if (!host?.machine) {
       return;
     }
-    const state = { again: false };
-    this.listing.set(key, state);
-    void (async () => {
-      try {
-        do {
-          state.again = false;
-          const host = this.hosts.host(key);
-          if (!host?.machine) {
-            return;
-          }
-          const node = new DockerImageNode(host.label, await host.engine());
-          this.model.replaceImages(host.label, await node.listImages());
-        } while (state.again && !this.isDisposed);
-      } catch (error) {
-        this.log.warn(`images of ${key}: ${String(error)}`);
-      } finally {
-        this.listing.delete(key);
-      }
-    })();
+    const node = new DockerImageNode(host.label, await host.engine());
+    this.model.replaceImages(host.label, await node.listImages());
   }
 }

@@ -7,6 +7,7 @@
  * alone; a change during it asks for one more look after it; and only the
  * current watcher's snapshots and errors are heard.
  */
+import { RerunningTask } from '../../core/async/rerunningTask';
 import type { SwarmSnapshot } from '../../core/cluster/swarmSnapshot';
 import { english, type Localizer } from '../../core/l10n';
 import type { DockerEngine } from '../docker/dockerEngine';
@@ -49,9 +50,11 @@ export class SwarmFollower {
   private errorValue: string | undefined;
   private retry: ReturnType<typeof setTimeout> | undefined;
   private attempt = 0;
-  private following: Promise<void> | undefined;
-  private again = false;
   private disposed = false;
+  private readonly following = new RerunningTask(
+    () => this.followOnce(),
+    () => this.disposed,
+  );
 
   constructor(
     private readonly host: SwarmFollowerHost,
@@ -83,21 +86,7 @@ export class SwarmFollower {
    * once it is over (the machines may have changed since it looked).
    */
   follow(): Promise<void> {
-    if (this.following) {
-      this.again = true;
-      return this.following;
-    }
-    this.following = (async () => {
-      try {
-        do {
-          this.again = false;
-          await this.followOnce();
-        } while (this.again && !this.disposed);
-      } finally {
-        this.following = undefined;
-      }
-    })();
-    return this.following;
+    return this.following.run();
   }
 
   dispose(): void {

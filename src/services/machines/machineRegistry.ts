@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { MachineConnection, MachineConnectionOptions } from '../../clients/machines/machineConnection';
+import { RerunningTask } from '../../core/async/rerunningTask';
 import { virtualIpOf } from '../../core/machines/ipAddresses';
 import { Machine, MachineDefinition, MachineState } from '../../core/machines/machine';
 import { Disposable } from '../../platform/disposable';
@@ -40,8 +41,10 @@ export class MachineRegistry extends Disposable {
   private readonly problemsBySource = new Map<string, readonly string[]>();
   private readonly changed = this._register(new vscode.EventEmitter<void>());
   readonly onDidChange = this.changed.event;
-  private refreshing: Promise<void> | undefined;
-  private again = false;
+  private readonly refreshing = new RerunningTask(
+    () => this.doRefresh(),
+    () => this.isDisposed,
+  );
 
   constructor(
     private readonly sources: readonly MachineListSource[],
@@ -83,21 +86,12 @@ export class MachineRegistry extends Disposable {
     return this.connections.get(machineId);
   }
 
-  /** Reads every source and probes each machine that may be up (concurrent calls share one run). */
+  /**
+   * Reads every source and probes each machine that may be up. Calls during
+   * a run share the next one, so what changed before the call is read.
+   */
   refresh(): Promise<void> {
-    if (this.refreshing) {
-      // A change reported during a run may have been read before it: one more run after.
-      this.again = true;
-      return this.refreshing;
-    }
-    this.refreshing = this.doRefresh().finally(() => {
-      this.refreshing = undefined;
-      if (this.again) {
-        this.again = false;
-        void this.refresh();
-      }
-    });
-    return this.refreshing;
+    return this.refreshing.run();
   }
 
   /**
