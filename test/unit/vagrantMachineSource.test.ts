@@ -154,3 +154,55 @@ describe('VagrantMachineSource', () => {
     }
   });
 });
+
+describe('VagrantMachineSource before the first vagrant up', () => {
+  const CASE = path.join('test', 'fixtures', 'vagrant', 'cases', 'disk-coreos-config');
+  let dir: string;
+  let fake: FakeVagrant;
+  let source: VagrantMachineSource;
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'swarm-lab-planned-'));
+    fs.writeFileSync(path.join(dir, 'Vagrantfile'), read(`${CASE}/Vagrantfile`));
+    fs.writeFileSync(path.join(dir, 'config.rb'), read(`${CASE}/config.rb`));
+    fake = new FakeVagrant();
+    source = new VagrantMachineSource(dir, fake);
+  });
+
+  afterEach(() => {
+    source.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("lists the coreos-vagrant folder's machines (count from config.rb) as not created, without running vagrant", async () => {
+    const snapshot = await source.refresh();
+    assert.equal(fake.machinesCalls, 0);
+    assert.deepEqual(
+      snapshot.definitions.map((d) => [d.name, d.vagrant?.state, d.vagrant?.provider, d.vagrant?.label]),
+      [
+        ['core-01', 'not_created', 'virtualbox', 'not created'],
+        ['core-02', 'not_created', 'virtualbox', 'not created'],
+        ['core-03', 'not_created', 'virtualbox', 'not created'],
+      ],
+    );
+    assert.equal(snapshot.error, undefined);
+  });
+
+  it('asks vagrant once a machine was created, and when the Vagrantfile alone cannot tell', async () => {
+    fs.mkdirSync(path.join(dir, '.vagrant', 'machines', 'core-01', 'virtualbox'), { recursive: true });
+    fs.writeFileSync(path.join(dir, '.vagrant', 'machines', 'core-01', 'virtualbox', 'id'), 'a1b2');
+    const look = source.refresh();
+    assert.equal(fake.machinesCalls, 1);
+    await fake.answer(statusOf('virtualbox-status-5.txt'));
+    assert.equal((await look).machines.length, 5);
+
+    fs.rmSync(path.join(dir, '.vagrant'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'config.rb'), "$num_instances = (ENV['NODES'] || 3).to_i\n");
+    const other = new VagrantMachineSource(dir, fake);
+    const again = other.refresh();
+    assert.equal(fake.machinesCalls, 2, 'a count computed from the environment: only Vagrant can say');
+    await fake.answer(statusOf('virtualbox-status-not-created.txt'));
+    await again;
+    other.dispose();
+  });
+});

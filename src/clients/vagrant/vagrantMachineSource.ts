@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MachineDefinition } from '../../core/machines/machine';
 import { toMachineDefinition, VagrantAction, VagrantMachine } from '../../core/vagrant/vagrantMachines';
+import { plannedMachines } from './plannedMachines';
 import { VagrantCli, VagrantError, VagrantRunOptions } from './vagrantCli';
 
 /** What one look at the folder found. */
@@ -24,7 +25,9 @@ const TRANSIENT = new Set(['locked', 'timeout']);
 
 /**
  * The machines of one folder's Vagrantfile, read on demand only: vagrant
- * takes seconds per run, so there is no timer. The VS Code adapter owns the
+ * takes seconds per run, so there is no timer. Before the first `vagrant up`
+ * the Vagrantfile (and config.rb) say it all: every machine is "not created",
+ * listed without running vagrant (plannedMachines.ts). The VS Code adapter owns the
  * watching (a FileSystemWatcher on `.vagrant/machines/**`, see WATCH_GLOB)
  * and calls changed(); the views call refresh(). Both share the run in
  * flight, so a burst of calls costs one vagrant run, plus at most one more
@@ -44,6 +47,8 @@ export class VagrantMachineSource {
   constructor(
     readonly dir: string,
     private readonly cli: VagrantCommands = new VagrantCli(dir),
+    /** The machines when Vagrant never created any (from the Vagrantfile alone); undefined: ask Vagrant. */
+    private readonly planned: (dir: string) => readonly VagrantMachine[] | undefined = plannedMachines,
   ) {}
 
   /** Whether a folder is one this source is for (Vagrant also accepts a lowercase name). */
@@ -119,7 +124,8 @@ export class VagrantMachineSource {
     const started = Date.now();
     let snapshot: VagrantSnapshot;
     try {
-      const machines = await this.cli.machines({ signal: this.abort.signal });
+      // Before the first `vagrant up`, every machine of the Vagrantfile is "not created": no need to ask.
+      const machines = this.planned(this.dir) ?? (await this.cli.machines({ signal: this.abort.signal }));
       snapshot = {
         dir: this.dir,
         machines,
