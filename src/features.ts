@@ -53,7 +53,7 @@ import { importReportCommand } from './commands/importReport';
 import { exportReportCommands } from './commands/exportReport';
 import { configureVagrantfileCommand, vagrantfileStep } from './commands/configureVagrantfile';
 import { dataDiskCheck, machinesReachableCheck } from './services/prerequisiteChecks';
-import { useNotificationLog } from './editor/notify';
+import { onDidNotify, type ShownNotification, useNotificationLog } from './editor/notify';
 import { ClusterMapSource } from './clusterMap/clusterMapSource';
 import { ClusterMapPanels } from './clusterMap/clusterMapPanel';
 import { showClusterMapCommand } from './commands/showClusterMap';
@@ -79,6 +79,8 @@ export interface SwarmLabApi {
   readonly clusterMap: ClusterMapPanels;
   /** Every command the features implement, contributed or not. */
   readonly commandIds: readonly string[];
+  /** Every notification shown, as the user reads it (refusals, failures, results). */
+  readonly onDidNotify: vscode.Event<ShownNotification>;
 }
 
 /** The views the activation entry created (with stand-in providers), for the features to fill. */
@@ -263,6 +265,7 @@ export function startFeatures(
     labPanels,
     clusterMap,
     commandIds: [...commands.keys()],
+    onDidNotify,
   };
   return { api, run };
 }

@@ -30,6 +30,20 @@ export interface NotifyOptions<A extends string = string> {
 
 let defaultLog: vscode.LogOutputChannel | undefined;
 
+/** A notification as shown: its severity and the text the user reads. */
+export interface ShownNotification {
+  readonly severity: Severity;
+  readonly text: string;
+}
+
+const shown = new vscode.EventEmitter<ShownNotification>();
+
+/**
+ * Fires for every notification shown, with the text shown (the extension's
+ * API passes it on: tests read refusals from it, as a user reads them).
+ */
+export const onDidNotify = shown.event;
+
 /** The log that notifications use when their caller names none; undone by disposing. */
 export function useNotificationLog(log: vscode.LogOutputChannel): vscode.Disposable {
   defaultLog = log;
@@ -52,7 +66,7 @@ export function notifyInfo<A extends string>(message: string, options?: NotifyOp
   return notify('info', message, options ?? {});
 }
 
-type Severity = 'error' | 'warning' | 'info';
+export type Severity = 'error' | 'warning' | 'info';
 
 /**
  * Resolves to the caller's action picked, or undefined when the
@@ -77,6 +91,7 @@ async function notify<A extends string>(
   const messageOptions: vscode.MessageOptions = options.modal
     ? { modal: true, ...(options.detail !== undefined ? { detail: options.detail } : {}) }
     : {};
+  shown.fire({ severity, text });
   const pick = await show(severity, text, messageOptions, items);
   if (showLog !== undefined && pick === showLog) {
     log?.show();

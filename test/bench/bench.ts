@@ -17,6 +17,7 @@ import { CACHE_DIR, REPO_ROOT } from '../harness/paths';
 import { runVsCodeSuite } from '../harness/vscodeSuiteRunner';
 import { clusterFigures } from './clusterFigures';
 import { firstHourFigure } from './firstHourFigure';
+import { hostileFigure } from './hostileFigure';
 import { stepFigures } from './stepFigures';
 import { Figure, FigureSource, median, round1 } from './figures';
 import { lensComputeFigures, lensDistributionFigures } from './lensFigures';
@@ -49,6 +50,7 @@ const FIGURES: FigureSource[] = [
   lensDistributionFigures,
   stepFigures,
   firstHourFigure,
+  hostileFigure,
   {
     names: ['ext.bundle_kb', 'ext.vsix_kb'],
     measure: () =>

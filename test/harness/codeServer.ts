@@ -27,6 +27,11 @@ export interface CodeServerOptions {
   readonly settings?: Record<string, unknown>;
   /** 0 (the default) picks a free port. */
   readonly port?: number;
+  /**
+   * false: Workspace Trust on and the folder not trusted (restricted mode,
+   * as a folder from elsewhere opens). Default: trust off, every folder trusted.
+   */
+  readonly workspaceTrust?: boolean;
 }
 
 export interface RunningCodeServer {
@@ -58,6 +63,14 @@ const DEFAULT_SETTINGS = {
   'terminal.integrated.gpuAcceleration': 'off',
 };
 
+/** Workspace Trust on, the folder opened in restricted mode without a dialog (no one to answer it). */
+export const UNTRUSTED = {
+  'security.workspace.trust.enabled': true,
+  'security.workspace.trust.startupPrompt': 'never',
+  'security.workspace.trust.banner': 'never',
+  'security.workspace.trust.untrustedFiles': 'open',
+};
+
 /**
  * code-server (a real VS Code) under its own process group, with HOME, XDG
  * folders and TMPDIR of its own so it writes nothing outside `base`.
@@ -80,7 +93,11 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
   fs.mkdirSync(path.join(dirs.userData, 'User'), { recursive: true });
   fs.writeFileSync(
     path.join(dirs.userData, 'User', 'settings.json'),
-    JSON.stringify({ ...DEFAULT_SETTINGS, ...options.settings }, null, 2),
+    JSON.stringify(
+      { ...DEFAULT_SETTINGS, ...(options.workspaceTrust === false ? UNTRUSTED : {}), ...options.settings },
+      null,
+      2,
+    ),
   );
   const env: NodeJS.ProcessEnv = {
     PATH: process.env['PATH'],
@@ -110,7 +127,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
       `127.0.0.1:${options.port ?? 0}`,
       '--disable-telemetry',
       '--disable-update-check',
-      '--disable-workspace-trust',
+      ...(options.workspaceTrust === false ? [] : ['--disable-workspace-trust']),
       '--reconnection-grace-time',
       '10',
       ...common,

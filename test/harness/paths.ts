@@ -16,3 +16,5 @@ export const RUN_DIR = `/run/swarm-lab-test-${crypto.createHash('sha256').update
 
 /** Where the ui tier's npmStart test leaves ui.first_hour_s for `npm run bench`. */
 export const FIRST_HOUR_FILE = path.join(RESULTS_DIR, 'ui-first-hour.json');
+/** The hostile-workspace suites' cases, one line each: what was tried and whether it held. */
+export const HOSTILE_CASES_FILE = path.join(RESULTS_DIR, 'hostile-cases.jsonl');

@@ -7,13 +7,15 @@
  * Usage: node out/test/harness/runTier.js <tier>
  */
 import Mocha from 'mocha';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startTestDockerDaemon, TestDockerDaemon } from './dockerDaemon';
 import { setGround } from './ground';
 import { testFiles } from './mochaFiles';
 import { LocalLab } from '../../src/localLab/localLab';
 import { IMAGE_CACHE_DIR } from '../../src/localLab/cli';
-import { REPO_ROOT } from './paths';
+import { plantHostileBackups } from './hostileWorkspace';
+import { HOSTILE_CASES_FILE, REPO_ROOT } from './paths';
 import { closingLine, TierResult, writeResult } from './results';
 import { startTestSshDaemon, TestSshDaemon } from './sshDaemon';
 import { TEST_LAB_INSTANCE, TEST_LAB_STATE_DIR } from './testLab';
@@ -72,6 +74,37 @@ async function startTestLab(): Promise<{ env: Record<string, string>; stop(): Pr
   };
 }
 
+/**
+ * The vscode tier: the main suite (a trusted workspace), then the hostile
+ * suite in a window of its own, on test/fixtures/hostile opened untrusted.
+ * Both record their hostile cases in one file (reliability.hostile_cases).
+ */
+/** Where the fixture's hostile settings would leave a trace if a value ran in a shell. */
+const HOSTILE_SETTINGS_MARKER = '/tmp/swarm-lab-hostile-marker';
+
+async function runVsCodeTier(docker: TestDockerDaemon, env: Record<string, string>): Promise<TierResult> {
+  fs.mkdirSync(path.dirname(HOSTILE_CASES_FILE), { recursive: true });
+  fs.rmSync(HOSTILE_CASES_FILE, { force: true });
+  fs.rmSync(HOSTILE_SETTINGS_MARKER, { force: true });
+  const withCases = { ...env, SWARM_LAB_HOSTILE_CASES: HOSTILE_CASES_FILE };
+  const main = await runVsCodeSuite({ docker, env: withCases });
+  const hostile = await runVsCodeSuite({
+    docker,
+    env: withCases,
+    tier: 'vscode-untrusted',
+    suiteDir: path.join(REPO_ROOT, 'out', 'test', 'vscode', 'hostile'),
+    fixture: 'hostile',
+    workspaceTrust: false,
+    prepare: plantHostileBackups,
+  });
+  return {
+    tier: 'vscode',
+    passed: main.passed + hostile.passed,
+    failed: main.failed + hostile.failed,
+    pending: main.pending + hostile.pending,
+  };
+}
+
 async function runTier(tier: Tier): Promise<TierResult> {
   let docker: TestDockerDaemon | undefined;
   let ssh: TestSshDaemon | undefined;
@@ -87,7 +120,7 @@ async function runTier(tier: Tier): Promise<TierResult> {
       case 'vscode':
         docker = await startTestDockerDaemon();
         lab = await startTestLab();
-        return await runVsCodeSuite({ docker, env: lab.env });
+        return await runVsCodeTier(docker, lab.env);
       case 'ui':
         docker = await startTestDockerDaemon();
         lab = await startTestLab();

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { launchChromium } from './browser';
-import { codeServerInstall, startCodeServer } from './codeServer';
+import { codeServerInstall, startCodeServer, UNTRUSTED } from './codeServer';
 import type { TestDockerDaemon } from './dockerDaemon';
 import { REPO_ROOT, RESULTS_DIR } from './paths';
 import { readResult, TierResult } from './results';
@@ -22,6 +22,12 @@ export interface SuiteRun {
   readonly quiet?: boolean;
   /** Packaged extensions to install beside Swarm Lab (bench fixtures). */
   readonly extraVsix?: readonly string[];
+  /** The folder of test/fixtures the workspace is copied from (default: workspace). */
+  readonly fixture?: string;
+  /** false: the workspace opens untrusted (restricted mode). Default: trusted. */
+  readonly workspaceTrust?: boolean;
+  /** Adds to the fresh workspace what its fixture cannot hold (binary files), before VS Code opens it. */
+  readonly prepare?: (workspace: string) => Promise<unknown>;
 }
 
 export const SUITE_LINE_PREFIX = '[swarm-lab-suite] ';
@@ -38,7 +44,8 @@ export async function runVsCodeSuite(run: SuiteRun): Promise<TierResult> {
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
   const resultsFile = path.join(RESULTS_DIR, `${tier}.json`);
   fs.rmSync(resultsFile, { force: true });
-  const workspace = freshWorkspace(tier);
+  const workspace = freshWorkspace(tier, run.fixture);
+  await run.prepare?.(workspace);
   const env = {
     ...(run.docker ? { DOCKER_HOST: run.docker.host } : {}),
     SWARM_LAB_TEST_RESULTS: resultsFile,
@@ -51,9 +58,9 @@ export async function runVsCodeSuite(run: SuiteRun): Promise<TierResult> {
   const electron = choice === 'electron' || (choice === 'auto' && (await electronVsCode()) !== undefined);
   let exitCode: number;
   if (electron) {
-    exitCode = await runInElectron(suiteDir, workspace, env, run.extraVsix ?? []);
+    exitCode = await runInElectron(suiteDir, workspace, env, run);
   } else {
-    exitCode = await runInCodeServer(suiteDir, workspace, env, run.onLine, run.quiet ?? false, run.extraVsix ?? []);
+    exitCode = await runInCodeServer(suiteDir, workspace, env, run);
   }
   const result = readResult(tier);
   if (!result) {
@@ -84,11 +91,16 @@ async function runInElectron(
   suiteDir: string,
   workspace: string,
   env: Record<string, string>,
-  extraVsix: readonly string[],
+  run: SuiteRun,
 ): Promise<number> {
   const { runTests } = await import('@vscode/test-electron');
   const extensionsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'swarm-lab-electron-ext-'));
   const userData = fs.mkdtempSync(path.join(os.tmpdir(), 'swarm-lab-electron-'));
+  const untrusted = run.workspaceTrust === false;
+  if (untrusted) {
+    fs.mkdirSync(path.join(userData, 'User'), { recursive: true });
+    fs.writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify(UNTRUSTED));
+  }
   try {
     return await runTests({
       extensionDevelopmentPath: REPO_ROOT,
@@ -98,8 +110,8 @@ async function runInElectron(
         workspace,
         `--user-data-dir=${userData}`,
         `--extensions-dir=${extensionsDir}`,
-        '--disable-workspace-trust',
-        ...extraVsix.flatMap((v) => ['--install-extension', v]),
+        ...(untrusted ? [] : ['--disable-workspace-trust']),
+        ...(run.extraVsix ?? []).flatMap((v) => ['--install-extension', v]),
       ],
       extensionTestsEnv: env,
     });
@@ -116,16 +128,20 @@ async function runInCodeServer(
   suiteDir: string,
   workspace: string,
   env: Record<string, string>,
-  onLine: ((line: string) => void) | undefined,
-  quiet: boolean,
-  extraVsix: readonly string[],
+  { onLine, quiet = false, extraVsix = [], workspaceTrust }: SuiteRun,
 ): Promise<number> {
   if (!codeServerInstall()) {
     throw new Error(
       'neither a downloadable VS Code nor code-server is available: run `npm test` to install code-server',
     );
   }
-  const server = await startCodeServer({ workspace, smokeTestDriver: true, env, installVsix: extraVsix });
+  const server = await startCodeServer({
+    workspace,
+    smokeTestDriver: true,
+    env,
+    installVsix: extraVsix,
+    ...(workspaceTrust === false ? { workspaceTrust } : {}),
+  });
   const browser = await launchChromium();
   try {
     const page = await browser.newPage();

@@ -1,0 +1,39 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { HOSTILE_CASES_FILE, REPO_ROOT } from '../harness/paths';
+import type { FigureSource } from './figures';
+
+/**
+ * reliability.hostile_cases: the hostile-workspace cases tried in a real
+ * VS Code (the vscode tier's two hostile suites: the fixture opened
+ * untrusted, then its values and files in a trusted workspace), each a
+ * value or a file of the fixture and where the user meets it. The figure
+ * is the count tried; it is reported only when every case held, so a
+ * failing case fails the bench rather than lowering a number.
+ */
+export const hostileFigure: FigureSource = {
+  names: ['reliability.hostile_cases'],
+  measure: () => {
+    fs.rmSync(HOSTILE_CASES_FILE, { force: true });
+    const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'out', 'test', 'harness', 'runTier.js'), 'vscode'], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, SWARM_LAB_TEST_GREP: 'A hostile workspace' },
+      stdio: ['ignore', 2, 2],
+    });
+    const cases = fs.existsSync(HOSTILE_CASES_FILE)
+      ? fs
+          .readFileSync(HOSTILE_CASES_FILE, 'utf8')
+          .split('\n')
+          .filter((l) => l !== '')
+          .map((l) => JSON.parse(l) as { case: string; held: boolean })
+      : [];
+    const failed = cases.filter((c) => !c.held).map((c) => c.case);
+    if (r.status !== 0 || cases.length === 0 || failed.length > 0) {
+      throw new Error(
+        `reliability.hostile_cases: ${failed.length} of ${cases.length} cases did not hold (${failed.join('; ')}); see the output above`,
+      );
+    }
+    return Promise.resolve([{ name: 'reliability.hostile_cases', value: cases.length, unit: 'cases' }]);
+  },
+};

@@ -1,0 +1,173 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ShownNotification } from '../../../src/editor/notify';
+import type { SwarmLabApi } from '../../../src/extension';
+import { plantHostileBackups } from '../../harness/hostileWorkspace';
+import { REPO_ROOT } from '../../harness/paths';
+import { hostileCase } from '../hostile/hostileCases';
+import { activateSwarmLab, waitForEvent } from './extensionApi';
+
+/** test/fixtures/hostile's settings, as a trusted workspace would hold them. */
+const HOSTILE_SETTINGS = JSON.parse(
+  fs.readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'hostile', '.vscode', 'settings.json'), 'utf8'),
+) as Record<string, unknown>;
+
+/**
+ * The hostile fixture's values and files in a workspace the user trusts:
+ * trust lets the extension run, never lets a value through. Each value is
+ * refused by name where the user meets it, and the planted files are
+ * ignored or refused (the untrusted half is test/vscode/hostile).
+ */
+describe('A hostile workspace once trusted, in a real VS Code (the tests’ local lab)', function () {
+  let api: SwarmLabApi;
+  const workspace = process.env['SWARM_LAB_TEST_WORKSPACE'] ?? '';
+  const shown: ShownNotification[] = [];
+  const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('swarmLab');
+  let planted: { honest: string; planted: string };
+
+  before(async function () {
+    this.timeout(60_000);
+    assert.ok(workspace, 'the runner names the test workspace');
+    assert.equal(vscode.workspace.isTrusted, true);
+    api = await activateSwarmLab();
+    api.onDidNotify((n) => shown.push(n));
+    planted = await plantHostileBackups(workspace);
+  });
+
+  after(async function () {
+    this.timeout(30_000);
+    for (const key of Object.keys(HOSTILE_SETTINGS)) {
+      await config().update(key.replace(/^swarmLab\./, ''), undefined, vscode.ConfigurationTarget.Workspace);
+    }
+    fs.rmSync(path.join(workspace, 'backups'), { recursive: true, force: true });
+  });
+
+  const set = (key: string): Thenable<void> =>
+    config().update(key.replace(/^swarmLab\./, ''), HOSTILE_SETTINGS[key], vscode.ConfigurationTarget.Workspace);
+
+  /** Resolves with the notifications shown from now on that match, once `count` of them are there. */
+  const notifications = async (pattern: RegExp, count: number, from: number): Promise<string[]> => {
+    const started = Date.now();
+    for (;;) {
+      const found = shown
+        .slice(from)
+        .map((n) => n.text)
+        .filter((t) => pattern.test(t));
+      if (found.length >= count) {
+        return found;
+      }
+      if (Date.now() - started > 10_000) {
+        throw new Error(
+          `${count} notifications matching ${pattern} expected; shown: ${JSON.stringify(shown.slice(from))}`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  };
+
+  it('ignores a forged <archive>.restore.json: backup.restore is not passed by it', async function () {
+    this.timeout(60_000);
+    await hostileCase('forged restore record ignored', async () => {
+      assert.ok(fs.existsSync(path.join(workspace, 'backups', `${planted.honest}.restore.json`)));
+      const outcome = await api.labActions.runCheck('backup.restore', new AbortController().signal);
+      assert.notEqual(outcome.state, 'pass', outcome.why);
+      assert.match(outcome.why, /not restored yet|run backup\.rehearse/);
+    });
+  });
+
+  it('refuses to rehearse the future-dated archive, naming its privileged service, before any lab starts', async function () {
+    this.timeout(60_000);
+    await hostileCase('future-dated privileged archive refused', async () => {
+      const lines: string[] = [];
+      const outcome = await api.labActions.runStep(
+        'backup.rehearse',
+        (l) => lines.push(JSON.stringify(l)),
+        new AbortController().signal,
+      );
+      assert.equal(outcome.ok, false);
+      const said = `${outcome.summary ?? ''}\n${lines.join('\n')}`;
+      assert.ok(said.includes(`${planted.planted} is not rehearsed`), said);
+      assert.ok(said.includes('python_dirty_app_root (privileged: true, pid: host'), said);
+    });
+  });
+
+  it('refuses each -oProxyCommand entry of swarmLab.hosts by name, and lists none of them', async function () {
+    this.timeout(30_000);
+    await hostileCase('swarmLab.hosts -oProxyCommand refused', async () => {
+      await set('swarmLab.hosts');
+      await api.machines.refresh();
+      const problems = api.machines.problems().filter((p) => p.startsWith('swarmLab.hosts'));
+      assert.equal(problems.length, 2, problems.join('\n'));
+      for (const p of problems) {
+        assert.match(p, /^swarmLab\.hosts, entry \d \(-oProxyCommand=.*\): .* is not a valid host name\.$/);
+      }
+      assert.ok(!api.machines.machines().some((m) => m.host.includes('ProxyCommand')));
+    });
+  });
+
+  it('refuses the $(…) and option-like images and the virtual IP with a command in it, each by name', async function () {
+    this.timeout(60_000);
+    const from = shown.length;
+    await set('swarmLab.images');
+    await set('swarmLab.virtualIp');
+    const outcome = await api.labActions.runCheck('swarm.nodes-ready', new AbortController().signal);
+    assert.ok(outcome.state, 'the check ran');
+    await hostileCase('swarmLab.images $(…) refused', async () => {
+      await notifications(/^swarmLab\.images\.registry: /, 1, from);
+    });
+    await hostileCase('swarmLab.images option-like refused', async () => {
+      await notifications(/^swarmLab\.images\.keepalived: /, 1, from);
+    });
+    await hostileCase('swarmLab.virtualIp with a command refused', async () => {
+      await notifications(/^swarmLab\.virtualIp: /, 1, from);
+    });
+  });
+
+  it('refuses a file:// registry where the compose lenses use it, and keeps the lab’s', async function () {
+    this.timeout(30_000);
+    await hostileCase('swarmLab.registry file:// refused', async () => {
+      const from = shown.length;
+      await set('swarmLab.registry');
+      const file = path.join(workspace, 'hostile-compose', 'docker-compose.yml');
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, 'services:\n  app:\n    image: python-app:latest\n');
+      const uri = vscode.Uri.file(file);
+      await vscode.workspace.openTextDocument(uri);
+      const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 10);
+      const [said] = await notifications(/^swarmLab\.registry: /, 1, from);
+      assert.match(said, /Using m1\.swarm:5000 meanwhile/);
+      const titles = lenses.map((l) => l.command?.title ?? '').join(' | ');
+      assert.ok(!titles.includes('file:'), titles);
+    });
+  });
+
+  it('refuses an ssh:// Docker host whose user is an option, and says it in the Containers view', async function () {
+    this.timeout(30_000);
+    await hostileCase('swarmLab.dockerHost ssh://-oProxyCommand refused', async () => {
+      await set('swarmLab.dockerHost');
+      api.localEngine.watch();
+      const state = await waitForEvent(
+        api.containerHosts.onDidChange,
+        () => (api.localEngine.state.kind === 'unreachable' ? api.localEngine.state : undefined),
+        10_000,
+        'the local engine refused',
+      );
+      assert.match(state.message, /not a user name/);
+      await config().update('dockerHost', undefined, vscode.ConfigurationTarget.Workspace);
+    });
+  });
+
+  it('refuses a report file outside the workspace folder, naming the setting', async function () {
+    this.timeout(30_000);
+    await hostileCase('swarmLab.reportFile ../.. refused', async () => {
+      await set('swarmLab.reportFile');
+      const outside = path.resolve(workspace, String(HOSTILE_SETTINGS['swarmLab.reportFile']));
+      assert.equal(api.labPanels.report.uri(), undefined);
+      const status = await api.labPanels.report.status();
+      assert.match(status.problem ?? '', /swarmLab\.reportFile must name a file inside the workspace folder/);
+      assert.ok(!fs.existsSync(outside));
+    });
+  });
+});
