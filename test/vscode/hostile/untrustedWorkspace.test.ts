@@ -149,7 +149,11 @@ describe('A hostile workspace opened untrusted, in a real VS Code (restricted mo
     for (const id of ['backup.now', 'backup.rehearse', 'docker.config']) {
       await hostileCase(`step ${id} not run`, async () => {
         const lines: string[] = [];
-        const outcome = await api.labActions.runStep(id, (l) => lines.push(JSON.stringify(l)), new AbortController().signal);
+        const outcome = await api.labActions.runStep(
+          id,
+          (l) => lines.push(JSON.stringify(l)),
+          new AbortController().signal,
+        );
         assert.equal(outcome.ok, false);
         assert.match(outcome.summary ?? '', /trust this workspace first/);
       });
