@@ -1,5 +1,5 @@
-import * as os from 'node:os';
 import * as vscode from 'vscode';
+import { settingPath } from '../editor/settingPath';
 import { english, type Localizer } from '../core/l10n';
 import { loadLab, type Lab, type LabFiles } from '../core/lab/labContent';
 import type { LabOutline } from '../core/report/labOutline';
@@ -24,18 +24,13 @@ export interface LoadedLab {
 
 const SHIPPED_LAB = ['labs', 'tp1'];
 
-/** The lab folder: swarmLab.labPath (`~`, relative to the first workspace folder) or the shipped TP1. */
+/**
+ * The lab folder: swarmLab.labPath (`~`, relative to the first workspace
+ * folder; a workspace's value must stay in it) or the shipped TP1.
+ */
 export function labRoot(extensionUri: vscode.Uri): vscode.Uri {
-  const configured = vscode.workspace.getConfiguration('swarmLab').get<string>('labPath', '').trim();
-  if (configured === '') {
-    return vscode.Uri.joinPath(extensionUri, ...SHIPPED_LAB);
-  }
-  const home = configured === '~' || configured.startsWith('~/') ? os.homedir() + configured.slice(1) : configured;
-  if (/^([/\\]|[a-z]:[/\\])/i.test(home)) {
-    return vscode.Uri.file(home);
-  }
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  return folder ? vscode.Uri.joinPath(folder.uri, home) : vscode.Uri.file(home);
+  const configured = settingPath('labPath');
+  return configured ? vscode.Uri.file(configured) : vscode.Uri.joinPath(extensionUri, ...SHIPPED_LAB);
 }
 
 /** LabFiles over vscode.workspace.fs; paths are the root URI's path plus `/lang/file`. */

@@ -2,6 +2,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { localLabMachines } from '../clients/machines/localLabMachines';
+import { settingPath } from '../editor/settingPath';
 import { runningLab } from '../localLab/labOwner';
 import { LocalLab } from '../localLab/localLab';
 import { Disposable } from '../platform/disposable';
@@ -46,10 +47,8 @@ export class LocalLabService extends Disposable implements MachineListSource {
     if (running) {
       return running.stateDir;
     }
-    const configured = vscode.workspace.getConfiguration('swarmLab').get<string>('localLab.stateDir', '').trim();
-    const fromEnv = process.env['SWARM_LAB_STATE'];
-    const dir = configured || fromEnv || path.join(this.globalStorage.fsPath, 'local-lab');
-    return dir.startsWith('~') ? path.join(os.homedir(), dir.slice(1)) : dir;
+    const dir = settingPath('localLab.stateDir') || process.env['SWARM_LAB_STATE'];
+    return dir ? expandHome(dir) : path.join(this.globalStorage.fsPath, 'local-lab');
   }
 
   /**
@@ -58,10 +57,8 @@ export class LocalLabService extends Disposable implements MachineListSource {
    * extension's own storage, where Start Local Lab builds them the first time.
    */
   imageCacheDir(): string {
-    const configured = vscode.workspace.getConfiguration('swarmLab').get<string>('localLab.imageCache', '').trim();
-    const dir =
-      configured || process.env['SWARM_LAB_IMAGE_CACHE'] || path.join(this.globalStorage.fsPath, 'lab-images');
-    return dir.startsWith('~') ? path.join(os.homedir(), dir.slice(1)) : dir;
+    const dir = settingPath('localLab.imageCache') || process.env['SWARM_LAB_IMAGE_CACHE'];
+    return dir ? expandHome(dir) : path.join(this.globalStorage.fsPath, 'lab-images');
   }
 
   /** Where restore rehearsals are recorded: the extension's storage, out of any workspace's reach. */
@@ -106,4 +103,9 @@ export class LocalLabService extends Disposable implements MachineListSource {
       this.changed.fire();
     }
   }
+}
+
+/** `~` in an environment variable's path (a setting's is resolved by settingPath). */
+function expandHome(dir: string): string {
+  return dir === '~' || dir.startsWith('~/') ? path.join(os.homedir(), dir.slice(1)) : dir;
 }

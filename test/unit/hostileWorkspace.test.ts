@@ -8,6 +8,7 @@ import { labImage, REGISTRY_IMAGE } from '../../src/core/labSteps/labImages';
 import { english } from '../../src/core/l10n';
 import { parseSshHostsSetting } from '../../src/core/ssh/sshHosts';
 import { vagrantfileMachines } from '../../src/core/vagrant/vagrantfileMachines';
+import { resolveSettingPath } from '../../src/core/settings/settingPaths';
 import { ROOT } from './repoFiles';
 
 /** test/fixtures/hostile: a workspace as an attacker would hand it over. */
@@ -109,6 +110,15 @@ describe('a hostile workspace: every value that reaches a command or a path is r
     }
     for (const name of ['python_dirty_app', 'stack-2', 'v1.2']) {
       assert.equal(nameProblem(name, english), undefined, name);
+    }
+  });
+
+  it('refuses the workspace’s ../ paths (swarmLab.labPath, swarmLab.knownHostsFile), by name', () => {
+    for (const key of ['swarmLab.labPath', 'swarmLab.knownHostsFile']) {
+      const value = settings[key] as string;
+      const r = resolveSettingPath({ key, value, scope: 'workspace', folder: HOSTILE, home: '/home/student' });
+      assert.ok('problem' in r, key);
+      assert.match(r.problem, new RegExp(`^${key.replace('.', '\\.')}: ".*", from the workspace’s settings, leaves`));
     }
   });
 });

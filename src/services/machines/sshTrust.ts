@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { HostKeyPolicy, UnknownHostQuestion } from '../../clients/ssh/hostKeyPolicy';
 import { IdentityLoader } from '../../clients/ssh/sshIdentity';
 import { notifyWarning } from '../../editor/notify';
+import { settingPath } from '../../editor/settingPath';
 import { Disposable } from '../../platform/disposable';
 
 /**
@@ -51,7 +52,8 @@ export class SshTrust extends Disposable {
 
   private createPolicy(): HostKeyPolicy {
     return new HostKeyPolicy({
-      knownHostsFile: vscode.workspace.getConfiguration('swarmLab').get<string>('knownHostsFile', ''),
+      // A value refused (a workspace's path out of its folder) is said, and ~/.ssh/known_hosts is used.
+      knownHostsFile: settingPath('knownHostsFile') ?? '',
       confirmUnknownHost: (q) => confirmUnknownHost(q),
       l10n: vscode.l10n,
       onWarning: (message) => {

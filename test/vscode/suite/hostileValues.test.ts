@@ -159,6 +159,30 @@ describe('A hostile workspace once trusted, in a real VS Code (the tests’ loca
     });
   });
 
+  it('refuses the workspace’s ../ lab path and known_hosts file by name, and uses the defaults', async function () {
+    this.timeout(30_000);
+    await hostileCase('swarmLab.knownHostsFile ../ refused', async () => {
+      const from = shown.length;
+      await set('swarmLab.knownHostsFile');
+      const [said] = await notifications(/^swarmLab\.knownHostsFile: /, 1, from);
+      assert.match(said, /from the workspace’s settings, leaves the workspace folder/);
+    });
+    await hostileCase('swarmLab.labPath ../../.. refused', async () => {
+      const from = shown.length;
+      await set('swarmLab.labPath');
+      await vscode.commands.executeCommand('swarmLab.lab.open');
+      const [said] = await notifications(/^swarmLab\.labPath: /, 1, from);
+      assert.match(said, /"\.\.\/\.\.\/\.\.", from the workspace’s settings, leaves the workspace folder/);
+      // The shipped lab is shown instead.
+      await waitForEvent(
+        api.labPanels.onDidOpen,
+        () => api.labPanels.current?.lab,
+        10_000,
+        'the shipped lab in the panel',
+      );
+    });
+  });
+
   it('refuses a report file outside the workspace folder, naming the setting', async function () {
     this.timeout(30_000);
     await hostileCase('swarmLab.reportFile ../.. refused', async () => {
