@@ -32,6 +32,15 @@ export async function formManagerSwarm(layout: LabLayout): Promise<Docker[]> {
 }
 
 /**
+ * Takes every node out of whatever swarm it is in, checked: a tier starts
+ * from nodes that are in no swarm, whatever the tier before left (the
+ * nodes' engines keep their swarm state across a lab's down and up).
+ */
+export async function leaveAllSwarms(layout: LabLayout): Promise<void> {
+  await Promise.all(layout.nodes.map((n) => leaveSwarm(new Docker({ socketPath: n.dockerSocket }))));
+}
+
+/**
  * Leaves whatever swarm the engine is in, and makes sure it did: on a loaded
  * machine a forced leave can time out and leave the node in (a join would then
  * fail with "already part of a swarm"). Bounded: a few tries, then the error.

@@ -18,7 +18,9 @@ import { plantHostileBackups } from './hostileWorkspace';
 import { HOSTILE_CASES_FILE, REPO_ROOT } from './paths';
 import { closingLine, TierResult, writeResult } from './results';
 import { startTestSshDaemon, TestSshDaemon } from './sshDaemon';
+import { leaveAllSwarms } from './labSwarm';
 import { TEST_LAB_INSTANCE, TEST_LAB_STATE_DIR } from './testLab';
+import { labLayout } from '../../src/localLab/labLayout';
 import { runVsCodeSuite } from './vscodeSuiteRunner';
 
 const TIERS = ['unit', 'integration', 'vscode', 'ui'] as const;
@@ -63,6 +65,7 @@ async function startTestLab(): Promise<{ env: Record<string, string>; stop(): Pr
   const lab = new LocalLab(stateDir, () => undefined, TEST_LAB_INSTANCE);
   await lab.down();
   await lab.up(3);
+  await leaveAllSwarms(labLayout(stateDir, 3, TEST_LAB_INSTANCE));
   return {
     env: {
       SWARM_LAB_STATE: stateDir,
