@@ -9,10 +9,25 @@ import { REPO_ROOT } from '../../harness/paths';
 import { hostileCase } from '../hostile/hostileCases';
 import { activateSwarmLab, waitForEvent } from './extensionApi';
 
-/** test/fixtures/hostile's settings, as a trusted workspace would hold them. */
+/** test/fixtures/hostile's settings file. */
 const HOSTILE_SETTINGS = JSON.parse(
   fs.readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'hostile', '.vscode', 'settings.json'), 'utf8'),
 ) as Record<string, unknown>;
+
+/** Settings VS Code reads from the user's settings only (`"scope": "machine"`): a workspace's value is ignored. */
+const USER_ONLY = ['swarmLab.hosts', 'swarmLab.dockerHost', 'swarmLab.knownHostsFile'];
+
+/** Resolves at the next configuration change that affects `key`. */
+function configurationChange(key: string): Promise<void> {
+  return new Promise((resolve) => {
+    const sub = vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(key)) {
+        sub.dispose();
+        resolve();
+      }
+    });
+  });
+}
 
 /**
  * The hostile fixture's values and files in a workspace the user trusts:
@@ -34,18 +49,42 @@ describe('A hostile workspace once trusted, in a real VS Code (the tests’ loca
     api = await activateSwarmLab();
     api.onDidNotify((n) => shown.push(n));
     planted = await plantHostileBackups(workspace);
+    // The fixture's settings file as it is, plus a value of our own whose change says VS Code read the file.
+    const read = configurationChange('swarmLab.swarm.managers');
+    fs.mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
+    fs.writeFileSync(
+      path.join(workspace, '.vscode', 'settings.json'),
+      JSON.stringify({ ...HOSTILE_SETTINGS, 'swarmLab.swarm.managers': 2 }, null, 2),
+    );
+    await read;
+  });
+
+  it('ignores the machine-scoped values of the workspace’s settings file (hosts, Docker host, known_hosts)', async function () {
+    for (const key of USER_ONLY) {
+      await hostileCase(`${key} from the workspace ignored`, () => {
+        const inspected = config().inspect(key.replace(/^swarmLab\./, ''));
+        assert.equal(inspected?.workspaceValue, undefined, key);
+        assert.notDeepEqual(config().get(key.replace(/^swarmLab\./, '')), HOSTILE_SETTINGS[key], key);
+      });
+    }
+    await api.machines.refresh();
+    assert.ok(!api.machines.machines().some((m) => m.host.includes('ProxyCommand')));
   });
 
   after(async function () {
     this.timeout(30_000);
-    for (const key of Object.keys(HOSTILE_SETTINGS)) {
-      await config().update(key.replace(/^swarmLab\./, ''), undefined, vscode.ConfigurationTarget.Workspace);
+    const settled = configurationChange('swarmLab.swarm.managers');
+    fs.rmSync(path.join(workspace, '.vscode'), { recursive: true, force: true });
+    await settled;
+    for (const key of USER_ONLY) {
+      await config().update(key.replace(/^swarmLab\./, ''), undefined, vscode.ConfigurationTarget.Global);
     }
     fs.rmSync(path.join(workspace, 'backups'), { recursive: true, force: true });
   });
 
-  const set = (key: string): Thenable<void> =>
-    config().update(key.replace(/^swarmLab\./, ''), HOSTILE_SETTINGS[key], vscode.ConfigurationTarget.Workspace);
+  /** The fixture's value, as the user's own setting (the machine-scoped ones can be nothing else). */
+  const setAsUser = (key: string): Thenable<void> =>
+    config().update(key.replace(/^swarmLab\./, ''), HOSTILE_SETTINGS[key], vscode.ConfigurationTarget.Global);
 
   /** Resolves with the notifications shown from now on that match, once `count` of them are there. */
   const notifications = async (pattern: RegExp, count: number, from: number): Promise<string[]> => {
@@ -93,10 +132,10 @@ describe('A hostile workspace once trusted, in a real VS Code (the tests’ loca
     });
   });
 
-  it('refuses each -oProxyCommand entry of swarmLab.hosts by name, and lists none of them', async function () {
+  it('refuses each -oProxyCommand entry of swarmLab.hosts by name (as a user setting), and lists none of them', async function () {
     this.timeout(30_000);
     await hostileCase('swarmLab.hosts -oProxyCommand refused', async () => {
-      await set('swarmLab.hosts');
+      await setAsUser('swarmLab.hosts');
       await api.machines.refresh();
       const problems = api.machines.problems().filter((p) => p.startsWith('swarmLab.hosts'));
       assert.equal(problems.length, 2, problems.join('\n'));
@@ -109,9 +148,7 @@ describe('A hostile workspace once trusted, in a real VS Code (the tests’ loca
 
   it('refuses the $(…) and option-like images and the virtual IP with a command in it, each by name', async function () {
     this.timeout(60_000);
-    const from = shown.length;
-    await set('swarmLab.images');
-    await set('swarmLab.virtualIp');
+    const from = 0; // said once per window, maybe when VS Code read the settings file
     const outcome = await api.labActions.runCheck('swarm.nodes-ready', new AbortController().signal);
     assert.ok(outcome.state, 'the check ran');
     await hostileCase('swarmLab.images $(…) refused', async () => {
@@ -128,8 +165,7 @@ describe('A hostile workspace once trusted, in a real VS Code (the tests’ loca
   it('refuses a file:// registry where the compose lenses use it, and keeps the lab’s', async function () {
     this.timeout(30_000);
     await hostileCase('swarmLab.registry file:// refused', async () => {
-      const from = shown.length;
-      await set('swarmLab.registry');
+      const from = 0; // said once per window, maybe when VS Code read the settings file
       const file = path.join(workspace, 'hostile-compose', 'docker-compose.yml');
       fs.mkdirSync(path.dirname(file), { recursive: true });
       fs.writeFileSync(file, 'services:\n  app:\n    image: python-app:latest\n');
@@ -143,10 +179,10 @@ describe('A hostile workspace once trusted, in a real VS Code (the tests’ loca
     });
   });
 
-  it('refuses an ssh:// Docker host whose user is an option, and says it in the Containers view', async function () {
+  it('refuses an ssh:// Docker host whose user is an option (as a user setting), and says it in the Containers view', async function () {
     this.timeout(30_000);
     await hostileCase('swarmLab.dockerHost ssh://-oProxyCommand refused', async () => {
-      await set('swarmLab.dockerHost');
+      await setAsUser('swarmLab.dockerHost');
       api.localEngine.watch();
       const state = await waitForEvent(
         api.containerHosts.onDidChange,
@@ -155,30 +191,26 @@ describe('A hostile workspace once trusted, in a real VS Code (the tests’ loca
         'the local engine refused',
       );
       assert.match(state.message, /not a user name/);
-      await config().update('dockerHost', undefined, vscode.ConfigurationTarget.Workspace);
+      await config().update('dockerHost', undefined, vscode.ConfigurationTarget.Global);
     });
   });
 
-  it('refuses the workspace’s ../ lab path and known_hosts file by name, and uses the defaults', async function () {
+  it('refuses the workspace’s ../ lab path by name, and shows the shipped lab', async function () {
     this.timeout(30_000);
-    await hostileCase('swarmLab.knownHostsFile ../ refused', async () => {
-      const from = shown.length;
-      await set('swarmLab.knownHostsFile');
-      const [said] = await notifications(/^swarmLab\.knownHostsFile: /, 1, from);
-      assert.match(said, /from the workspace’s settings, leaves the workspace folder/);
-    });
     await hostileCase('swarmLab.labPath ../../.. refused', async () => {
-      const from = shown.length;
-      await set('swarmLab.labPath');
+      const from = 0; // said once per window, maybe when VS Code read the settings file
       await vscode.commands.executeCommand('swarmLab.lab.open');
       const [said] = await notifications(/^swarmLab\.labPath: /, 1, from);
       assert.match(said, /"\.\.\/\.\.\/\.\.", from the workspace’s settings, leaves the workspace folder/);
-      // The shipped lab is shown instead.
-      await waitForEvent(
-        api.labPanels.onDidOpen,
-        () => api.labPanels.current?.lab,
-        10_000,
-        'the shipped lab in the panel',
+      // The shipped lab is shown instead (the panel loads it a moment after opening).
+      const until = Date.now() + 10_000;
+      while (!api.labPanels.current?.lab && Date.now() < until) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.ok(api.labPanels.current?.lab, 'the shipped lab in the panel');
+      assert.ok(
+        api.labPanels.current.lab.lab.root.includes(path.join('labs', 'tp1')),
+        api.labPanels.current.lab.lab.root,
       );
     });
   });
@@ -186,7 +218,6 @@ describe('A hostile workspace once trusted, in a real VS Code (the tests’ loca
   it('refuses a report file outside the workspace folder, naming the setting', async function () {
     this.timeout(30_000);
     await hostileCase('swarmLab.reportFile ../.. refused', async () => {
-      await set('swarmLab.reportFile');
       const outside = path.resolve(workspace, String(HOSTILE_SETTINGS['swarmLab.reportFile']));
       assert.equal(api.labPanels.report.uri(), undefined);
       const status = await api.labPanels.report.status();
