@@ -15,7 +15,7 @@ import type { OutputLine, SectionEnvironment } from '../core/labPanel/protocol';
 import { outcomeLine, panelLine, panelStepOutcome } from '../core/labPanel/stepOutcome';
 import { askHarborPassword, askScopeToken, labSecretOptions } from './labSecrets';
 import type { LocalLabService } from './localLabService';
-import { labMachines, onDidChangeLabMachines } from './labMachines';
+import { labMachines, onDidChangeLabMachines } from '../core/labRunner/labMachines';
 import { labSettings, type LabSettings } from './labSettings';
 import { checkRefusal, trustRefusal, workspaceTrusted } from '../editor/trust';
 import type { MachineRegistry } from './machines/machineRegistry';
