@@ -51,9 +51,9 @@ export class LabStepService extends Disposable implements LabActions {
       swarmChanged: (listener) => swarm.onDidChange(listener),
       settings: labSettings,
       sharedConfig: async () => sharedConfig(await this.stepsOptions(undefined)),
-      openEnvironment: async (lab) =>
+      openEnvironment: async (labMachines) =>
         labEnvironment(
-          lab,
+          labMachines,
           { lab: () => this.lab.lab(), connection: (id) => this.machines.connection(id) },
           await this.stepsOptions(this.secrets),
         ),
