@@ -1,13 +1,9 @@
 import * as vscode from 'vscode';
 import { checkedLabImages, virtualIpProblem } from '../core/labSteps/checkedValues';
+import type { LabSettings } from '../core/labRunner/ports';
 import { notifyWarning } from '../editor/notify';
 
-export interface LabSettings {
-  readonly managers: number;
-  readonly virtualIp: string;
-  /** swarmLab.images, every value checked by the image reference grammar. */
-  readonly images: Record<string, string>;
-}
+export type { LabSettings } from '../core/labRunner/ports';
 
 /** The refusals already said: a value refused is said once, not at each step or check. */
 const said = new Set<string>();

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { Machine, MachineState } from '../../src/core/machines/machine';
-import { labMachines, onDidChangeLabMachines, type MachineList } from '../../src/services/labMachines';
+import { labMachines, onDidChangeLabMachines, type MachineList } from '../../src/core/labRunner/labMachines';
 
 function machine(source: Machine['source'], name: string, state: MachineState = { kind: 'connecting' }): Machine {
   return { id: `${source}:${name}`, name, source, host: name, port: 22, user: 'core', identityFile: '', state };

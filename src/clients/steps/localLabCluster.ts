@@ -8,17 +8,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { english, type Localizer } from '../../core/l10n';
-import {
-  COMPOSE_URL,
-  DEFAULT_TIMEOUTS,
-  LAB_INTERFACE,
-  LAB_REGISTRY,
-  LAB_VIRTUAL_IP,
-  STACK_NAME,
-  type LabStepConfig,
-  type ProjectFile,
-} from '../../core/labSteps/labConfig';
-import type { MachineDefinition } from '../../core/machines/machine';
+import { LAB_INTERFACE, LAB_VIRTUAL_IP, type LabStepConfig, type ProjectFile } from '../../core/labSteps/labConfig';
+import type { LabEnvironment } from '../../core/labRunner/ports';
+import { labStepConfig, type ConfigParts } from '../../core/labRunner/stepConfig';
+import type { Machine, MachineDefinition } from '../../core/machines/machine';
 import type { Cluster } from '../../core/steps/step';
 import { localLabMachines } from '../machines/localLabMachines';
 import { MachineConnection } from '../machines/machineConnection';
@@ -132,10 +125,7 @@ function freshLabFactory(
   };
 }
 
-export async function localLabSteps(
-  lab: LocalLab,
-  options: LocalLabStepsOptions,
-): Promise<{ cluster: Cluster; config: LabStepConfig; close(): void }> {
+export async function localLabSteps(lab: LocalLab, options: LocalLabStepsOptions): Promise<LabEnvironment> {
   const l10n = options.l10n ?? english;
   const { layout, machines } = localLabMachines(lab);
   const owned: MachineConnection[] = [];
@@ -154,22 +144,18 @@ export async function localLabSteps(
     };
   });
   const cluster = await machineCluster(clusterMachines, { managers: options.managers, interface: LAB_INTERFACE, l10n });
-  const config: LabStepConfig = {
+  const config = labStepConfig({
     environment: 'local-lab',
     virtualIp: options.virtualIp || layout.virtualIp,
-    interface: LAB_INTERFACE,
-    registry: LAB_REGISTRY,
-    stackName: STACK_NAME,
     project: readProject(options.projectDir),
-    addressPool: SWARM_ADDRESS_POOL,
-    sharedFolder: path.join(layout.stateDir, 'shared', 'registry'),
-    dataFolder: path.join(layout.stateDir, 'shared', 'data'),
-    composeUrl: COMPOSE_URL,
-    timeouts: { ...DEFAULT_TIMEOUTS, ...options.timeouts },
-    ...(options.images ? { images: options.images } : {}),
+    place: {
+      addressPool: SWARM_ADDRESS_POOL,
+      sharedFolder: path.join(layout.stateDir, 'shared', 'registry'),
+      dataFolder: path.join(layout.stateDir, 'shared', 'data'),
+    },
+    ...configOptions(options),
     sessionOf: sessionsOf(cluster, l10n),
-    ...sharedConfig(options),
-  };
+  });
   return { cluster, config, close: () => owned.forEach((c) => c.close()) };
 }
 
@@ -181,23 +167,51 @@ export async function localLabSteps(
 export async function vmLabSteps(
   machines: readonly ClusterMachine[],
   options: Omit<LocalLabStepsOptions, 'connection'>,
-): Promise<{ cluster: Cluster; config: LabStepConfig; close(): void }> {
+): Promise<LabEnvironment> {
   const l10n = options.l10n ?? english;
   const cluster = await machineCluster(machines, { managers: options.managers, interface: LAB_INTERFACE, l10n });
-  const config: LabStepConfig = {
+  const config = labStepConfig({
     environment: 'vm',
     virtualIp: options.virtualIp || LAB_VIRTUAL_IP,
-    interface: LAB_INTERFACE,
-    registry: LAB_REGISTRY,
-    stackName: STACK_NAME,
     project: readProject(options.projectDir),
-    composeUrl: COMPOSE_URL,
-    timeouts: { ...DEFAULT_TIMEOUTS, ...options.timeouts },
-    ...(options.images ? { images: options.images } : {}),
+    ...configOptions(options),
     sessionOf: sessionsOf(cluster, l10n),
-    ...sharedConfig(options),
-  };
+  });
   return { cluster, config, close: () => undefined };
+}
+
+/** The settings' part of the configuration, the same in every environment. */
+function configOptions(
+  options: Omit<LocalLabStepsOptions, 'connection'>,
+): Pick<ConfigParts, 'timeouts' | 'images' | 'shared'> {
+  return {
+    ...(options.timeouts ? { timeouts: options.timeouts } : {}),
+    ...(options.images ? { images: options.images } : {}),
+    shared: sharedConfig(options),
+  };
+}
+
+/**
+ * The lab runner's environment for the lab's machines (one source, see
+ * core/labRunner/labMachines.ts): the local lab's nodes, or VMs (Vagrant
+ * machines, SSH hosts) reached through the given connections, which carry
+ * the host key policy and passphrases.
+ */
+export function labEnvironment(
+  machines: readonly Machine[],
+  reach: { lab(): LocalLab; connection(machineId: string): MachineConnection | undefined },
+  options: Omit<LocalLabStepsOptions, 'connection'>,
+): Promise<LabEnvironment> {
+  if (machines[0]?.source === 'local-lab') {
+    return localLabSteps(reach.lab(), { ...options, connection: (m) => reach.connection(m.id) });
+  }
+  return vmLabSteps(
+    machines.flatMap((definition) => {
+      const connection = reach.connection(definition.id);
+      return connection ? [{ definition, connection }] : [];
+    }),
+    options,
+  );
 }
 
 /** A session on a lab node by its name, for the steps that reach another node than their own. */

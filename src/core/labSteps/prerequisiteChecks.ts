@@ -6,23 +6,13 @@
  */
 import type { CheckOutcome } from '../labPanel/labActions';
 import type { Localizer } from '../l10n';
-import type { Machine, MachineSource } from '../machines/machine';
+import { labMachinesOf } from '../labRunner/labMachines';
+import type { Machine } from '../machines/machine';
 import { DATA_DISK_SIZE_MB } from '../vagrant/dataDisk';
 import type { VagrantRead } from '../vagrant/vagrantfile';
 
-const SOURCES: readonly MachineSource[] = ['local-lab', 'vagrant', 'ssh'];
-
-/**
- * The lab's machines: those of the first source (local lab, then Vagrant,
- * then SSH hosts) with a machine not stopped, as the steps choose them, but
- * stopped ones included: a stopped machine of the lab is not reachable.
- */
-export function labMachinesOf(machines: readonly Machine[]): Machine[] {
-  const of = (source: MachineSource): Machine[] => machines.filter((m) => m.source === source);
-  const source =
-    SOURCES.find((s) => of(s).some((m) => m.state.kind !== 'stopped')) ?? SOURCES.find((s) => of(s).length > 0);
-  return source ? of(source).sort((a, b) => a.name.localeCompare(b.name)) : [];
-}
+/** The lab's machines, stopped ones included, chosen as the steps choose them (one rule). */
+export { labMachinesOf };
 
 /** machines.reachable: every machine of the lab answered over SSH, and its Docker engine too. */
 export function machinesReachable(machines: readonly Machine[], l10n: Localizer): CheckOutcome {
