@@ -46,12 +46,7 @@ export class ProcessWatch {
       if (this.seen.has(pid) || !this.descends(pid, parents)) {
         continue;
       }
-      try {
-        const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
-        this.seen.set(pid, cmd);
-      } catch {
-        this.seen.set(pid, '(exited before its command line was read)');
-      }
+      this.seen.set(pid, commandOf(pid));
     }
   }
 
@@ -62,5 +57,22 @@ export class ProcessWatch {
       }
     }
     return false;
+  }
+}
+
+/**
+ * A process's command line; `[name]` when it has none any more (it exited
+ * and waits to be reaped: the kernel keeps only its name), `[?]` when it is
+ * gone altogether.
+ */
+function commandOf(pid: number): string {
+  try {
+    const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
+    if (cmd !== '') {
+      return cmd;
+    }
+    return `[${fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim()}]`;
+  } catch {
+    return '[?]';
   }
 }

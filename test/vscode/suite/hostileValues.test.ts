@@ -73,6 +73,8 @@ describe('A hostile workspace once trusted, in a real VS Code (the tests’ loca
 
   after(async function () {
     this.timeout(30_000);
+    // The suites after this one open the lab panel themselves, fresh.
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     const settled = configurationChange('swarmLab.swarm.managers');
     fs.rmSync(path.join(workspace, '.vscode'), { recursive: true, force: true });
     await settled;
