@@ -104,7 +104,10 @@ export interface FreshLab {
 
 export const DEFAULT_TIMEOUTS = { converge: 240_000, engine: 120_000, failover: 30_000 } as const;
 export const STACK_NAME = 'python_dirty_app';
-export const LAB_REGISTRY = 'm1.swarm:5000';
+/** The name the lab's compose files give the registry: the first manager's. */
+export const LAB_REGISTRY_HOST = 'm1.swarm';
+/** The lab's registry, as its compose files name it; also the default of `swarmLab.registry`. */
+export const LAB_REGISTRY = `${LAB_REGISTRY_HOST}:5000`;
 /** The last docker-compose 1.x: the lab's compose file is format 3.8, newer than the 1.23.1 the lab names. */
 export const COMPOSE_URL = 'https://github.com/docker/compose/releases/download/1.29.2/docker-compose';
 /** The lab's virtual IP on its VMs; the local lab uses its own subnet's .100. */
