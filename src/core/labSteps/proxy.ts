@@ -13,7 +13,7 @@ import type { Localizer } from '../l10n';
 import { loadYaml } from '../compose/composeYaml';
 import { sh, type ShellCommand } from '../shell/shellQuote';
 import type { Action, ExecOutcome, NodeContext, Step } from '../steps/step';
-import { converged, describeServices, waitConverged } from './convergence';
+import { convergeAction, converged, describeServices } from './convergence';
 import type { CheckContext, LabCheck, LabStep, LabStepConfig, NodeCheck } from './labConfig';
 import { labSession, rootAction } from './labSession';
 import {
@@ -232,22 +232,12 @@ export function proxyDeployStep(config: LabStepConfig, l10n: Localizer): LabStep
         // The proxy reads its files when it starts: a new configuration needs new tasks.
         actions.push({ kind: 'exec', command: sh`docker service update --detach --force ${setup.service}` });
       }
-      actions.push({
-        kind: 'call',
-        description: ctx.l10n.t('follow the tasks of {0} until it runs (docker service ps)', setup.service),
-        evidence: true,
-        async run(session, io) {
-          const done = await waitConverged(labSession(session).docker, {
-            stack: PROXY_STACK,
-            expect: [setup.service],
-            timeoutMs: config.timeouts.converge,
-            signal: io.signal,
-            log: (text) => io.log(text),
-            l10n: ctx.l10n,
-          });
-          return [describeServices(done), note].filter((l) => l !== undefined).join('\n');
-        },
-      });
+      actions.push(
+        convergeAction({ service: setup.service, inStack: PROXY_STACK }, config.timeouts.converge, ctx.l10n, {
+          evidence: true,
+          note,
+        }),
+      );
       return actions;
     },
   };

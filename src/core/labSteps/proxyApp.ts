@@ -9,7 +9,7 @@ import type { Localizer } from '../l10n';
 import { loadYaml } from '../compose/composeYaml';
 import { sh, type ShellCommand } from '../shell/shellQuote';
 import type { Action, NodeContext, Step } from '../steps/step';
-import { converged, describeServices, waitConverged } from './convergence';
+import { convergeAction, converged, describeServices } from './convergence';
 import type { CheckContext, LabCheck, LabStep, LabStepConfig, NodeCheck } from './labConfig';
 import { labSession, rootAction } from './labSession';
 import { asRoot, certsOf, proxyNetworkAction, proxySetup } from './proxy';
@@ -100,24 +100,7 @@ export function stackBehindProxyStep(config: LabStepConfig, l10n: Localizer): La
           command: sh`docker stack deploy --resolve-image never -c ${APP_HTTPS_COMPOSE} ${config.stackName}`,
           evidence: true,
         },
-        {
-          kind: 'call',
-          description: ctx.l10n.t(
-            'follow the tasks of {0} until every service runs (docker stack ps)',
-            config.stackName,
-          ),
-          async run(session, io) {
-            const done = await waitConverged(labSession(session).docker, {
-              stack: config.stackName,
-              expect,
-              timeoutMs: config.timeouts.converge,
-              signal: io.signal,
-              log: (text) => io.log(text),
-              l10n: ctx.l10n,
-            });
-            return describeServices(done);
-          },
-        },
+        convergeAction({ stack: config.stackName, expect }, config.timeouts.converge, ctx.l10n),
         // A bounded wait for the first answer through the proxy (its upstream resolves as tasks start).
         rootAction(
           ctx,

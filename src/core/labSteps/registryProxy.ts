@@ -10,7 +10,7 @@
 import type { Localizer } from '../l10n';
 import { sh } from '../shell/shellQuote';
 import type { Action, NodeContext, NodeTarget, Step } from '../steps/step';
-import { converged, describeServices, waitConverged } from './convergence';
+import { convergeAction, converged, describeServices } from './convergence';
 import type { LabCheck, LabStep, LabStepConfig, NodeCheck } from './labConfig';
 import { labSession, rootAction } from './labSession';
 import { asRoot, certsOf, proxyNetworkAction, proxySetup } from './proxy';
@@ -123,21 +123,7 @@ export function registryBehindProxyStep(config: LabStepConfig, l10n: Localizer):
           kind: 'exec',
           command: sh`docker service update --detach --network-add ${PROXY_NETWORK} ${labels} ${REGISTRY_SERVICE}`,
         },
-        {
-          kind: 'call',
-          description: ctx.l10n.t('follow the tasks of {0} until it runs (docker service ps)', REGISTRY_SERVICE),
-          async run(session, io) {
-            const done = await waitConverged(labSession(session).docker, {
-              service: REGISTRY_SERVICE,
-              expect: [REGISTRY_SERVICE],
-              timeoutMs: config.timeouts.converge,
-              signal: io.signal,
-              log: (text) => io.log(text),
-              l10n: ctx.l10n,
-            });
-            return describeServices(done);
-          },
-        },
+        convergeAction({ service: REGISTRY_SERVICE }, config.timeouts.converge, ctx.l10n),
       ];
     },
   };

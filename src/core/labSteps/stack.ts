@@ -11,7 +11,7 @@ import type { Localizer } from '../l10n';
 import { sh } from '../shell/shellQuote';
 import type { Action, CheckResult, NodeContext, NodeSession, Step } from '../steps/step';
 import type { LabCheck, LabStep, LabStepConfig, NodeCheck } from './labConfig';
-import { converged, describeServices, waitConverged } from './convergence';
+import { convergeAction, converged, describeServices } from './convergence';
 import { labSession, type LabDocker } from './labSession';
 import {
   buildActions,
@@ -72,24 +72,6 @@ function stackCheck(state: StackState): CheckResult<'wait'> {
   }
 }
 
-function convergeAction(ctx: NodeContext, config: LabStepConfig, expect: readonly string[]): Action {
-  return {
-    kind: 'call',
-    description: ctx.l10n.t('follow the tasks of {0} until every service runs (docker stack ps)', config.stackName),
-    async run(session, io) {
-      const services = await waitConverged(labSession(session).docker, {
-        stack: config.stackName,
-        expect,
-        timeoutMs: config.timeouts.converge,
-        signal: io.signal,
-        log: (text) => io.log(text),
-        l10n: ctx.l10n,
-      });
-      return describeServices(services);
-    },
-  };
-}
-
 /** A bounded wait for the app's answer on this node (nginx may take a moment after its task starts). */
 function appAnswersAction(): Action {
   return {
@@ -110,7 +92,10 @@ function deployActions(
 ): Action[] {
   const expect = [...services.keys()].map((s) => `${config.stackName}_${s}`);
   if (memo === 'wait') {
-    return [convergeAction(ctx, config, expect), appAnswersAction()];
+    return [
+      convergeAction({ stack: config.stackName, expect }, config.timeouts.converge, ctx.l10n),
+      appAnswersAction(),
+    ];
   }
   return [
     ...(localImages.length > 0
@@ -126,7 +111,7 @@ function deployActions(
       command: sh`docker stack deploy --resolve-image never -c ${posixJoin(dir, COMPOSE_FILE)} ${config.stackName}`,
       evidence: true,
     },
-    convergeAction(ctx, config, expect),
+    convergeAction({ stack: config.stackName, expect }, config.timeouts.converge, ctx.l10n),
     appAnswersAction(),
   ];
 }
