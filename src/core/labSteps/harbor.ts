@@ -10,7 +10,7 @@ import type { Localizer } from '../l10n';
 import { sh } from '../shell/shellQuote';
 import type { Step } from '../steps/step';
 import { REDACTED } from './backupContent';
-import type { LabCheck, LabStep, LabStepConfig, NodeCheck } from './labConfig';
+import { type LabCheck, labCheck, type LabStep, labStep, type LabStepConfig, type NodeCheck } from './labConfig';
 import { pollUntil, rootAction } from './labSession';
 
 export interface HarborSettings {
@@ -198,18 +198,17 @@ export function harborInstallStep(config: LabStepConfig, l10n: Localizer): LabSt
     },
   };
   const unavailable = unavailableHere(config, l10n);
-  return { id: step.id, title: step.title, section: 13, phases: [step], ...(unavailable ? { unavailable } : {}) };
+  return labStep({ id: step.id, title: step.title, section: 13, phases: [step], unavailable });
 }
 
 export function harborHealthyCheck(config: LabStepConfig, l10n: Localizer): LabCheck {
   const hostname = config.harbor?.hostname ?? HARBOR_DEFAULTS.hostname;
-  const unavailable = config.environment === 'local-lab' ? unavailableHere(config, l10n) : undefined;
-  return {
+  return labCheck({
     id: 'harbor.healthy',
     title: l10n.t('Harbor reports every component healthy'),
     section: 13,
     targets: 'firstManager',
-    ...(unavailable ? { unavailable } : {}),
+    unavailable: config.environment === 'local-lab' ? unavailableHere(config, l10n) : undefined,
     async node(ctx): Promise<NodeCheck> {
       const out = await ctx.session.exec(healthCommand(hostname), { signal: ctx.signal });
       if (out.code !== 0) {
@@ -218,5 +217,5 @@ export function harborHealthyCheck(config: LabStepConfig, l10n: Localizer): LabC
       const health = harborHealth(out.stdout);
       return { ok: health.healthy, why: health.why };
     },
-  };
+  });
 }

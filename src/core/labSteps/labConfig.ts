@@ -167,6 +167,11 @@ export interface LabStep {
   readonly unavailable?: string;
 }
 
+/** A step as written: `unavailable` is left out when there is no reason (the step can run here). */
+export function labStep(step: LabStep): LabStep {
+  return withoutNoReason(step);
+}
+
 /** What one node says for a check. */
 export interface NodeCheck {
   readonly ok: boolean;
@@ -200,4 +205,14 @@ export interface LabCheck {
   node(ctx: CheckContext): Promise<NodeCheck>;
   /** The verdict from every node's answer; by default every node must be ok. */
   verdict?(results: ReadonlyMap<string, NodeCheck>, l10n: Localizer): CheckVerdict;
+}
+
+/** A check as written: `unavailable` is left out when there is no reason (the check can run here). */
+export function labCheck(check: LabCheck): LabCheck {
+  return withoutNoReason(check);
+}
+
+function withoutNoReason<T extends { readonly unavailable?: string }>(thing: T): T {
+  const { unavailable, ...rest } = thing;
+  return unavailable !== undefined ? thing : (rest as T);
 }

@@ -14,7 +14,15 @@ import { loadYaml } from '../compose/composeYaml';
 import { sh, type ShellCommand } from '../shell/shellQuote';
 import type { Action, ExecOutcome, NodeContext, Step } from '../steps/step';
 import { convergeAction, converged, describeServices } from './convergence';
-import type { CheckContext, LabCheck, LabStep, LabStepConfig, NodeCheck } from './labConfig';
+import {
+  type CheckContext,
+  type LabCheck,
+  labCheck,
+  type LabStep,
+  labStep,
+  type LabStepConfig,
+  type NodeCheck,
+} from './labConfig';
 import { labSession, rootAction } from './labSession';
 import {
   type CertPaths,
@@ -49,6 +57,11 @@ export type ProxySetup =
       readonly dir: string;
       readonly certs: CertPaths;
     };
+
+/** Why the proxy cannot be set up here, or undefined when it can. */
+export function setupUnavailable(setup: ProxySetup): string | undefined {
+  return 'unavailable' in setup ? setup.unavailable : undefined;
+}
 
 /** The proxy's image, flavour and folder, or the localized reason it cannot run here. */
 export function proxySetup(config: LabStepConfig, l10n: Localizer): ProxySetup {
@@ -241,23 +254,23 @@ export function proxyDeployStep(config: LabStepConfig, l10n: Localizer): LabStep
       return actions;
     },
   };
-  return {
+  return labStep({
     id: step.id,
     title: step.title,
     section: 10,
     phases: [step],
-    ...('unavailable' in setup ? { unavailable: setup.unavailable } : {}),
-  };
+    unavailable: setupUnavailable(setup),
+  });
 }
 
 export function proxyRunningCheck(config: LabStepConfig, l10n: Localizer): LabCheck {
   const setup = proxySetup(config, l10n);
-  return {
+  return labCheck({
     id: 'proxy.running',
     title: l10n.t('One proxy task runs on every manager'),
     section: 10,
     targets: 'firstManager',
-    ...('unavailable' in setup ? { unavailable: setup.unavailable } : {}),
+    unavailable: setupUnavailable(setup),
     async node(ctx): Promise<NodeCheck> {
       if ('unavailable' in setup) {
         return { ok: false, why: setup.unavailable };
@@ -274,7 +287,7 @@ export function proxyRunningCheck(config: LabStepConfig, l10n: Localizer): LabCh
         ? { ok: true, why: [ctx.l10n.t('{0} runs on {1}', setup.service, managers.join(', ')), note].join(' ').trim() }
         : { ok: false, why: ctx.l10n.t('no running {0} task on {1}', setup.service, missing.join(', ') || '—') };
     },
-  };
+  });
 }
 
 /** The certificate a manager's port 443 presents for `name`, and whether it verifies against the CA. */
@@ -284,12 +297,12 @@ export function tlsProbeCommand(address: string, name: string, ca: string): Shel
 
 export function proxyTlsCheck(config: LabStepConfig, l10n: Localizer): LabCheck {
   const setup = proxySetup(config, l10n);
-  return {
+  return labCheck({
     id: 'proxy.tls',
     title: l10n.t('Port 443 presents the *.{0} certificate', DOMAIN),
     section: 10,
     targets: 'managers',
-    ...('unavailable' in setup ? { unavailable: setup.unavailable } : {}),
+    unavailable: setupUnavailable(setup),
     async node(ctx: CheckContext): Promise<NodeCheck> {
       if ('unavailable' in setup) {
         return { ok: false, why: setup.unavailable };
@@ -312,5 +325,5 @@ export function proxyTlsCheck(config: LabStepConfig, l10n: Localizer): LabCheck 
             ),
           };
     },
-  };
+  });
 }

@@ -10,9 +10,17 @@ import { loadYaml } from '../compose/composeYaml';
 import { sh, type ShellCommand } from '../shell/shellQuote';
 import type { Action, NodeContext, Step } from '../steps/step';
 import { convergeAction, converged, describeServices } from './convergence';
-import type { CheckContext, LabCheck, LabStep, LabStepConfig, NodeCheck } from './labConfig';
+import {
+  type CheckContext,
+  type LabCheck,
+  labCheck,
+  type LabStep,
+  labStep,
+  type LabStepConfig,
+  type NodeCheck,
+} from './labConfig';
 import { labSession, rootAction } from './labSession';
-import { asRoot, certsOf, proxyNetworkAction, proxySetup } from './proxy';
+import { asRoot, certsOf, proxyNetworkAction, proxySetup, setupUnavailable } from './proxy';
 import { APP_HOST, APP_HTTPS_COMPOSE, APP_SERVICE, behindProxyCompose, PROXY_NETWORK } from './proxyFiles';
 import { projectForm } from './stackProject';
 
@@ -111,23 +119,23 @@ export function stackBehindProxyStep(config: LabStepConfig, l10n: Localizer): La
       return actions;
     },
   };
-  return {
+  return labStep({
     id: step.id,
     title: step.title,
     section: 11,
     phases: [step],
-    ...('unavailable' in setup ? { unavailable: setup.unavailable } : {}),
-  };
+    unavailable: setupUnavailable(setup),
+  });
 }
 
 export function proxyAppHttpsCheck(config: LabStepConfig, l10n: Localizer): LabCheck {
   const setup = proxySetup(config, l10n);
-  return {
+  return labCheck({
     id: 'proxy.app-https',
     title: l10n.t('https://{0}/ answers with a verified certificate', APP_HOST),
     section: 11,
     targets: 'managers',
-    ...('unavailable' in setup ? { unavailable: setup.unavailable } : {}),
+    unavailable: setupUnavailable(setup),
     async node(ctx: CheckContext): Promise<NodeCheck> {
       const out = await asRoot(ctx, httpsGetCommand(APP_HOST, ctx.node.address, certsOf(config).caCert));
       return out.code === 0
@@ -145,17 +153,17 @@ export function proxyAppHttpsCheck(config: LabStepConfig, l10n: Localizer): LabC
                   ),
           };
     },
-  };
+  });
 }
 
 export function proxyAppRedirectCheck(config: LabStepConfig, l10n: Localizer): LabCheck {
   const setup = proxySetup(config, l10n);
-  return {
+  return labCheck({
     id: 'proxy.app-redirect',
     title: l10n.t('http://{0}/ redirects to HTTPS', APP_HOST),
     section: 11,
     targets: 'managers',
-    ...('unavailable' in setup ? { unavailable: setup.unavailable } : {}),
+    unavailable: setupUnavailable(setup),
     async node(ctx: CheckContext): Promise<NodeCheck> {
       const out = await asRoot(ctx, redirectCommand(APP_HOST, ctx.node.address, certsOf(config).caCert));
       if (out.code !== 0) {
@@ -163,5 +171,5 @@ export function proxyAppRedirectCheck(config: LabStepConfig, l10n: Localizer): L
       }
       return redirectVerdict(out.stdout, APP_HOST);
     },
-  };
+  });
 }

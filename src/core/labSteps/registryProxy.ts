@@ -11,9 +11,9 @@ import type { Localizer } from '../l10n';
 import { sh } from '../shell/shellQuote';
 import type { Action, NodeContext, NodeTarget, Step } from '../steps/step';
 import { convergeAction, converged, describeServices } from './convergence';
-import type { LabCheck, LabStep, LabStepConfig, NodeCheck } from './labConfig';
+import { type LabCheck, labCheck, type LabStep, labStep, type LabStepConfig, type NodeCheck } from './labConfig';
 import { labSession, rootAction } from './labSession';
-import { asRoot, certsOf, proxyNetworkAction, proxySetup } from './proxy';
+import { asRoot, certsOf, proxyNetworkAction, proxySetup, setupUnavailable } from './proxy';
 import {
   APP_HOST,
   hostsLineCommand,
@@ -161,23 +161,23 @@ export function registryBehindProxyStep(config: LabStepConfig, l10n: Localizer):
     },
   };
 
-  return {
+  return labStep({
     id: 'registry.behind-proxy',
     title: l10n.t('The registry behind the proxy as {0}', REGISTRY_HOST),
     section: 12,
     phases: [trust, join, push],
-    ...('unavailable' in setup ? { unavailable: setup.unavailable } : {}),
-  };
+    unavailable: setupUnavailable(setup),
+  });
 }
 
 export function registryHttpsCheck(config: LabStepConfig, l10n: Localizer): LabCheck {
   const setup = proxySetup(config, l10n);
-  return {
+  return labCheck({
     id: 'registry.https',
     title: l10n.t('https://{0}/v2/ answers with a valid certificate on every node', REGISTRY_HOST),
     section: 12,
     targets: 'all',
-    ...('unavailable' in setup ? { unavailable: setup.unavailable } : {}),
+    unavailable: setupUnavailable(setup),
     async node(ctx): Promise<NodeCheck> {
       // As the node's Docker engine does it: the name from /etc/hosts, the CA from certs.d.
       const out = await ctx.session.exec(
@@ -195,5 +195,5 @@ export function registryHttpsCheck(config: LabStepConfig, l10n: Localizer): LabC
             ),
           };
     },
-  };
+  });
 }
