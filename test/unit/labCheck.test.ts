@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { english } from '../../src/core/l10n';
-import { labCheck, type LabCheck, labStep } from '../../src/core/labSteps/labConfig';
+import { labCheck, type LabCheck, labStep, singlePhaseStep } from '../../src/core/labSteps/labConfig';
 import type { Step } from '../../src/core/steps/step';
 
 const phase: Step<undefined> = {
@@ -45,5 +45,12 @@ describe('lab steps: the labCheck and labStep factories', () => {
     assert.deepEqual(runs, { id: 'demo.step', title: 'Demo', section: 2, phases: [phase] });
     const cannot = labStep({ id: phase.id, title: phase.title, section: 2, phases: [phase], unavailable: 'no Ceph' });
     assert.equal(cannot.unavailable, 'no Ceph');
+  });
+});
+
+describe('lab steps: singlePhaseStep', () => {
+  it('names the step as its one phase, in the section given', () => {
+    assert.deepEqual(singlePhaseStep(phase, 3), { id: 'demo.step', title: 'Demo', section: 3, phases: [phase] });
+    assert.equal(singlePhaseStep(phase, 3, 'no Harbor here').unavailable, 'no Harbor here');
   });
 });

@@ -31,17 +31,16 @@ import { newestArchive, restoreRisks, type StoredArchive } from './backupSafety'
 import { backupFiles } from './backupCompose';
 import type { BackupFile, RegistryCatalogue, Scrubbed } from './backupContent';
 import { describeServices, waitConverged } from './convergence';
-import {
-  type CheckVerdict,
-  type LabCheck,
-  labCheck,
-  type LabStep,
-  labStep,
-  type LabStepConfig,
-  type NodeCheck,
-  type RehearsalRecord,
-  type RehearsalRecords,
+import type {
+  CheckVerdict,
+  LabCheck,
+  LabStep,
+  LabStepConfig,
+  NodeCheck,
+  RehearsalRecord,
+  RehearsalRecords,
 } from './labConfig';
+import { labCheck, singlePhaseStep } from './labConfig';
 import { labSession } from './labSession';
 import { swarmInitJoinStep } from './swarm';
 
@@ -161,7 +160,7 @@ export function backupNowStep(config: LabStepConfig, l10n: Localizer): LabStep {
     },
   };
   const unavailable = unavailableWithout(config, l10n);
-  return labStep({ id: step.id, title: step.title, section: 14, phases: [step], unavailable });
+  return singlePhaseStep(step, 14, unavailable);
 }
 
 export function backupArchiveCheck(config: LabStepConfig, l10n: Localizer): LabCheck {
@@ -345,7 +344,7 @@ export function backupRehearseStep(config: LabStepConfig, l10n: Localizer): LabS
           'The rehearsal starts a fresh local lab: this machine cannot run one (Linux, root, network namespaces).',
         )) ??
     noRecords(records, l10n);
-  return labStep({ id: step.id, title: step.title, section: 14, phases: [step], unavailable });
+  return singlePhaseStep(step, 14, unavailable);
 }
 
 function noRecords(records: RehearsalRecords | undefined, l10n: Localizer): string | undefined {

@@ -10,7 +10,8 @@ import type { Localizer } from '../l10n';
 import { sh } from '../shell/shellQuote';
 import type { Step } from '../steps/step';
 import { REDACTED } from './backupContent';
-import { type LabCheck, labCheck, type LabStep, labStep, type LabStepConfig, type NodeCheck } from './labConfig';
+import type { LabCheck, LabStep, LabStepConfig, NodeCheck } from './labConfig';
+import { labCheck, singlePhaseStep } from './labConfig';
 import { pollUntil, rootAction } from './labSession';
 
 export interface HarborSettings {
@@ -198,7 +199,7 @@ export function harborInstallStep(config: LabStepConfig, l10n: Localizer): LabSt
     },
   };
   const unavailable = unavailableHere(config, l10n);
-  return labStep({ id: step.id, title: step.title, section: 13, phases: [step], unavailable });
+  return singlePhaseStep(step, 13, unavailable);
 }
 
 export function harborHealthyCheck(config: LabStepConfig, l10n: Localizer): LabCheck {

@@ -172,6 +172,11 @@ export function labStep(step: LabStep): LabStep {
   return withoutNoReason(step);
 }
 
+/** The step of one phase, in `section`, named as its phase; `unavailable` as labStep takes it. */
+export function singlePhaseStep<M>(phase: Step<M>, section: number, unavailable?: string): LabStep {
+  return labStep({ id: phase.id, title: phase.title, section, phases: [phase], unavailable });
+}
+
 /** What one node says for a check. */
 export interface NodeCheck {
   readonly ok: boolean;

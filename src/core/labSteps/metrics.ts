@@ -10,6 +10,7 @@ import { sh } from '../shell/shellQuote';
 import type { Action, CheckResult, NodeContext, NodeSession, NodeTarget, Step } from '../steps/step';
 import { convergeAction, converged, describeServices } from './convergence';
 import type { LabCheck, LabStep, LabStepConfig, NodeCheck } from './labConfig';
+import { singlePhaseStep } from './labConfig';
 import { labSession, pollUntil, type LabDocker } from './labSession';
 import {
   ENGINE_METRICS_PORT,
@@ -255,7 +256,7 @@ export function metricsStackStep(config: LabStepConfig, l10n: Localizer): LabSte
       ];
     },
   };
-  return { id: step.id, title: step.title, section: 9, phases: [step] };
+  return singlePhaseStep(step, 9);
 }
 
 export function metricsEngineEndpointCheck(l10n: Localizer): LabCheck {

@@ -14,15 +14,8 @@ import { loadYaml } from '../compose/composeYaml';
 import { sh, type ShellCommand } from '../shell/shellQuote';
 import type { Action, ExecOutcome, NodeContext, Step } from '../steps/step';
 import { convergeAction, converged, describeServices } from './convergence';
-import {
-  type CheckContext,
-  type LabCheck,
-  labCheck,
-  type LabStep,
-  labStep,
-  type LabStepConfig,
-  type NodeCheck,
-} from './labConfig';
+import type { CheckContext, LabCheck, LabStep, LabStepConfig, NodeCheck } from './labConfig';
+import { labCheck, singlePhaseStep } from './labConfig';
 import { labSession, rootAction } from './labSession';
 import {
   type CertPaths,
@@ -126,7 +119,7 @@ export function proxyCertificateStep(config: LabStepConfig, l10n: Localizer): La
       ];
     },
   };
-  return { id: step.id, title: step.title, section: 10, phases: [step] };
+  return singlePhaseStep(step, 10);
 }
 
 /** The text of a root-only file, or undefined when it is not there. */
@@ -254,13 +247,7 @@ export function proxyDeployStep(config: LabStepConfig, l10n: Localizer): LabStep
       return actions;
     },
   };
-  return labStep({
-    id: step.id,
-    title: step.title,
-    section: 10,
-    phases: [step],
-    unavailable: setupUnavailable(setup),
-  });
+  return singlePhaseStep(step, 10, setupUnavailable(setup));
 }
 
 export function proxyRunningCheck(config: LabStepConfig, l10n: Localizer): LabCheck {

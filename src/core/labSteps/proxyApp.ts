@@ -10,15 +10,8 @@ import { loadYaml } from '../compose/composeYaml';
 import { sh, type ShellCommand } from '../shell/shellQuote';
 import type { Action, NodeContext, Step } from '../steps/step';
 import { convergeAction, converged, describeServices } from './convergence';
-import {
-  type CheckContext,
-  type LabCheck,
-  labCheck,
-  type LabStep,
-  labStep,
-  type LabStepConfig,
-  type NodeCheck,
-} from './labConfig';
+import type { CheckContext, LabCheck, LabStep, LabStepConfig, NodeCheck } from './labConfig';
+import { labCheck, singlePhaseStep } from './labConfig';
 import { labSession, rootAction } from './labSession';
 import { asRoot, certsOf, proxyNetworkAction, proxySetup, setupUnavailable } from './proxy';
 import { APP_HOST, APP_HTTPS_COMPOSE, APP_SERVICE, behindProxyCompose, PROXY_NETWORK } from './proxyFiles';
@@ -119,13 +112,7 @@ export function stackBehindProxyStep(config: LabStepConfig, l10n: Localizer): La
       return actions;
     },
   };
-  return labStep({
-    id: step.id,
-    title: step.title,
-    section: 11,
-    phases: [step],
-    unavailable: setupUnavailable(setup),
-  });
+  return singlePhaseStep(step, 11, setupUnavailable(setup));
 }
 
 export function proxyAppHttpsCheck(config: LabStepConfig, l10n: Localizer): LabCheck {

@@ -9,6 +9,7 @@ import type { Localizer } from '../l10n';
 import { sh } from '../shell/shellQuote';
 import type { Action, NodeSession, Step } from '../steps/step';
 import type { LabCheck, LabStep, LabStepConfig, NodeCheck } from './labConfig';
+import { singlePhaseStep } from './labConfig';
 import { convergeAction, converged, describeServices } from './convergence';
 import { labSession, rootAction } from './labSession';
 import { buildActions, HOME_PROJECT_DIR, projectForm, uploadProject } from './stackProject';
@@ -90,7 +91,7 @@ export function registryDeployStep(config: LabStepConfig, l10n: Localizer): LabS
       ];
     },
   };
-  return { id: step.id, title: step.title, section: 6, phases: [step] };
+  return singlePhaseStep(step, 6);
 }
 
 export function registryAnswersCheck(l10n: Localizer): LabCheck {
@@ -155,7 +156,7 @@ export function registryPushStep(config: LabStepConfig, l10n: Localizer): LabSte
       return actions;
     },
   };
-  return { id: step.id, title: step.title, section: 7, phases: [step] };
+  return singlePhaseStep(step, 7);
 }
 
 export function registryCatalogCheck(config: LabStepConfig, l10n: Localizer): LabCheck {

@@ -11,7 +11,8 @@ import type { Localizer } from '../l10n';
 import { sh } from '../shell/shellQuote';
 import type { Action, NodeContext, NodeTarget, Step } from '../steps/step';
 import { convergeAction, converged, describeServices } from './convergence';
-import { type LabCheck, labCheck, type LabStep, labStep, type LabStepConfig, type NodeCheck } from './labConfig';
+import type { LabCheck, LabStep, LabStepConfig, NodeCheck } from './labConfig';
+import { labCheck, labStep } from './labConfig';
 import { labSession, rootAction } from './labSession';
 import { asRoot, certsOf, proxyNetworkAction, proxySetup, setupUnavailable } from './proxy';
 import {

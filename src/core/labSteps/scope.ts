@@ -13,7 +13,8 @@ import type { Localizer } from '../l10n';
 import { quoteArg, sh, type ShellCommand } from '../shell/shellQuote';
 import type { NodeContext, Step } from '../steps/step';
 import { REDACTED, scrubText } from './backupContent';
-import { type LabCheck, labCheck, type LabStep, labStep, type LabStepConfig, type NodeCheck } from './labConfig';
+import type { LabCheck, LabStep, LabStepConfig, NodeCheck } from './labConfig';
+import { labCheck, singlePhaseStep } from './labConfig';
 import { labImage, SCOPE_IMAGE } from './labImages';
 
 /** The name `scope launch` gives its container. */
@@ -121,7 +122,7 @@ export function scopeLaunchStep(config: LabStepConfig, l10n: Localizer): LabStep
     },
   };
   const unavailable = scopeUnavailable(config, l10n);
-  return labStep({ id: step.id, title: step.title, section: 4, phases: [step], unavailable });
+  return singlePhaseStep(step, 4, unavailable);
 }
 
 export function scopeRunningCheck(config: LabStepConfig, l10n: Localizer): LabCheck {
@@ -214,5 +215,5 @@ export function scopeInspectStep(config: LabStepConfig, l10n: Localizer): LabSte
     },
   };
   const unavailable = scopeUnavailable(config, l10n);
-  return labStep({ id: step.id, title: step.title, section: 4, phases: [step], unavailable });
+  return singlePhaseStep(step, 4, unavailable);
 }

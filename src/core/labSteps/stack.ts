@@ -11,6 +11,7 @@ import type { Localizer } from '../l10n';
 import { sh } from '../shell/shellQuote';
 import type { Action, CheckResult, NodeContext, NodeSession, Step } from '../steps/step';
 import type { LabCheck, LabStep, LabStepConfig, NodeCheck } from './labConfig';
+import { singlePhaseStep } from './labConfig';
 import { convergeAction, converged, describeServices } from './convergence';
 import { labSession, type LabDocker } from './labSession';
 import {
@@ -140,7 +141,7 @@ export function stackBuildLocalStep(config: LabStepConfig, l10n: Localizer): Lab
       ];
     },
   };
-  return { id: step.id, title: step.title, section: 3, phases: [step] };
+  return singlePhaseStep(step, 3);
 }
 
 export function stackDeployStep(config: LabStepConfig, l10n: Localizer): LabStep {
@@ -174,7 +175,7 @@ export function stackDeployStep(config: LabStepConfig, l10n: Localizer): LabStep
       );
     },
   };
-  return { id: step.id, title: step.title, section: 3, phases: [step] };
+  return singlePhaseStep(step, 3);
 }
 
 export function stackDeployRegistryStep(config: LabStepConfig, l10n: Localizer): LabStep {
@@ -204,7 +205,7 @@ export function stackDeployRegistryStep(config: LabStepConfig, l10n: Localizer):
       return deployActions(ctx, config, dir, form.compose, form.services, memo);
     },
   };
-  return { id: step.id, title: step.title, section: 7, phases: [step] };
+  return singlePhaseStep(step, 7);
 }
 
 export function stackConvergedCheck(config: LabStepConfig, l10n: Localizer): LabCheck {

@@ -10,7 +10,8 @@
 import type { Localizer } from '../l10n';
 import { sh, type ShellCommand } from '../shell/shellQuote';
 import type { Action, NodeContext, NodeTarget, Step } from '../steps/step';
-import { type LabStep, labStep, type LabStepConfig } from './labConfig';
+import type { LabStep, LabStepConfig } from './labConfig';
+import { labStep } from './labConfig';
 import { CEPH_IMAGE, labImage } from './labImages';
 import { labSession, rootAction } from './labSession';
 import { copyFromNode } from './nodeCopy';

@@ -9,7 +9,8 @@
 import type { Localizer } from '../l10n';
 import { sh } from '../shell/shellQuote';
 import type { NodeTarget, Step } from '../steps/step';
-import { type LabCheck, labCheck, type LabStep, type LabStepConfig, type NodeCheck } from './labConfig';
+import type { LabCheck, LabStep, LabStepConfig, NodeCheck } from './labConfig';
+import { labCheck } from './labConfig';
 import { commandFailure, labSession, rootAction } from './labSession';
 import { cephMonitors, cephStep, cephUnavailable } from './storageCeph';
 
