@@ -6,7 +6,7 @@ import {
   type ClusterMapMessage,
 } from '../core/cluster/clusterMapProtocol';
 import { newNonce } from '../core/labPanel/panelHtml';
-import { webviewOptions } from '../labPanel/labPanel';
+import { createWebviewPanel, pageOf, webviewOptions } from '../editor/webviewPanel';
 import { Disposable } from '../platform/disposable';
 import type { ClusterMapFeed } from './clusterMapSource';
 
@@ -78,17 +78,10 @@ export class ClusterMapPanel extends Disposable {
 
   /** A fresh page, with a new nonce, showing the map before its script even runs. */
   render(): void {
-    const webview = this.panel.webview;
-    const dir = vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview');
     this.nonce = newNonce();
     this.shown = this.current();
-    webview.html = clusterMapPage({
-      cspSource: webview.cspSource,
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dir, 'clusterMap.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(dir, 'clusterMap.css')).toString(),
-      nonce: this.nonce,
-      lang: vscode.env.language,
-      title: this.panel.title,
+    this.panel.webview.html = clusterMapPage({
+      ...pageOf(this.panel, this.extensionUri, 'clusterMap', this.nonce),
       fragment: this.shown.html,
     });
   }
@@ -138,11 +131,11 @@ export class ClusterMapPanels extends Disposable implements vscode.WebviewPanelS
       this.panel.reveal();
       return this.panel;
     }
-    const panel = vscode.window.createWebviewPanel(
+    const panel = createWebviewPanel(
       CLUSTER_MAP_VIEW_TYPE,
       vscode.l10n.t('Cluster map'),
-      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false },
-      { ...webviewOptions(this.extensionUri), enableFindWidget: true, retainContextWhenHidden: false },
+      vscode.ViewColumn.Beside,
+      this.extensionUri,
     );
     return this.adopt(panel);
   }

@@ -13,6 +13,7 @@ import {
 } from '../core/labPanel/protocol';
 import { WriteQueue } from '../core/labPanel/writeQueue';
 import { ReportConflictError } from '../core/report/reportEdit';
+import { pageOf, webviewOptions } from '../editor/webviewPanel';
 import { notifyError } from '../editor/notify';
 import { onDidGrantTrust, workspaceTrusted } from '../editor/trust';
 import { Disposable } from '../platform/disposable';
@@ -32,15 +33,6 @@ export interface LabPanelDeps {
   readonly onDidChangeActions: vscode.Event<void>;
   /** The cluster map shown above the section; none: no map. */
   readonly clusterMap?: ClusterMapFeed;
-}
-
-/** The only folder the webview may load from: the bundled script and stylesheet. */
-export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
-  return {
-    enableScripts: true,
-    enableCommandUris: false,
-    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')],
-  };
 }
 
 /**
@@ -130,17 +122,8 @@ export class LabPanel extends Disposable {
 
   /** A fresh page, with a new nonce; the webview then says `ready` and gets the lab. */
   render(): void {
-    const webview = this.panel.webview;
-    const dir = vscode.Uri.joinPath(this.deps.extensionUri, 'dist', 'webview');
     this.nonce = newNonce();
-    webview.html = panelHtml({
-      cspSource: webview.cspSource,
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dir, 'labPanel.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(dir, 'labPanel.css')).toString(),
-      nonce: this.nonce,
-      lang: vscode.env.language,
-      title: this.panel.title,
-    });
+    this.panel.webview.html = panelHtml(pageOf(this.panel, this.deps.extensionUri, 'labPanel', this.nonce));
   }
 
   get lab(): LoadedLab | undefined {

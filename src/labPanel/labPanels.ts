@@ -2,8 +2,9 @@ import * as vscode from 'vscode';
 import { unavailableLabActions, type LabActions } from '../core/labPanel/labActions';
 import { LAB_PANEL_VIEW_TYPE, parsePanelState, type LabPanelState } from '../core/labPanel/protocol';
 import type { ClusterMapFeed } from '../clusterMap/clusterMapSource';
+import { createWebviewPanel } from '../editor/webviewPanel';
 import { Disposable } from '../platform/disposable';
-import { LabPanel, webviewOptions } from './labPanel';
+import { LabPanel } from './labPanel';
 import { ReportFile } from './reportFile';
 
 /**
@@ -44,11 +45,11 @@ export class LabPanels extends Disposable implements vscode.WebviewPanelSerializ
       this.panel.reveal();
       return this.panel;
     }
-    const panel = vscode.window.createWebviewPanel(
+    const panel = createWebviewPanel(
       LAB_PANEL_VIEW_TYPE,
       vscode.l10n.t('Lab'),
-      { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
-      { ...webviewOptions(this.extensionUri), enableFindWidget: true, retainContextWhenHidden: false },
+      vscode.ViewColumn.Active,
+      this.extensionUri,
     );
     return this.adopt(panel, state);
   }

@@ -6,8 +6,6 @@ import * as path from 'node:path';
  * each inside its own network namespaces; nothing is routed out.
  */
 export const LAB_PREFIX_LENGTH = 24;
-/** The registry name the lab's compose files use. */
-export const REGISTRY_NAME = 'm1.swarm';
 /** Overlay address pool: the default 10.0.0.0/8 would cover the lab's own range. */
 export const SWARM_ADDRESS_POOL = '10.214.0.0/16';
 export const MAX_NODES = 5;

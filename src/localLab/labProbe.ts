@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
 
@@ -65,6 +66,16 @@ export function sshAnswers(host: string, port = 22, timeoutMs = 1_000): Promise<
     socket.once('timeout', () => done(false));
     socket.once('error', () => done(false));
   });
+}
+
+/** The process number a pid file holds; undefined when the file is missing or holds no valid pid. */
+export function readPid(file: string): number | undefined {
+  try {
+    const pid = Number(fs.readFileSync(file, 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export function processAlive(pid: number): boolean {

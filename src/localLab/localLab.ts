@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_NODES, LabLayout, labLayout, LabNode, MAX_NODES } from './labLayout';
 import { ensureBridge, ensureNodeNetwork, namespaces, removeBridge, removeNodeNetwork } from './labNetwork';
-import { dockerAnswers, engineInfo, processAlive, sshAnswers, until } from './labProbe';
+import { dockerAnswers, engineInfo, processAlive, readPid, sshAnswers, until } from './labProbe';
 import { runningLab, sameFolder } from './labOwner';
 import type { LabImagesProgress } from './images/labImages';
 import { nodePids, removeNodeCgroups, signalNode } from './nodeCgroups';
@@ -285,14 +285,5 @@ export class LocalLab {
     if (!gone) {
       throw new Error(`${node.name}: some processes did not stop (${nodePids(cgroup).join(', ')})`);
     }
-  }
-}
-
-function readPid(file: string): number | undefined {
-  try {
-    const pid = Number(fs.readFileSync(file, 'utf8').trim());
-    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-  } catch {
-    return undefined;
   }
 }

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { walkFolder } from '../core/files/walkFolder';
 
 /**
  * Each node lives in a cgroup of its own (memory and pids controllers, under
@@ -46,11 +47,9 @@ function cgroupTree(dir: string): string[] {
   if (!fs.existsSync(dir)) {
     return [];
   }
-  const children = fs
-    .readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isDirectory())
-    .flatMap((e) => cgroupTree(path.join(dir, e.name)));
-  return [...children, dir];
+  const below = [...walkFolder(dir)].filter((e) => e.dirent.isDirectory()).map((e) => path.join(dir, e.rel));
+  // The walk puts a folder before what it holds: backwards, each comes after everything below it.
+  return [...below.reverse(), dir];
 }
 
 /** PIDs of every process of the node, containers included. */

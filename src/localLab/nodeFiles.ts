@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CORE_UID, LabLayout, LabNode, REGISTRY_NAME } from './labLayout';
+import { LAB_REGISTRY, LAB_REGISTRY_HOST } from '../core/labSteps/labConfig';
+import { CORE_UID, LabLayout, LabNode } from './labLayout';
 import { run } from './run';
 
 /**
@@ -43,7 +44,7 @@ export function hostsFile(layout: LabLayout, node: LabNode): string {
     `${layout.hostAddress}\tlab-host`,
     ...layout.nodes.map((n) => `${n.address}\t${n.name}`),
     // The registry runs on every node (host-mode port): each node reaches its own.
-    `${node.address}\t${REGISTRY_NAME}`,
+    `${node.address}\t${LAB_REGISTRY_HOST}`,
     '',
   ].join('\n');
 }
@@ -58,7 +59,7 @@ export function daemonJson(layout: LabLayout): string {
       'shutdown-timeout': 5,
       'log-driver': 'json-file',
       'log-opts': { 'max-size': '1m', 'max-file': '2' },
-      'insecure-registries': [layout.subnet, `${REGISTRY_NAME}:5000`],
+      'insecure-registries': [layout.subnet, LAB_REGISTRY],
     },
     null,
     2,

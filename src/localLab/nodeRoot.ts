@@ -11,20 +11,11 @@ import type { NodeMachine } from '../core/labSteps/labSession';
 import { commandLine, type ShellCommand } from '../core/shell/shellQuote';
 import type { ExecOptions, ExecOutcome } from '../core/steps/step';
 import { LabLayout, LabNode } from './labLayout';
-import { dockerAnswers, processAlive, until } from './labProbe';
+import { dockerAnswers, processAlive, readPid, until } from './labProbe';
 import { nodeCgroups } from './nodeCgroups';
 import { nodeCgroupName, nodeLogFile, nodePidFile } from './nodeProcess';
 
 const PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
-
-function readPid(file: string): number | undefined {
-  try {
-    const pid = Number(fs.readFileSync(file, 'utf8').trim());
-    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** The node's own process: its namespaces are the node. */
 function nodePid(node: LabNode): number {

@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
-import { LineBuffer, parseServiceLogLine, serviceLogPrefix } from '../core/cluster/serviceLogLines';
+import { parseServiceLogLine, serviceLogPrefix } from '../core/cluster/serviceLogLines';
+import { LineBuffer } from '../core/text/lineBuffer';
 import type { SwarmService as SwarmServiceModel } from '../core/cluster/swarmSnapshot';
 import { SwarmService } from '../services/swarmService';
 import { FollowingTerminal, streamEnded } from './followingTerminal';

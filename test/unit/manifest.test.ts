@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { LAB_REGISTRY } from '../../src/core/labSteps/labConfig';
 import { readJson, ROOT } from './repoFiles';
 
 interface Manifest {
@@ -65,6 +66,12 @@ describe('package.json (the manifest)', () => {
     for (const key of Object.keys(pkg.contributes.configuration.properties)) {
       assert.match(key, /^swarmLab\./);
     }
+  });
+
+  it('defaults swarmLab.registry to the lab registry the code names', () => {
+    const registry = pkg.contributes.configuration.properties['swarmLab.registry'] as { default?: string };
+    assert.equal(registry.default, LAB_REGISTRY);
+    assert.equal(LAB_REGISTRY, 'm1.swarm:5000');
   });
 
   it('gives each of the three views welcome content', () => {

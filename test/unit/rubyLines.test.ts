@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { blockDelta, blockEnd, joinRubyLines, splitRubyLines } from '../../src/core/vagrant/rubyLines';
+import { blockDelta, blockEnd, joinRubyLines, splitRubyLines, splitTopLevel } from '../../src/core/vagrant/rubyLines';
 
 describe('Ruby lines', () => {
   it('gives back the text byte for byte, line endings included', () => {
@@ -66,5 +66,17 @@ describe('Ruby lines', () => {
     assert.equal(blockEnd(lines, 1), 2);
     assert.equal(blockEnd(lines, 4), undefined);
     assert.equal(blockEnd(lines, 2), undefined);
+  });
+
+  it('splits an argument list at its top-level commas only', () => {
+    assert.deepEqual(splitTopLevel(' "modifyvm", :id, "--memory", 1024 '), ['"modifyvm"', ':id', '"--memory"', '1024']);
+    assert.deepEqual(splitTopLevel('name, [1, 2], { a: 1, b: 2 }, f(x, y)'), [
+      'name',
+      '[1, 2]',
+      '{ a: 1, b: 2 }',
+      'f(x, y)',
+    ]);
+    assert.deepEqual(splitTopLevel(`"a, b", 'c, d', "e\\", f", g`), ['"a, b"', "'c, d'", '"e\\", f"', 'g']);
+    assert.deepEqual(splitTopLevel(''), ['']);
   });
 });

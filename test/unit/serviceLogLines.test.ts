@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { LineBuffer, parseServiceLogLine, serviceLogPrefix } from '../../src/core/cluster/serviceLogLines';
+import { parseServiceLogLine, serviceLogPrefix } from '../../src/core/cluster/serviceLogLines';
 import type { SwarmService } from '../../src/core/cluster/swarmSnapshot';
 
 const service: SwarmService = {
@@ -40,13 +40,5 @@ describe('service log lines (docker service logs --details)', () => {
     const global: SwarmService = { ...service, mode: 'global' };
     const line = parseServiceLogLine('com.docker.swarm.node.id=n1,com.docker.swarm.task.id=task1 up');
     assert.equal(serviceLogPrefix(line, global, nodes), 'whoami@core-01');
-  });
-
-  it('cuts chunks into lines, holding the unfinished one', () => {
-    const b = new LineBuffer();
-    assert.deepEqual(b.push('a\r\nb'), ['a']);
-    assert.deepEqual(b.push('c\n\nd'), ['bc', '']);
-    assert.deepEqual(b.end(), ['d']);
-    assert.deepEqual(b.end(), []);
   });
 });

@@ -1,8 +1,7 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import type Dockerode from 'dockerode';
 import { JsonLineSplitter } from '../../core/events/jsonLines';
+import { walkFolder } from '../../core/files/walkFolder';
 import type { EngineImage } from '../../core/images/imagePresence';
 import { parseImageReference } from '../../core/images/imageReference';
 import type { DockerEngine } from '../docker/dockerEngine';
@@ -190,19 +189,14 @@ export class DockerImageNode implements ImageNode {
 /** Files sent as a build context: every file under `dir` (dockerode drops what .dockerignore lists). */
 export function contextFiles(dir: string, limit = 20_000): string[] {
   const out: string[] = [];
-  const walk = (rel: string): void => {
-    for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
-      const child = rel ? `${rel}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) {
-        walk(child);
-      } else {
-        out.push(child);
-      }
-      if (out.length > limit) {
-        throw new Error(`the build context ${dir} has more than ${limit} files`);
-      }
+  for (const { rel, dirent } of walkFolder(dir)) {
+    if (dirent.isDirectory()) {
+      continue;
     }
-  };
-  walk('');
+    out.push(rel);
+    if (out.length > limit) {
+      throw new Error(`the build context ${dir} has more than ${limit} files`);
+    }
+  }
   return out.sort();
 }

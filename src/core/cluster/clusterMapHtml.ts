@@ -8,6 +8,7 @@
  * focus back on the card it was on. The text alternative closes it.
  */
 import { english, Localizer } from '../l10n';
+import type { PanelPage } from '../labPanel/panelHtml';
 import { escapeHtml as e, webviewPage } from '../text/html';
 import {
   clusterMapNodeLine,
@@ -169,15 +170,7 @@ export function clusterMapHtml(
 }
 
 /** What the map's own page needs around the fragment. */
-export interface ClusterMapPage {
-  /** `webview.cspSource`: where VS Code serves the extension's files from. */
-  readonly cspSource: string;
-  readonly scriptUri: string;
-  readonly styleUri: string;
-  /** New on each render: the one script the page may run. */
-  readonly nonce: string;
-  readonly lang: string;
-  readonly title: string;
+export interface ClusterMapPage extends PanelPage {
   /** The map as clusterMapHtml renders it: the page shows it before its script runs. */
   readonly fragment: string;
 }

@@ -50,21 +50,3 @@ export function serviceLogPrefix(
       : `${service.name}.${task.slot}`;
   return `${name}@${node}`;
 }
-
-/** Cuts a stream into whole lines; the last, unfinished one waits for more. */
-export class LineBuffer {
-  private rest = '';
-
-  push(chunk: string): string[] {
-    const text = this.rest + chunk;
-    const lines = text.split('\n');
-    this.rest = lines.pop() ?? '';
-    return lines.map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
-  }
-
-  end(): string[] {
-    const last = this.rest;
-    this.rest = '';
-    return last ? [last] : [];
-  }
-}

@@ -40,6 +40,7 @@ import type {
   RehearsalRecord,
   RehearsalRecords,
 } from './labConfig';
+import { labCheck, singlePhaseStep } from './labConfig';
 import { labSession } from './labSession';
 import { swarmInitJoinStep } from './swarm';
 
@@ -159,17 +160,16 @@ export function backupNowStep(config: LabStepConfig, l10n: Localizer): LabStep {
     },
   };
   const unavailable = unavailableWithout(config, l10n);
-  return { id: step.id, title: step.title, section: 14, phases: [step], ...(unavailable ? { unavailable } : {}) };
+  return singlePhaseStep(step, 14, unavailable);
 }
 
 export function backupArchiveCheck(config: LabStepConfig, l10n: Localizer): LabCheck {
-  const unavailable = unavailableWithout(config, l10n);
-  return {
+  return labCheck({
     id: 'backup.archive',
     title: l10n.t('The backup archive is complete and holds no secret value'),
     section: 14,
     targets: 'firstManager',
-    ...(unavailable ? { unavailable } : {}),
+    unavailable: unavailableWithout(config, l10n),
     async node(ctx): Promise<NodeCheck> {
       const newest = await newestArchive(config.backups!, config.stackName);
       if (!newest) {
@@ -191,7 +191,7 @@ export function backupArchiveCheck(config: LabStepConfig, l10n: Localizer): LabC
           }
         : { ok: false, why: `${newest.name}: ${problems.join('; ')}` };
     },
-  };
+  });
 }
 
 /** Restores an archive on a fresh lab's swarm; the services as they converged. */
@@ -344,7 +344,7 @@ export function backupRehearseStep(config: LabStepConfig, l10n: Localizer): LabS
           'The rehearsal starts a fresh local lab: this machine cannot run one (Linux, root, network namespaces).',
         )) ??
     noRecords(records, l10n);
-  return { id: step.id, title: step.title, section: 14, phases: [step], ...(unavailable ? { unavailable } : {}) };
+  return singlePhaseStep(step, 14, unavailable);
 }
 
 function noRecords(records: RehearsalRecords | undefined, l10n: Localizer): string | undefined {
@@ -354,13 +354,12 @@ function noRecords(records: RehearsalRecords | undefined, l10n: Localizer): stri
 }
 
 export function backupRestoreCheck(config: LabStepConfig, l10n: Localizer): LabCheck {
-  const unavailable = unavailableWithout(config, l10n) ?? noRecords(config.rehearsals, l10n);
-  return {
+  return labCheck({
     id: 'backup.restore',
     title: l10n.t('A fresh local lab redeploys the stacks from the archive alone'),
     section: 14,
     targets: 'firstManager',
-    ...(unavailable ? { unavailable } : {}),
+    unavailable: unavailableWithout(config, l10n) ?? noRecords(config.rehearsals, l10n),
     async node(ctx): Promise<NodeCheck> {
       const newest = await newestArchive(config.backups!, config.stackName);
       if (!newest) {
@@ -386,5 +385,5 @@ export function backupRestoreCheck(config: LabStepConfig, l10n: Localizer): LabC
       }
       return { state: r.fact === 'none' ? 'unknown' : r.ok ? 'pass' : 'fail', why: r.why };
     },
-  };
+  });
 }

@@ -7,6 +7,7 @@ import type { Localizer } from '../l10n';
 import { sh } from '../shell/shellQuote';
 import type { NodeSession, Step } from '../steps/step';
 import type { LabCheck, LabStep, LabStepConfig, NodeCheck } from './labConfig';
+import { singlePhaseStep } from './labConfig';
 import { rootAction } from './labSession';
 
 /** /opt/bin is on Container Linux's PATH, not always on a non-login SSH session's. */
@@ -56,7 +57,7 @@ export function composeInstallStep(config: LabStepConfig, l10n: Localizer): LabS
       ];
     },
   };
-  return { id: step.id, title: step.title, section: 3, phases: [step] };
+  return singlePhaseStep(step, 3);
 }
 
 export function composePresentCheck(l10n: Localizer): LabCheck {

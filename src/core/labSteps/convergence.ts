@@ -5,8 +5,9 @@
  * on its node, a placement nobody satisfies) ends the wait with its error.
  */
 import type { Localizer } from '../l10n';
+import type { Action } from '../steps/step';
 import type { LabDocker, ServiceFact, TaskFact } from './labSession';
-import { pollUntil } from './labSession';
+import { labSession, pollUntil } from './labSession';
 
 export interface ConvergeOptions {
   /** The stack's namespace, or undefined with `service` for a lone service. */
@@ -100,4 +101,46 @@ export async function waitConverged(docker: LabDocker, options: ConvergeOptions)
       ...errors,
     ].join('\n'),
   );
+}
+
+/** What a converge action follows: every service of a stack, or one service (alone, or the one of its stack). */
+export type ConvergeTarget =
+  | { readonly stack: string; readonly expect: readonly string[] }
+  | { readonly service: string; readonly inStack?: string };
+
+/**
+ * The step action that follows the tasks (waitConverged, one log line per
+ * task state change) until the stack or service runs, and then says how
+ * its services run, with `note` on a line of its own.
+ */
+export function convergeAction(
+  target: ConvergeTarget,
+  timeoutMs: number,
+  l10n: Localizer,
+  options: { readonly evidence?: boolean; readonly note?: string } = {},
+): Action {
+  const follow: Pick<ConvergeOptions, 'stack' | 'service' | 'expect'> =
+    'service' in target
+      ? target.inStack !== undefined
+        ? { stack: target.inStack, expect: [target.service] }
+        : { service: target.service, expect: [target.service] }
+      : target;
+  return {
+    kind: 'call',
+    description:
+      'service' in target
+        ? l10n.t('follow the tasks of {0} until it runs (docker service ps)', target.service)
+        : l10n.t('follow the tasks of {0} until every service runs (docker stack ps)', target.stack),
+    ...(options.evidence ? { evidence: true } : {}),
+    async run(session, io) {
+      const done = await waitConverged(labSession(session).docker, {
+        ...follow,
+        timeoutMs,
+        signal: io.signal,
+        log: (text) => io.log(text),
+        l10n,
+      });
+      return [describeServices(done), options.note].filter((l) => l !== undefined).join('\n');
+    },
+  };
 }

@@ -9,6 +9,7 @@ import type { Localizer } from '../l10n';
 import { sh } from '../shell/shellQuote';
 import type { NodeSession, Step } from '../steps/step';
 import type { LabCheck, LabStep, LabStepConfig, NodeCheck } from './labConfig';
+import { singlePhaseStep } from './labConfig';
 import { labSession, rootAction } from './labSession';
 
 interface ConfigMemo {
@@ -100,7 +101,7 @@ export function dockerConfigStep(config: LabStepConfig, l10n: Localizer): LabSte
       ];
     },
   };
-  return { id: step.id, title: step.title, section: 2, phases: [step] };
+  return singlePhaseStep(step, 2);
 }
 
 export function dockerConfigCheck(l10n: Localizer): LabCheck {

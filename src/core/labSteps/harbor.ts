@@ -11,6 +11,7 @@ import { sh } from '../shell/shellQuote';
 import type { Step } from '../steps/step';
 import { REDACTED } from './backupContent';
 import type { LabCheck, LabStep, LabStepConfig, NodeCheck } from './labConfig';
+import { labCheck, singlePhaseStep } from './labConfig';
 import { pollUntil, rootAction } from './labSession';
 
 export interface HarborSettings {
@@ -198,18 +199,17 @@ export function harborInstallStep(config: LabStepConfig, l10n: Localizer): LabSt
     },
   };
   const unavailable = unavailableHere(config, l10n);
-  return { id: step.id, title: step.title, section: 13, phases: [step], ...(unavailable ? { unavailable } : {}) };
+  return singlePhaseStep(step, 13, unavailable);
 }
 
 export function harborHealthyCheck(config: LabStepConfig, l10n: Localizer): LabCheck {
   const hostname = config.harbor?.hostname ?? HARBOR_DEFAULTS.hostname;
-  const unavailable = config.environment === 'local-lab' ? unavailableHere(config, l10n) : undefined;
-  return {
+  return labCheck({
     id: 'harbor.healthy',
     title: l10n.t('Harbor reports every component healthy'),
     section: 13,
     targets: 'firstManager',
-    ...(unavailable ? { unavailable } : {}),
+    unavailable: config.environment === 'local-lab' ? unavailableHere(config, l10n) : undefined,
     async node(ctx): Promise<NodeCheck> {
       const out = await ctx.session.exec(healthCommand(hostname), { signal: ctx.signal });
       if (out.code !== 0) {
@@ -218,5 +218,5 @@ export function harborHealthyCheck(config: LabStepConfig, l10n: Localizer): LabC
       const health = harborHealth(out.stdout);
       return { ok: health.healthy, why: health.why };
     },
-  };
+  });
 }

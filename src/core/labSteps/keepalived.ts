@@ -7,6 +7,7 @@ import type { Localizer } from '../l10n';
 import { sh } from '../shell/shellQuote';
 import type { NodeContext, NodeSession, Step } from '../steps/step';
 import type { CheckVerdict, LabCheck, LabStep, LabStepConfig, NodeCheck } from './labConfig';
+import { singlePhaseStep } from './labConfig';
 import { pollUntil, rootAction } from './labSession';
 import { labImage, KEEPALIVED_IMAGE } from './labImages';
 
@@ -129,7 +130,7 @@ export function keepalivedDeployStep(config: LabStepConfig, l10n: Localizer): La
       ];
     },
   };
-  return { id: step.id, title: step.title, section: 8, phases: [step] };
+  return singlePhaseStep(step, 8);
 }
 
 /**
@@ -166,7 +167,7 @@ export function keepalivedNsenterStep(config: LabStepConfig, l10n: Localizer): L
       return [rootAction(ctx, NSENTER_SCRIPT, { evidence: true })];
     },
   };
-  return { id: step.id, title: step.title, section: 8, phases: [step] };
+  return singlePhaseStep(step, 8);
 }
 
 export function keepalivedFailoverStep(config: LabStepConfig, l10n: Localizer): LabStep {
@@ -225,7 +226,7 @@ export function keepalivedFailoverStep(config: LabStepConfig, l10n: Localizer): 
       ];
     },
   };
-  return { id: step.id, title: step.title, section: 8, phases: [step] };
+  return singlePhaseStep(step, 8);
 }
 
 export function keepalivedRunningCheck(l10n: Localizer): LabCheck {

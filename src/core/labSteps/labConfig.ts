@@ -104,7 +104,10 @@ export interface FreshLab {
 
 export const DEFAULT_TIMEOUTS = { converge: 240_000, engine: 120_000, failover: 30_000 } as const;
 export const STACK_NAME = 'python_dirty_app';
-export const LAB_REGISTRY = 'm1.swarm:5000';
+/** The name the lab's compose files give the registry: the first manager's. */
+export const LAB_REGISTRY_HOST = 'm1.swarm';
+/** The lab's registry, as its compose files name it; also the default of `swarmLab.registry`. */
+export const LAB_REGISTRY = `${LAB_REGISTRY_HOST}:5000`;
 /** The last docker-compose 1.x: the lab's compose file is format 3.8, newer than the 1.23.1 the lab names. */
 export const COMPOSE_URL = 'https://github.com/docker/compose/releases/download/1.29.2/docker-compose';
 /** The lab's virtual IP on its VMs; the local lab uses its own subnet's .100. */
@@ -164,6 +167,16 @@ export interface LabStep {
   readonly unavailable?: string;
 }
 
+/** A step as written: `unavailable` is left out when there is no reason (the step can run here). */
+export function labStep(step: LabStep): LabStep {
+  return withoutNoReason(step);
+}
+
+/** The step of one phase, in `section`, named as its phase; `unavailable` as labStep takes it. */
+export function singlePhaseStep<M>(phase: Step<M>, section: number, unavailable?: string): LabStep {
+  return labStep({ id: phase.id, title: phase.title, section, phases: [phase], unavailable });
+}
+
 /** What one node says for a check. */
 export interface NodeCheck {
   readonly ok: boolean;
@@ -197,4 +210,14 @@ export interface LabCheck {
   node(ctx: CheckContext): Promise<NodeCheck>;
   /** The verdict from every node's answer; by default every node must be ok. */
   verdict?(results: ReadonlyMap<string, NodeCheck>, l10n: Localizer): CheckVerdict;
+}
+
+/** A check as written: `unavailable` is left out when there is no reason (the check can run here). */
+export function labCheck(check: LabCheck): LabCheck {
+  return withoutNoReason(check);
+}
+
+function withoutNoReason<T extends { readonly unavailable?: string }>(thing: T): T {
+  const { unavailable, ...rest } = thing;
+  return unavailable !== undefined ? thing : (rest as T);
 }

@@ -8,8 +8,9 @@
 import type { Localizer } from '../l10n';
 import { sh } from '../shell/shellQuote';
 import type { Action, CheckResult, NodeContext, NodeSession, NodeTarget, Step } from '../steps/step';
-import { converged, describeServices, waitConverged } from './convergence';
+import { convergeAction, converged, describeServices } from './convergence';
 import type { LabCheck, LabStep, LabStepConfig, NodeCheck } from './labConfig';
+import { singlePhaseStep } from './labConfig';
 import { labSession, pollUntil, type LabDocker } from './labSession';
 import {
   ENGINE_METRICS_PORT,
@@ -214,21 +215,7 @@ export function metricsStackStep(config: LabStepConfig, l10n: Localizer): LabSte
       const wanted = stackFor(config, ctx.cluster);
       const expect = [...wanted.services.keys()].map((s) => `${METRICS_STACK}_${s}`);
       const follow: Action[] = [
-        {
-          kind: 'call',
-          description: ctx.l10n.t('follow the tasks of {0} until every service runs (docker stack ps)', METRICS_STACK),
-          async run(session, io) {
-            const services = await waitConverged(labSession(session).docker, {
-              stack: METRICS_STACK,
-              expect,
-              timeoutMs: config.timeouts.converge,
-              signal: io.signal,
-              log: (text) => io.log(text),
-              l10n: ctx.l10n,
-            });
-            return describeServices(services);
-          },
-        },
+        convergeAction({ stack: METRICS_STACK, expect }, config.timeouts.converge, ctx.l10n),
         waitTargetsAction(ctx, config, wanted),
       ];
       if (memo === 'wait') {
@@ -269,7 +256,7 @@ export function metricsStackStep(config: LabStepConfig, l10n: Localizer): LabSte
       ];
     },
   };
-  return { id: step.id, title: step.title, section: 9, phases: [step] };
+  return singlePhaseStep(step, 9);
 }
 
 export function metricsEngineEndpointCheck(l10n: Localizer): LabCheck {

@@ -13,8 +13,9 @@ import type { Localizer } from '../l10n';
 import { loadYaml } from '../compose/composeYaml';
 import { sh, type ShellCommand } from '../shell/shellQuote';
 import type { Action, ExecOutcome, NodeContext, Step } from '../steps/step';
-import { converged, describeServices, waitConverged } from './convergence';
+import { convergeAction, converged, describeServices } from './convergence';
 import type { CheckContext, LabCheck, LabStep, LabStepConfig, NodeCheck } from './labConfig';
+import { labCheck, singlePhaseStep } from './labConfig';
 import { labSession, rootAction } from './labSession';
 import {
   type CertPaths,
@@ -49,6 +50,11 @@ export type ProxySetup =
       readonly dir: string;
       readonly certs: CertPaths;
     };
+
+/** Why the proxy cannot be set up here, or undefined when it can. */
+export function setupUnavailable(setup: ProxySetup): string | undefined {
+  return 'unavailable' in setup ? setup.unavailable : undefined;
+}
 
 /** The proxy's image, flavour and folder, or the localized reason it cannot run here. */
 export function proxySetup(config: LabStepConfig, l10n: Localizer): ProxySetup {
@@ -113,7 +119,7 @@ export function proxyCertificateStep(config: LabStepConfig, l10n: Localizer): La
       ];
     },
   };
-  return { id: step.id, title: step.title, section: 10, phases: [step] };
+  return singlePhaseStep(step, 10);
 }
 
 /** The text of a root-only file, or undefined when it is not there. */
@@ -232,42 +238,26 @@ export function proxyDeployStep(config: LabStepConfig, l10n: Localizer): LabStep
         // The proxy reads its files when it starts: a new configuration needs new tasks.
         actions.push({ kind: 'exec', command: sh`docker service update --detach --force ${setup.service}` });
       }
-      actions.push({
-        kind: 'call',
-        description: ctx.l10n.t('follow the tasks of {0} until it runs (docker service ps)', setup.service),
-        evidence: true,
-        async run(session, io) {
-          const done = await waitConverged(labSession(session).docker, {
-            stack: PROXY_STACK,
-            expect: [setup.service],
-            timeoutMs: config.timeouts.converge,
-            signal: io.signal,
-            log: (text) => io.log(text),
-            l10n: ctx.l10n,
-          });
-          return [describeServices(done), note].filter((l) => l !== undefined).join('\n');
-        },
-      });
+      actions.push(
+        convergeAction({ service: setup.service, inStack: PROXY_STACK }, config.timeouts.converge, ctx.l10n, {
+          evidence: true,
+          note,
+        }),
+      );
       return actions;
     },
   };
-  return {
-    id: step.id,
-    title: step.title,
-    section: 10,
-    phases: [step],
-    ...('unavailable' in setup ? { unavailable: setup.unavailable } : {}),
-  };
+  return singlePhaseStep(step, 10, setupUnavailable(setup));
 }
 
 export function proxyRunningCheck(config: LabStepConfig, l10n: Localizer): LabCheck {
   const setup = proxySetup(config, l10n);
-  return {
+  return labCheck({
     id: 'proxy.running',
     title: l10n.t('One proxy task runs on every manager'),
     section: 10,
     targets: 'firstManager',
-    ...('unavailable' in setup ? { unavailable: setup.unavailable } : {}),
+    unavailable: setupUnavailable(setup),
     async node(ctx): Promise<NodeCheck> {
       if ('unavailable' in setup) {
         return { ok: false, why: setup.unavailable };
@@ -284,7 +274,7 @@ export function proxyRunningCheck(config: LabStepConfig, l10n: Localizer): LabCh
         ? { ok: true, why: [ctx.l10n.t('{0} runs on {1}', setup.service, managers.join(', ')), note].join(' ').trim() }
         : { ok: false, why: ctx.l10n.t('no running {0} task on {1}', setup.service, missing.join(', ') || '—') };
     },
-  };
+  });
 }
 
 /** The certificate a manager's port 443 presents for `name`, and whether it verifies against the CA. */
@@ -294,12 +284,12 @@ export function tlsProbeCommand(address: string, name: string, ca: string): Shel
 
 export function proxyTlsCheck(config: LabStepConfig, l10n: Localizer): LabCheck {
   const setup = proxySetup(config, l10n);
-  return {
+  return labCheck({
     id: 'proxy.tls',
     title: l10n.t('Port 443 presents the *.{0} certificate', DOMAIN),
     section: 10,
     targets: 'managers',
-    ...('unavailable' in setup ? { unavailable: setup.unavailable } : {}),
+    unavailable: setupUnavailable(setup),
     async node(ctx: CheckContext): Promise<NodeCheck> {
       if ('unavailable' in setup) {
         return { ok: false, why: setup.unavailable };
@@ -322,5 +312,5 @@ export function proxyTlsCheck(config: LabStepConfig, l10n: Localizer): LabCheck 
             ),
           };
     },
-  };
+  });
 }

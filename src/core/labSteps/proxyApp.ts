@@ -9,10 +9,11 @@ import type { Localizer } from '../l10n';
 import { loadYaml } from '../compose/composeYaml';
 import { sh, type ShellCommand } from '../shell/shellQuote';
 import type { Action, NodeContext, Step } from '../steps/step';
-import { converged, describeServices, waitConverged } from './convergence';
+import { convergeAction, converged, describeServices } from './convergence';
 import type { CheckContext, LabCheck, LabStep, LabStepConfig, NodeCheck } from './labConfig';
+import { labCheck, singlePhaseStep } from './labConfig';
 import { labSession, rootAction } from './labSession';
-import { asRoot, certsOf, proxyNetworkAction, proxySetup } from './proxy';
+import { asRoot, certsOf, proxyNetworkAction, proxySetup, setupUnavailable } from './proxy';
 import { APP_HOST, APP_HTTPS_COMPOSE, APP_SERVICE, behindProxyCompose, PROXY_NETWORK } from './proxyFiles';
 import { projectForm } from './stackProject';
 
@@ -100,24 +101,7 @@ export function stackBehindProxyStep(config: LabStepConfig, l10n: Localizer): La
           command: sh`docker stack deploy --resolve-image never -c ${APP_HTTPS_COMPOSE} ${config.stackName}`,
           evidence: true,
         },
-        {
-          kind: 'call',
-          description: ctx.l10n.t(
-            'follow the tasks of {0} until every service runs (docker stack ps)',
-            config.stackName,
-          ),
-          async run(session, io) {
-            const done = await waitConverged(labSession(session).docker, {
-              stack: config.stackName,
-              expect,
-              timeoutMs: config.timeouts.converge,
-              signal: io.signal,
-              log: (text) => io.log(text),
-              l10n: ctx.l10n,
-            });
-            return describeServices(done);
-          },
-        },
+        convergeAction({ stack: config.stackName, expect }, config.timeouts.converge, ctx.l10n),
         // A bounded wait for the first answer through the proxy (its upstream resolves as tasks start).
         rootAction(
           ctx,
@@ -128,23 +112,17 @@ export function stackBehindProxyStep(config: LabStepConfig, l10n: Localizer): La
       return actions;
     },
   };
-  return {
-    id: step.id,
-    title: step.title,
-    section: 11,
-    phases: [step],
-    ...('unavailable' in setup ? { unavailable: setup.unavailable } : {}),
-  };
+  return singlePhaseStep(step, 11, setupUnavailable(setup));
 }
 
 export function proxyAppHttpsCheck(config: LabStepConfig, l10n: Localizer): LabCheck {
   const setup = proxySetup(config, l10n);
-  return {
+  return labCheck({
     id: 'proxy.app-https',
     title: l10n.t('https://{0}/ answers with a verified certificate', APP_HOST),
     section: 11,
     targets: 'managers',
-    ...('unavailable' in setup ? { unavailable: setup.unavailable } : {}),
+    unavailable: setupUnavailable(setup),
     async node(ctx: CheckContext): Promise<NodeCheck> {
       const out = await asRoot(ctx, httpsGetCommand(APP_HOST, ctx.node.address, certsOf(config).caCert));
       return out.code === 0
@@ -162,17 +140,17 @@ export function proxyAppHttpsCheck(config: LabStepConfig, l10n: Localizer): LabC
                   ),
           };
     },
-  };
+  });
 }
 
 export function proxyAppRedirectCheck(config: LabStepConfig, l10n: Localizer): LabCheck {
   const setup = proxySetup(config, l10n);
-  return {
+  return labCheck({
     id: 'proxy.app-redirect',
     title: l10n.t('http://{0}/ redirects to HTTPS', APP_HOST),
     section: 11,
     targets: 'managers',
-    ...('unavailable' in setup ? { unavailable: setup.unavailable } : {}),
+    unavailable: setupUnavailable(setup),
     async node(ctx: CheckContext): Promise<NodeCheck> {
       const out = await asRoot(ctx, redirectCommand(APP_HOST, ctx.node.address, certsOf(config).caCert));
       if (out.code !== 0) {
@@ -180,5 +158,5 @@ export function proxyAppRedirectCheck(config: LabStepConfig, l10n: Localizer): L
       }
       return redirectVerdict(out.stdout, APP_HOST);
     },
-  };
+  });
 }

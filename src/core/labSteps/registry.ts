@@ -9,7 +9,8 @@ import type { Localizer } from '../l10n';
 import { sh } from '../shell/shellQuote';
 import type { Action, NodeSession, Step } from '../steps/step';
 import type { LabCheck, LabStep, LabStepConfig, NodeCheck } from './labConfig';
-import { converged, describeServices, waitConverged } from './convergence';
+import { singlePhaseStep } from './labConfig';
+import { convergeAction, converged, describeServices } from './convergence';
 import { labSession, rootAction } from './labSession';
 import { buildActions, HOME_PROJECT_DIR, projectForm, uploadProject } from './stackProject';
 import { labImage, REGISTRY_IMAGE } from './labImages';
@@ -81,21 +82,7 @@ export function registryDeployStep(config: LabStepConfig, l10n: Localizer): LabS
       }
       return [
         ...create,
-        {
-          kind: 'call',
-          description: ctx.l10n.t('follow the tasks of {0} until it runs (docker service ps)', SERVICE),
-          async run(session, io) {
-            const done = await waitConverged(labSession(session).docker, {
-              service: SERVICE,
-              expect: [SERVICE],
-              timeoutMs: config.timeouts.converge,
-              signal: io.signal,
-              log: (text) => io.log(text),
-              l10n: ctx.l10n,
-            });
-            return describeServices(done);
-          },
-        },
+        convergeAction({ service: SERVICE }, config.timeouts.converge, ctx.l10n),
         {
           kind: 'exec',
           command: sh`i=0; until curl -fsS -m 5 http://127.0.0.1:5000/v2/; do i=$((i+1)); if [ "$i" -ge 30 ]; then exit 1; fi; sleep 1; done`,
@@ -104,7 +91,7 @@ export function registryDeployStep(config: LabStepConfig, l10n: Localizer): LabS
       ];
     },
   };
-  return { id: step.id, title: step.title, section: 6, phases: [step] };
+  return singlePhaseStep(step, 6);
 }
 
 export function registryAnswersCheck(l10n: Localizer): LabCheck {
@@ -169,7 +156,7 @@ export function registryPushStep(config: LabStepConfig, l10n: Localizer): LabSte
       return actions;
     },
   };
-  return { id: step.id, title: step.title, section: 7, phases: [step] };
+  return singlePhaseStep(step, 7);
 }
 
 export function registryCatalogCheck(config: LabStepConfig, l10n: Localizer): LabCheck {

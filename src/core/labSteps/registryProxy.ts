@@ -10,10 +10,11 @@
 import type { Localizer } from '../l10n';
 import { sh } from '../shell/shellQuote';
 import type { Action, NodeContext, NodeTarget, Step } from '../steps/step';
-import { converged, describeServices, waitConverged } from './convergence';
+import { convergeAction, converged, describeServices } from './convergence';
 import type { LabCheck, LabStep, LabStepConfig, NodeCheck } from './labConfig';
+import { labCheck, labStep } from './labConfig';
 import { labSession, rootAction } from './labSession';
-import { asRoot, certsOf, proxyNetworkAction, proxySetup } from './proxy';
+import { asRoot, certsOf, proxyNetworkAction, proxySetup, setupUnavailable } from './proxy';
 import {
   APP_HOST,
   hostsLineCommand,
@@ -123,21 +124,7 @@ export function registryBehindProxyStep(config: LabStepConfig, l10n: Localizer):
           kind: 'exec',
           command: sh`docker service update --detach --network-add ${PROXY_NETWORK} ${labels} ${REGISTRY_SERVICE}`,
         },
-        {
-          kind: 'call',
-          description: ctx.l10n.t('follow the tasks of {0} until it runs (docker service ps)', REGISTRY_SERVICE),
-          async run(session, io) {
-            const done = await waitConverged(labSession(session).docker, {
-              service: REGISTRY_SERVICE,
-              expect: [REGISTRY_SERVICE],
-              timeoutMs: config.timeouts.converge,
-              signal: io.signal,
-              log: (text) => io.log(text),
-              l10n: ctx.l10n,
-            });
-            return describeServices(done);
-          },
-        },
+        convergeAction({ service: REGISTRY_SERVICE }, config.timeouts.converge, ctx.l10n),
       ];
     },
   };
@@ -175,23 +162,23 @@ export function registryBehindProxyStep(config: LabStepConfig, l10n: Localizer):
     },
   };
 
-  return {
+  return labStep({
     id: 'registry.behind-proxy',
     title: l10n.t('The registry behind the proxy as {0}', REGISTRY_HOST),
     section: 12,
     phases: [trust, join, push],
-    ...('unavailable' in setup ? { unavailable: setup.unavailable } : {}),
-  };
+    unavailable: setupUnavailable(setup),
+  });
 }
 
 export function registryHttpsCheck(config: LabStepConfig, l10n: Localizer): LabCheck {
   const setup = proxySetup(config, l10n);
-  return {
+  return labCheck({
     id: 'registry.https',
     title: l10n.t('https://{0}/v2/ answers with a valid certificate on every node', REGISTRY_HOST),
     section: 12,
     targets: 'all',
-    ...('unavailable' in setup ? { unavailable: setup.unavailable } : {}),
+    unavailable: setupUnavailable(setup),
     async node(ctx): Promise<NodeCheck> {
       // As the node's Docker engine does it: the name from /etc/hosts, the CA from certs.d.
       const out = await ctx.session.exec(
@@ -209,5 +196,5 @@ export function registryHttpsCheck(config: LabStepConfig, l10n: Localizer): LabC
             ),
           };
     },
-  };
+  });
 }

@@ -14,6 +14,7 @@ import { quoteArg, sh, type ShellCommand } from '../shell/shellQuote';
 import type { NodeContext, Step } from '../steps/step';
 import { REDACTED, scrubText } from './backupContent';
 import type { LabCheck, LabStep, LabStepConfig, NodeCheck } from './labConfig';
+import { labCheck, singlePhaseStep } from './labConfig';
 import { labImage, SCOPE_IMAGE } from './labImages';
 
 /** The name `scope launch` gives its container. */
@@ -121,17 +122,16 @@ export function scopeLaunchStep(config: LabStepConfig, l10n: Localizer): LabStep
     },
   };
   const unavailable = scopeUnavailable(config, l10n);
-  return { id: step.id, title: step.title, section: 4, phases: [step], ...(unavailable ? { unavailable } : {}) };
+  return singlePhaseStep(step, 4, unavailable);
 }
 
 export function scopeRunningCheck(config: LabStepConfig, l10n: Localizer): LabCheck {
-  const unavailable = scopeUnavailable(config, l10n);
-  return {
+  return labCheck({
     id: 'scope.running',
     title: l10n.t('Scope runs on every node'),
     section: 4,
     targets: 'all',
-    ...(unavailable ? { unavailable } : {}),
+    unavailable: scopeUnavailable(config, l10n),
     async node(ctx): Promise<NodeCheck> {
       const state = await scopeState(ctx);
       if (state.kind === 'missing') {
@@ -141,7 +141,7 @@ export function scopeRunningCheck(config: LabStepConfig, l10n: Localizer): LabCh
         ? { ok: true, why: ctx.l10n.t('Scope runs ({0})', state.image ?? '') }
         : { ok: false, why: ctx.l10n.t('Scope is stopped') };
     },
-  };
+  });
 }
 
 interface Inspected {
@@ -215,5 +215,5 @@ export function scopeInspectStep(config: LabStepConfig, l10n: Localizer): LabSte
     },
   };
   const unavailable = scopeUnavailable(config, l10n);
-  return { id: step.id, title: step.title, section: 4, phases: [step], ...(unavailable ? { unavailable } : {}) };
+  return singlePhaseStep(step, 4, unavailable);
 }

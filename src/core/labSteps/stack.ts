@@ -11,7 +11,8 @@ import type { Localizer } from '../l10n';
 import { sh } from '../shell/shellQuote';
 import type { Action, CheckResult, NodeContext, NodeSession, Step } from '../steps/step';
 import type { LabCheck, LabStep, LabStepConfig, NodeCheck } from './labConfig';
-import { converged, describeServices, waitConverged } from './convergence';
+import { singlePhaseStep } from './labConfig';
+import { convergeAction, converged, describeServices } from './convergence';
 import { labSession, type LabDocker } from './labSession';
 import {
   buildActions,
@@ -72,24 +73,6 @@ function stackCheck(state: StackState): CheckResult<'wait'> {
   }
 }
 
-function convergeAction(ctx: NodeContext, config: LabStepConfig, expect: readonly string[]): Action {
-  return {
-    kind: 'call',
-    description: ctx.l10n.t('follow the tasks of {0} until every service runs (docker stack ps)', config.stackName),
-    async run(session, io) {
-      const services = await waitConverged(labSession(session).docker, {
-        stack: config.stackName,
-        expect,
-        timeoutMs: config.timeouts.converge,
-        signal: io.signal,
-        log: (text) => io.log(text),
-        l10n: ctx.l10n,
-      });
-      return describeServices(services);
-    },
-  };
-}
-
 /** A bounded wait for the app's answer on this node (nginx may take a moment after its task starts). */
 function appAnswersAction(): Action {
   return {
@@ -110,7 +93,10 @@ function deployActions(
 ): Action[] {
   const expect = [...services.keys()].map((s) => `${config.stackName}_${s}`);
   if (memo === 'wait') {
-    return [convergeAction(ctx, config, expect), appAnswersAction()];
+    return [
+      convergeAction({ stack: config.stackName, expect }, config.timeouts.converge, ctx.l10n),
+      appAnswersAction(),
+    ];
   }
   return [
     ...(localImages.length > 0
@@ -126,7 +112,7 @@ function deployActions(
       command: sh`docker stack deploy --resolve-image never -c ${posixJoin(dir, COMPOSE_FILE)} ${config.stackName}`,
       evidence: true,
     },
-    convergeAction(ctx, config, expect),
+    convergeAction({ stack: config.stackName, expect }, config.timeouts.converge, ctx.l10n),
     appAnswersAction(),
   ];
 }
@@ -155,7 +141,7 @@ export function stackBuildLocalStep(config: LabStepConfig, l10n: Localizer): Lab
       ];
     },
   };
-  return { id: step.id, title: step.title, section: 3, phases: [step] };
+  return singlePhaseStep(step, 3);
 }
 
 export function stackDeployStep(config: LabStepConfig, l10n: Localizer): LabStep {
@@ -189,7 +175,7 @@ export function stackDeployStep(config: LabStepConfig, l10n: Localizer): LabStep
       );
     },
   };
-  return { id: step.id, title: step.title, section: 3, phases: [step] };
+  return singlePhaseStep(step, 3);
 }
 
 export function stackDeployRegistryStep(config: LabStepConfig, l10n: Localizer): LabStep {
@@ -219,7 +205,7 @@ export function stackDeployRegistryStep(config: LabStepConfig, l10n: Localizer):
       return deployActions(ctx, config, dir, form.compose, form.services, memo);
     },
   };
-  return { id: step.id, title: step.title, section: 7, phases: [step] };
+  return singlePhaseStep(step, 7);
 }
 
 export function stackConvergedCheck(config: LabStepConfig, l10n: Localizer): LabCheck {

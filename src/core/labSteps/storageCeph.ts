@@ -11,6 +11,7 @@ import type { Localizer } from '../l10n';
 import { sh, type ShellCommand } from '../shell/shellQuote';
 import type { Action, NodeContext, NodeTarget, Step } from '../steps/step';
 import type { LabStep, LabStepConfig } from './labConfig';
+import { labStep } from './labConfig';
 import { CEPH_IMAGE, labImage } from './labImages';
 import { labSession, rootAction } from './labSession';
 import { copyFromNode } from './nodeCopy';
@@ -164,9 +165,15 @@ const isFirst = (node: NodeTarget, cluster: readonly NodeTarget[]): boolean => n
 const isMonitor = (node: NodeTarget, cluster: readonly NodeTarget[]): boolean =>
   cephMonitors(cluster).some((n) => n.name === node.name);
 
-function cephStep(config: LabStepConfig, l10n: Localizer, id: string, title: string, phases: Step<unknown>[]): LabStep {
-  const unavailable = cephUnavailable(config, l10n);
-  return { id, title, section: 5, phases, ...(unavailable !== undefined ? { unavailable } : {}) };
+/** A step of section 5, unavailable where Ceph cannot run. */
+export function cephStep(
+  config: LabStepConfig,
+  l10n: Localizer,
+  id: string,
+  title: string,
+  phases: Step<unknown>[],
+): LabStep {
+  return labStep({ id, title, section: 5, phases, unavailable: cephUnavailable(config, l10n) });
 }
 
 export function cephMonStep(config: LabStepConfig, l10n: Localizer): LabStep {

@@ -10,8 +10,9 @@ import type { Localizer } from '../l10n';
 import { sh } from '../shell/shellQuote';
 import type { NodeTarget, Step } from '../steps/step';
 import type { LabCheck, LabStep, LabStepConfig, NodeCheck } from './labConfig';
+import { labCheck } from './labConfig';
 import { commandFailure, labSession, rootAction } from './labSession';
-import { cephMonitors, cephUnavailable } from './storageCeph';
+import { cephMonitors, cephStep, cephUnavailable } from './storageCeph';
 
 export const CLIENT = 'client.dockerswarm';
 export const SECRET_FILE = '/etc/ceph/dockerswarm.secret';
@@ -28,11 +29,6 @@ export function cephFstabLine(cluster: readonly NodeTarget[]): string {
     .map((n) => n.address)
     .join(',');
   return `${monitors}:/ /data ceph name=dockerswarm,secretfile=${SECRET_FILE},noatime,_netdev 0 2`;
-}
-
-function withUnavailable(config: LabStepConfig, l10n: Localizer, step: Omit<LabStep, 'unavailable'>): LabStep {
-  const unavailable = cephUnavailable(config, l10n);
-  return unavailable !== undefined ? { ...step, unavailable } : step;
 }
 
 export function cephFsStep(config: LabStepConfig, l10n: Localizer): LabStep {
@@ -65,7 +61,7 @@ export function cephFsStep(config: LabStepConfig, l10n: Localizer): LabStep {
       ];
     },
   };
-  return withUnavailable(config, l10n, { id: step.id, title: step.title, section: 5, phases: [step] });
+  return cephStep(config, l10n, step.id, step.title, [step]);
 }
 
 /** The secret file on this node, from the first monitor's key (read there, written here, never shown). */
@@ -145,22 +141,19 @@ function fstabPhase(l10n: Localizer): Step<undefined> {
 }
 
 export function cephMountStep(config: LabStepConfig, l10n: Localizer): LabStep {
-  return withUnavailable(config, l10n, {
-    id: 'storage.ceph-mount',
-    title: l10n.t('The ceph line of /etc/fstab and /data mounted'),
-    section: 5,
-    phases: [secretPhase(config, l10n), fstabPhase(l10n)],
-  });
+  return cephStep(config, l10n, 'storage.ceph-mount', l10n.t('The ceph line of /etc/fstab and /data mounted'), [
+    secretPhase(config, l10n),
+    fstabPhase(l10n),
+  ]);
 }
 
 export function cephHealthyCheck(config: LabStepConfig, l10n: Localizer): LabCheck {
-  const unavailable = cephUnavailable(config, l10n);
-  return {
+  return labCheck({
     id: 'storage.ceph-healthy',
     title: l10n.t('ceph status says HEALTH_OK'),
     section: 5,
     targets: 'firstManager',
-    ...(unavailable !== undefined ? { unavailable } : {}),
+    unavailable: cephUnavailable(config, l10n),
     async node(ctx): Promise<NodeCheck> {
       const out = await ctx.session.exec(sh`docker exec ceph-mon ceph status`, { signal: ctx.signal });
       if (out.code !== 0) {
@@ -171,5 +164,5 @@ export function cephHealthyCheck(config: LabStepConfig, l10n: Localizer): LabChe
         ? { ok: true, why: 'HEALTH_OK' }
         : { ok: false, why: ctx.l10n.t('ceph status says {0}', health || out.stdout.trim().split('\n')[0] || '?') };
     },
-  };
+  });
 }

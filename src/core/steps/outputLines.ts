@@ -1,3 +1,5 @@
+import { LineBuffer } from '../text/lineBuffer';
+
 /**
  * Cuts a command's output, arriving in chunks of any size, into the lines
  * the log shows. Progress output (docker pull, curl) redraws a line with
@@ -5,25 +7,17 @@
  * line is worth a line, and escapes would show as garbage.
  */
 export class OutputLines {
-  private pending = '';
+  private readonly lines = new LineBuffer();
 
   constructor(private readonly emit: (line: string) => void) {}
 
   push(chunk: string): void {
-    this.pending += chunk;
-    let nl: number;
-    while ((nl = this.pending.indexOf('\n')) >= 0) {
-      this.emit(cleanLine(this.pending.slice(0, nl)));
-      this.pending = this.pending.slice(nl + 1);
-    }
+    this.lines.push(chunk).forEach((line) => this.emit(cleanLine(line)));
   }
 
   /** The last line, when the output did not end with a newline. */
   end(): void {
-    if (this.pending !== '') {
-      this.emit(cleanLine(this.pending));
-      this.pending = '';
-    }
+    this.lines.end().forEach((line) => this.emit(cleanLine(line)));
   }
 }
 

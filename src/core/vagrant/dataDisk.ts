@@ -12,7 +12,7 @@
  * create a disk file that exists.
  */
 import type { Localizer } from '../l10n';
-import { blockEnd, indentOf, type RubyLine } from './rubyLines';
+import { blockEnd, indentOf, splitTopLevel, type RubyLine } from './rubyLines';
 import { innerIndent, noMachineBlock, type LineEdit, type ProviderBlock, type VagrantLayout } from './vagrantLayout';
 
 export interface DataDiskInfo {
@@ -301,33 +301,7 @@ function customizeArgs(code: string): string[] | undefined {
   if (inner === undefined) {
     return undefined;
   }
-  const args: string[] = [];
-  let depth = 0;
-  let quote = '';
-  let current = '';
-  for (let i = 0; i < inner.length; i++) {
-    const c = inner[i];
-    if (quote) {
-      if (c === '\\') {
-        current += c + (inner[++i] ?? '');
-        continue;
-      }
-      quote = c === quote ? '' : quote;
-    } else if (c === '"' || c === "'") {
-      quote = c;
-    } else if ('([{'.includes(c)) {
-      depth++;
-    } else if (')]}'.includes(c)) {
-      depth--;
-    } else if (c === ',' && depth === 0) {
-      args.push(current.trim());
-      current = '';
-      continue;
-    }
-    current += c;
-  }
-  args.push(current.trim());
-  return args;
+  return splitTopLevel(inner);
 }
 
 /** `--flag, value` pairs of a VBoxManage argument list. */

@@ -189,3 +189,38 @@ export function newLine(text: string, eol: string): RubyLine {
   const lexed = lexLine(text, { kind: 'code' });
   return { text, eol, code: lexed.code, bare: lexed.bare };
 }
+
+/**
+ * A Ruby argument list (what stands between a call's brackets) split at its
+ * top-level commas, each argument trimmed: commas inside brackets or quoted
+ * strings (backslash escapes included) stay in their argument.
+ */
+export function splitTopLevel(text: string): string[] {
+  const args: string[] = [];
+  let depth = 0;
+  let quote = '';
+  let current = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === '\\') {
+        current += c + (text[++i] ?? '');
+        continue;
+      }
+      quote = c === quote ? '' : quote;
+    } else if (c === '"' || c === "'") {
+      quote = c;
+    } else if ('([{'.includes(c)) {
+      depth++;
+    } else if (')]}'.includes(c)) {
+      depth--;
+    } else if (c === ',' && depth === 0) {
+      args.push(current.trim());
+      current = '';
+      continue;
+    }
+    current += c;
+  }
+  args.push(current.trim());
+  return args;
+}

@@ -14,6 +14,7 @@ import { defaultProvider, namedProviders } from './diskProviders';
 import { evaluateRuby, type RubyScope, type RubyValue } from './rubyValues';
 import { readVagrantfile, type VagrantFiles, type VagrantLabSettings } from './vagrantfile';
 import { assignmentsOf, globalValues, settingsSources } from './vagrantGlobals';
+import { splitTopLevel } from './rubyLines';
 import { layoutOf, parentsOf, type Block, type VagrantLayout } from './vagrantLayout';
 
 export interface PlannedMachine {
@@ -190,7 +191,7 @@ function machineOf(
   const m = DEFINE_LINE.exec(layout.lines[define.start].code);
   // `define("core-01", primary: true)`: the parentheses of the call, not of the name.
   const args = /^\((.*)\)$/.exec(m?.[1] ?? '')?.[1] ?? m?.[1] ?? '';
-  const [first] = splitTop(args);
+  const [first] = splitTopLevel(args).filter((s) => s !== '');
   const assigned = /^([a-z_]\w*)\s*=(?!=)\s*(.+)$/.exec(first ?? '');
   const name = evaluateRuby(assigned ? assigned[2] : (first ?? ''), scope);
   if (typeof name !== 'string' || name === '') {
@@ -278,30 +279,4 @@ function diskConfigured(provider: string, settings: VagrantLabSettings): boolean
   }
   const d = settings.dataDisk;
   return d !== undefined && d.attachLine !== undefined && (d.createLine === undefined || d.guarded);
-}
-
-/** A list of arguments split at its top-level commas. */
-function splitTop(text: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let quote = '';
-  let current = '';
-  for (const c of text) {
-    if (quote) {
-      quote = c === quote ? '' : quote;
-    } else if (c === '"' || c === "'") {
-      quote = c;
-    } else if ('([{'.includes(c)) {
-      depth++;
-    } else if (')]}'.includes(c)) {
-      depth--;
-    } else if (c === ',' && depth === 0) {
-      out.push(current.trim());
-      current = '';
-      continue;
-    }
-    current += c;
-  }
-  out.push(current.trim());
-  return out.filter((s) => s !== '');
 }

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { walkFolder } from '../../core/files/walkFolder';
 import type { LabImageSpec } from './labImageSpecs';
 import { run } from '../run';
 
@@ -88,17 +89,8 @@ function copyResolved(from: string, to: string): void {
 
 /** Relative paths of the regular files under `dir`, sorted (stable for the cache key and the tar). */
 export function listFiles(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (rel: string): void => {
-    for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
-      const child = rel ? `${rel}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) {
-        walk(child);
-      } else if (entry.isFile()) {
-        out.push(child);
-      }
-    }
-  };
-  walk('');
-  return out.sort();
+  return [...walkFolder(dir)]
+    .filter((e) => e.dirent.isFile())
+    .map((e) => e.rel)
+    .sort();
 }

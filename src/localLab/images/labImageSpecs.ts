@@ -17,6 +17,7 @@ import {
   REGISTRY_IMAGE,
   TRAEFIK_IMAGE,
 } from '../../core/labSteps/labImages';
+import { LAB_REGISTRY } from '../../core/labSteps/labConfig';
 import { ALERTMANAGER_CONFIG } from '../../core/labSteps/metricsStack';
 
 /** A shell for the lab's one-off containers (`docker run --rm … sh`), from Debian's busybox-static. */
@@ -142,13 +143,13 @@ export function labImageSpecs(): LabImageSpec[] {
   return [
     {
       id: 'python-app',
-      tags: ['python-app:latest', 'm1.swarm:5000/python-app:latest'],
+      tags: ['python-app:latest', `${LAB_REGISTRY}/python-app:latest`],
       fromBase: true,
       sampleDir: 'python-app',
     },
     {
       id: 'app-proxy',
-      tags: ['app-proxy:latest', 'm1.swarm:5000/app-proxy:latest'],
+      tags: ['app-proxy:latest', `${LAB_REGISTRY}/app-proxy:latest`],
       fromBase: true,
       sampleDir: 'proxy',
     },
