@@ -45,7 +45,7 @@ import {
   ScalarStyle,
   scalarStyle,
 } from './composeEdits';
-import { composeServices, loadYaml, parseCompose, ServiceNodes, YamlModule } from './composeYaml';
+import { ComposeDocuments, composeServices, loadYaml, parseCompose, ServiceNodes, YamlModule } from './composeYaml';
 
 export interface TextRange {
   readonly offset: number;
@@ -133,9 +133,18 @@ function yamlMessage(message: string): string {
 }
 
 export function analyzeWith(Y: YamlModule, text: string, options: ComposeOptions): ComposeAnalysis {
+  return analyzeDocuments(Y, text, parseCompose(Y, text), options);
+}
+
+/** The analysis of `text` from its parse (see composeVersions: one parse per document version). */
+export function analyzeDocuments(
+  Y: YamlModule,
+  text: string,
+  { documents, errors }: ComposeDocuments,
+  options: ComposeOptions,
+): ComposeAnalysis {
   const l10n = options.l10n ?? english;
   const lines = new LineIndex(text);
-  const { documents, errors } = parseCompose(Y, text);
   if (errors.length > 0) {
     return {
       valid: false,
