@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { LensAction, planLenses } from '../core/compose/composeLensPlan';
+import { LensAction, planLenses, registryImages } from '../core/compose/composeLensPlan';
 import { Disposable } from '../platform/disposable';
 import { ImagePresenceService } from '../services/imagePresenceService';
 import { ComposeAnalyses } from './composeAnalyses';
@@ -59,11 +59,7 @@ export class ComposeLensProvider extends Disposable implements vscode.CodeLensPr
     if (token.isCancellationRequested || !analysis.valid) {
       return [];
     }
-    for (const s of analysis.services) {
-      if (s.image?.form === 'registry') {
-        this.presence.checkRegistry(s.image.value);
-      }
-    }
+    registryImages(analysis).forEach((image) => this.presence.checkRegistry(image));
     const model = this.presence.model;
     return planLenses(analysis, (ref) => model.report(ref), vscode.l10n).map(
       (lens) =>

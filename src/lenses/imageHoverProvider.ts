@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { ComposeImage, ComposeService } from '../core/compose/composeImages';
+import { serviceAtImage } from '../core/compose/composeLensPlan';
 import { PresenceReport, shortImageId } from '../core/images/imagePresence';
 import { ImagePresenceService } from '../services/imagePresenceService';
 import { ComposeAnalyses } from './composeAnalyses';
@@ -23,14 +24,7 @@ export class ImageHoverProvider implements vscode.HoverProvider {
   ) {}
 
   async provideHover(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
-    const analysis = await this.analyses.analyze(document);
-    if (!analysis.valid) {
-      return undefined;
-    }
-    const offset = document.offsetAt(position);
-    const service = analysis.services.find(
-      (s) => s.image && offset >= s.image.range.offset && offset <= s.image.range.offset + s.image.range.length,
-    );
+    const service = serviceAtImage(await this.analyses.analyze(document), document.offsetAt(position));
     if (!service?.image) {
       return undefined;
     }

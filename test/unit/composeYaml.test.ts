@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type * as Yaml from 'yaml';
 import { analyzeCompose } from '../../src/core/compose/composeImages';
-import { loadYaml } from '../../src/core/compose/composeYaml';
+import { loadYaml, parseCompose } from '../../src/core/compose/composeYaml';
 
 describe('compose YAML: aliases', () => {
   it('resolves an alias to the last anchor of that name before it, as yaml does', async () => {
@@ -57,4 +57,29 @@ describe('compose YAML: aliases', () => {
     }
     assert.equal(calls, 0);
   });
+});
+
+describe('compose YAML: duplicate keys', () => {
+  // The parse turns yaml's quadratic uniqueKeys check off and finds duplicates in its own walk.
+  const cases = [
+    'services:\n  a:\n    image: x\n    image: y\n',
+    'services:\n  a: {image: x, build: ., image: y}\n',
+    'services:\n  a: &a\n    image: x\n  a: *a\n',
+    'x: &c\n  init: true\nservices:\n  a:\n    <<: *c\n    <<: *c\n    image: y\n',
+    '1: one\n"1": text\n2: two\n2: again\n',
+    '.nan: a\n.nan: b\nnull: c\n~: d\n',
+    '- a: 1\n  a: 2\n- [b: 1, b: 2]\n- {c: 1, c: 2}\n',
+    'a: 1\n---\na: 2\nb: {x: 1}\nb: 3\n',
+    'services:\n  a:\n    image: "x\n',
+  ];
+  for (const text of cases) {
+    it(`reports what yaml's own check reports: ${JSON.stringify(text)}`, async () => {
+      const Y = await loadYaml();
+      const theirs = Y.parseAllDocuments(text, { merge: true })
+        .flatMap((d) => d.errors)
+        .map((e) => [e.code, e.pos[0]]);
+      const ours = parseCompose(Y, text).errors.map((e) => [e.code, e.pos[0]]);
+      assert.deepEqual(ours, theirs);
+    });
+  }
 });

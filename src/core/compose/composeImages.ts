@@ -45,7 +45,7 @@ import {
   ScalarStyle,
   scalarStyle,
 } from './composeEdits';
-import { composeServices, loadYaml, parseCompose, ServiceNodes, YamlModule } from './composeYaml';
+import { ComposeDocuments, composeServices, loadYaml, parseCompose, ServiceNodes, YamlModule } from './composeYaml';
 
 export interface TextRange {
   readonly offset: number;
@@ -133,9 +133,18 @@ function yamlMessage(message: string): string {
 }
 
 export function analyzeWith(Y: YamlModule, text: string, options: ComposeOptions): ComposeAnalysis {
+  return analyzeDocuments(Y, text, parseCompose(Y, text), options);
+}
+
+/** The analysis of `text` from its parse (see composeVersions: one parse per document version). */
+export function analyzeDocuments(
+  Y: YamlModule,
+  text: string,
+  { documents, errors }: ComposeDocuments,
+  options: ComposeOptions,
+): ComposeAnalysis {
   const l10n = options.l10n ?? english;
   const lines = new LineIndex(text);
-  const { documents, errors } = parseCompose(Y, text);
   if (errors.length > 0) {
     return {
       valid: false,
@@ -152,7 +161,12 @@ export function analyzeWith(Y: YamlModule, text: string, options: ComposeOptions
   const users = new Map<unknown, string[]>();
   for (const s of nodes) {
     if (s.image?.node) {
-      users.set(s.image.node, [...(users.get(s.image.node) ?? []), s.name]);
+      const names = users.get(s.image.node);
+      if (names) {
+        names.push(s.name);
+      } else {
+        users.set(s.image.node, [s.name]);
+      }
     }
   }
   const ctx: Context = { Y, text, lines, options, l10n, diagnostics, users };
@@ -210,7 +224,7 @@ function describeService(ctx: Context, s: ServiceNodes): ComposeService {
     ...(parsed.ok ? { reference: parsed.ref } : { problem: parsed.problem }),
     ...(form !== undefined ? { form } : {}),
     ...(s.image.via !== undefined ? { via: s.image.via } : {}),
-    sharedWith: (ctx.users.get(node) ?? []).filter((name) => name !== s.name),
+    sharedWith: shared(ctx.users.get(node), s.name),
   };
   const described = { ...base, image };
   if (!parsed.ok) {
@@ -268,6 +282,11 @@ function problemRange(ctx: Context, image: ComposeImage, parsed: ReferenceResult
   }
   const offset = r.offset + quote + parsed.problem.start;
   return rangeOf(ctx.lines, offset, offset + Math.max(parsed.problem.length, 0));
+}
+
+/** The other services sharing an image node with `name`. */
+function shared(users: readonly string[] | undefined, name: string): string[] {
+  return users && users.length > 1 ? users.filter((u) => u !== name) : [];
 }
 
 function otherReason(ctx: Context, ref: ImageReference): string {

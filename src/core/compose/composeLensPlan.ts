@@ -135,3 +135,18 @@ function serviceLenses(service: ComposeService, presence: PresenceLookup | undef
   }
   return out;
 }
+
+/** The service whose image value is under `offset` (what the hover describes). */
+export function serviceAtImage(analysis: ComposeAnalysis, offset: number): ComposeService | undefined {
+  if (!analysis.valid) {
+    return undefined;
+  }
+  return analysis.services.find(
+    (s) => s.image && offset >= s.image.range.offset && offset <= s.image.range.offset + s.image.range.length,
+  );
+}
+
+/** The images in registry form, whose presence in the lab registry the lenses ask about. */
+export function registryImages(analysis: ComposeAnalysis): string[] {
+  return analysis.valid ? analysis.services.flatMap((s) => (s.image?.form === 'registry' ? [s.image.value] : [])) : [];
+}

@@ -4,6 +4,7 @@
  * after another. Nodes keep their source ranges, which is all the edits need.
  */
 import type * as Yaml from 'yaml';
+import { DocumentIndex, DUPLICATE_KEY_MESSAGE, indexDocument } from './composeIndex';
 
 export type YamlModule = typeof Yaml;
 
@@ -45,11 +46,25 @@ export interface ComposeDocuments {
   readonly errors: readonly Yaml.YAMLError[];
 }
 
+/** Each parsed document's index (its aliases' anchors, its duplicate keys), from its one walk. */
+const indexes = new WeakMap<Yaml.Document.Parsed, DocumentIndex>();
+
 export function parseCompose(Y: YamlModule, text: string): ComposeDocuments {
-  // Compose reads YAML merge keys; `uniqueKeys` (the default) rejects the
-  // duplicate keys Compose rejects too.
-  const documents = Y.parseAllDocuments(text, { merge: true });
+  // Compose reads YAML merge keys, and rejects duplicate keys: they are
+  // found by the one walk of indexDocument, in linear time, instead of by
+  // yaml's uniqueKeys check, quadratic in each mapping's size.
+  const documents = Y.parseAllDocuments(text, { merge: true, uniqueKeys: false });
   const list = Array.isArray(documents) ? documents : [];
+  for (const doc of list) {
+    const index = indexDocument(Y, doc);
+    indexes.set(doc, index);
+    if (index.duplicateKeys.length > 0) {
+      doc.errors.push(
+        ...index.duplicateKeys.map((at) => new Y.YAMLParseError([at, at + 1], 'DUPLICATE_KEY', DUPLICATE_KEY_MESSAGE)),
+      );
+      doc.errors.sort((a, b) => a.pos[0] - b.pos[0]);
+    }
+  }
   return { documents: list, errors: list.flatMap((d) => d.errors) };
 }
 
@@ -70,33 +85,13 @@ class UnresolvedAlias {
   ) {}
 }
 
-/**
- * Each alias's anchor, found in one walk of the document. yaml's own
- * `Alias.resolve(doc)` walks the whole document for every alias: quadratic
- * in a file that merges one anchor into each of its services (300 services
- * took seconds). Same rule as yaml: the last anchor of that name before the
- * alias, in document order.
- */
-const aliasTargets = new WeakMap<Yaml.Document.Parsed, Map<Yaml.Alias, Yaml.Node | undefined>>();
-
 function aliasTarget(Y: YamlModule, doc: Yaml.Document.Parsed, alias: Yaml.Alias): Yaml.Node | undefined {
-  let targets = aliasTargets.get(doc);
-  if (!targets) {
-    const found = new Map<Yaml.Alias, Yaml.Node | undefined>();
-    const latest = new Map<string, Yaml.Node>();
-    Y.visit(doc, {
-      Node: (_key, node) => {
-        if (Y.isAlias(node)) {
-          found.set(node, latest.get(node.source));
-        } else if (node.anchor) {
-          latest.set(node.anchor, node);
-        }
-      },
-    });
-    aliasTargets.set(doc, found);
-    targets = found;
+  let index = indexes.get(doc);
+  if (!index) {
+    index = indexDocument(Y, doc);
+    indexes.set(doc, index);
   }
-  return targets.get(alias);
+  return index.aliases.get(alias);
 }
 
 function resolve(
