@@ -1,10 +1,12 @@
 import * as vscode from 'vscode';
 import { checkRegistryHost } from '../core/images/imageForms';
+import { LAB_REGISTRY } from '../core/labSteps/labConfig';
 import { notifyWarning } from '../editor/notify';
 
 /** Compose's own file names; `swarmLab.composeFiles` adds more. */
 export const COMPOSE_PATTERN = '**/{docker-compose,compose}*.{yml,yaml}';
-export const DEFAULT_REGISTRY = 'm1.swarm:5000';
+/** The lab's registry (core/labSteps/labConfig), the setting's default. */
+export const DEFAULT_REGISTRY = LAB_REGISTRY;
 
 /**
  * The user's globs are matched against whole paths: a relative glob such as
