@@ -11,14 +11,20 @@ import { run, runStatus } from './run';
 
 const ip = (...args: string[]): Promise<unknown> => run('ip', args);
 
-export async function namespaces(): Promise<Set<string>> {
-  const out = await runStatus('ip', ['netns', 'list']);
-  return new Set(
-    out.stdout
-      .split('\n')
-      .map((l) => l.split(' ')[0])
-      .filter(Boolean),
-  );
+/** Where `ip netns` keeps its named namespaces (bind mounts, one file per name). */
+const NETNS_DIR = '/run/netns';
+
+/**
+ * The named network namespaces: what `ip netns list` prints, read from its
+ * folder. The lab's status is read on every refresh of the Machines view:
+ * reading a folder starts no process (none at all in an untrusted window).
+ */
+export function namespaces(): Promise<Set<string>> {
+  try {
+    return Promise.resolve(new Set(fs.readdirSync(NETNS_DIR)));
+  } catch {
+    return Promise.resolve(new Set());
+  }
 }
 
 async function linkExists(name: string, namespace?: string): Promise<boolean> {

@@ -76,8 +76,21 @@ describe("Swarm actions from the views in a real VS Code (a 3-node swarm on the 
       .find((t) => t.kind === 'task' && t.task.state === 'running');
     assert.ok(task?.kind === 'task');
     assert.equal(tree().getTreeItem(task).contextValue, 'swarmTask.running.withContainer');
-    const revealed = await vscode.commands.executeCommand<ContainersNode>('swarmLab.swarm.revealTaskContainer', task);
-    assert.ok(revealed?.kind === 'container', 'the container was found on its machine');
+    const said: string[] = [];
+    const listening = api.onDidNotify((n) => said.push(n.text));
+    const revealed = await vscode.commands
+      .executeCommand<ContainersNode>('swarmLab.swarm.revealTaskContainer', task)
+      .then((r) => (listening.dispose(), r));
+    const machines = api.machines
+      .machines()
+      .map((m) => `${m.id}: ${m.state.kind === 'running' ? (m.state.swarmNodeId ?? 'no node id') : m.state.kind}`);
+    assert.ok(
+      revealed?.kind === 'container',
+      `the container was found on its machine (task on ${task.task.nodeName} ${task.task.nodeId}; said: ${said.join(' | ')}; machines: ${machines.join(', ')}; hosts: ${api.containerHosts
+        .hosts()
+        .map((h) => `${h.key} ${h.state.kind}`)
+        .join(', ')})`,
+    );
     assert.equal(revealed.container.id, task.task.containerId);
     assert.equal(api.containersTree.host(revealed.engineKey)?.label, task.task.nodeName);
   });
