@@ -39,6 +39,8 @@ interface MachineHost {
  */
 export class ContainerHosts extends Disposable {
   private readonly machineHosts = new Map<string, MachineHost>();
+  /** Each machine's state kind at the last sync: a machine back to running wakes its watcher once. */
+  private readonly lastStates = new Map<string, Machine['state']['kind']>();
   private readonly changed = this._register(new vscode.EventEmitter<string | undefined>());
   /** Fires with a host's key when only its containers or state changed, `undefined` when hosts came or went. */
   readonly onDidChange = this.changed.event;
@@ -110,6 +112,15 @@ export class ContainerHosts extends Disposable {
       if (m.state.kind !== 'stopped' && this.lab.connection(m.id) && !this.machineHosts.has(m.id)) {
         this.follow(m);
         changed = true;
+      }
+    }
+    for (const m of machines) {
+      // A machine that just answered a probe again: its engine is worth asking now, not after the watcher's backoff.
+      const was = this.lastStates.get(m.id);
+      this.lastStates.set(m.id, m.state.kind);
+      const host = this.machineHosts.get(m.id);
+      if (host && m.state.kind === 'running' && was !== 'running' && host.watcher.currentState.kind === 'unreachable') {
+        void host.watcher.refresh();
       }
     }
     for (const id of [...this.machineHosts.keys()]) {

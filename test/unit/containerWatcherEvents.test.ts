@@ -71,3 +71,47 @@ describe('ContainerWatcher: other event types on the same stream', () => {
     assert.deepEqual(source.asked, ['c1'], 'the container event still refreshed its container');
   });
 });
+
+describe('ContainerWatcher: a refresh while the engine is unreachable', () => {
+  it('retries at once (not after the backoff) and resolves once the new connection listed the containers', async () => {
+    const source = new FakeSource();
+    let down = true;
+    const container = {
+      id: 'c'.repeat(64),
+      name: 'talker.1',
+      image: 'busybox',
+      state: 'running',
+      status: 'Up 1 second',
+      ports: [],
+      created: 0,
+      labels: {},
+    } as unknown as ContainerSummary;
+    source.events = (filters) => {
+      source.filters.push(filters);
+      return down ? Promise.reject(new Error('connect ECONNREFUSED')) : Promise.resolve(source.stream);
+    };
+    source.listContainers = () => Promise.resolve(down ? [] : [container]);
+    // A backoff of a minute: only the refresh can bring the watcher back within the test.
+    const watcher = new ContainerWatcher(source, new ContainerModel(), undefined, [60_000]);
+    watcher.start();
+    await watcher.waitFor((s) => s.kind === 'unreachable', 2_000);
+    down = false;
+    const started = Date.now();
+    await watcher.refresh();
+    assert.equal(watcher.currentState.kind, 'live');
+    assert.ok(watcher.model.get(container.id), 'the container listed by the new connection');
+    assert.ok(Date.now() - started < 5_000);
+    watcher.stop();
+  });
+
+  it('resolves with the attempt’s failure when the engine is still down', async () => {
+    const source = new FakeSource();
+    source.events = () => Promise.reject(new Error('connect ECONNREFUSED'));
+    const watcher = new ContainerWatcher(source, new ContainerModel(), undefined, [60_000]);
+    watcher.start();
+    await watcher.waitFor((s) => s.kind === 'unreachable', 2_000);
+    await watcher.refresh();
+    assert.equal(watcher.currentState.kind, 'unreachable');
+    watcher.stop();
+  });
+});

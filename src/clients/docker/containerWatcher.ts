@@ -17,6 +17,9 @@ export interface ContainerSource {
   describeError?(error: unknown): string;
 }
 
+/** How long a refresh waits for the reconnection it asked for. */
+const RETRY_WAIT_MS = 10_000;
+
 export type WatchState =
   | { readonly kind: 'stopped' }
   | { readonly kind: 'connecting' }
@@ -108,8 +111,11 @@ export class ContainerWatcher {
   }
 
   /**
-   * A user's refresh: re-list now when live, or retry at once when the
-   * engine was unreachable.
+   * A user's refresh: re-list now when live; when the engine was
+   * unreachable (or still connecting), retry at once and resolve with that
+   * attempt's outcome (live and listed, or unreachable again; at most
+   * RETRY_WAIT_MS), so that a caller looking for a container right after
+   * sees the list the new connection brought.
    */
   async refresh(): Promise<void> {
     if (!this.abort) {
@@ -118,9 +124,23 @@ export class ContainerWatcher {
     }
     if (this.state.kind === 'live') {
       await this.relist();
-    } else {
-      this.wake?.();
+      return;
     }
+    const outcome = new Promise<void>((resolve) => {
+      const timer = setTimeout(finish, RETRY_WAIT_MS);
+      const sub = this.onDidChangeState((s) => {
+        if (s.kind !== 'connecting') {
+          finish();
+        }
+      });
+      function finish(): void {
+        clearTimeout(timer);
+        sub.dispose();
+        resolve();
+      }
+    });
+    this.wake?.();
+    await outcome;
   }
 
   /** Resolves once the state satisfies `predicate` (or rejects after `timeoutMs`). */
