@@ -19,9 +19,10 @@ import { loadYaml } from '../../src/core/compose/composeYaml';
 import { ImagePresence } from '../../src/core/images/imagePresence';
 import { LabLayout } from '../../src/localLab/labLayout';
 import { LocalLab } from '../../src/localLab/localLab';
-import { CACHE_DIR } from '../harness/paths';
+import { CACHE_DIR, REPO_ROOT } from '../harness/paths';
 import { BUSYBOX_IMAGE, ensureBusyboxImage } from '../harness/testImages';
 import { Figure, FigureSource, median, round1 } from './figures';
+import { BenchRegistry } from './labRegistry';
 
 const REGISTRY = 'm1.swarm:5000';
 const SERVICES = 300;
@@ -169,8 +170,9 @@ function check(outcomes: readonly NodeOutcome[], kinds: readonly string[]): void
 /**
  * Issue 6's distribution figures on the bench's lab (instance 2) with 5
  * nodes: one image streamed from core-01 to N = 1, 2, 4 others over each
- * node's SSH connection, and building on every node compared with building
- * once and distributing, in the same run.
+ * node's SSH connection, and building on every node, or building once and
+ * going through the lab registry (push on core-01, pull on the 4 others),
+ * compared with building once and distributing, in the same run.
  */
 export const lensDistributionFigures: FigureSource = {
   names: [
@@ -181,6 +183,9 @@ export const lensDistributionFigures: FigureSource = {
     'lens.build_each_s',
     'lens.build_and_distribute_s',
     'lens.build_each_vs_distribute_ratio',
+    'lens.registry_push_pull_4_s',
+    'lens.build_and_registry_s',
+    'lens.registry_vs_distribute_ratio',
   ],
   async measure(runs) {
     const lab = new LocalLab(path.join(CACHE_DIR, 'lab-bench'), () => undefined, 2);
@@ -190,8 +195,14 @@ export const lensDistributionFigures: FigureSource = {
     const conns: SshConnection[] = [];
     const contextDir = fs.mkdtempSync(path.join(CACHE_DIR, 'bench-blob-'));
     const figures: Figure[] = [];
+    let registry: BenchRegistry | undefined;
     try {
       await Promise.all(docker.map((d) => ensureBusyboxImage(d)));
+      // The registry's image (the lab's own), on the node that runs it.
+      await lab.loadImages(layout, {
+        cacheDir: path.join(CACHE_DIR, 'lab-images'),
+        samplesDir: path.join(REPO_ROOT, 'samples', 'tp1'),
+      });
       for (const n of layout.nodes) {
         const pinned = fs
           .readFileSync(path.join(n.dir, 'etc', 'ssh', 'ssh_host_ed25519_key.pub'), 'utf8')
@@ -242,10 +253,24 @@ export const lensDistributionFigures: FigureSource = {
         { name: 'lens.distribute_4_vs_1_ratio', value: Math.round((d4 / d1) * 100) / 100, unit: 'x' },
       );
 
-      // The seed's way against the one above, on the same 5 nodes, alternating.
+      // The seed's way and the registry's against the one above, on the same 5 nodes, alternating.
+      registry = new BenchRegistry(conns[0], layout, TAG);
       const each: number[] = [];
       const once: number[] = [];
+      const viaRegistry: number[] = [];
+      const pushPull: number[] = [];
       for (let r = 0; r < runs; r++) {
+        await registry.untag(conns);
+        await remove(all);
+        await registry.fresh();
+        const t1 = performance.now();
+        check(await buildOnEach([nodes[0]], request), ['built']);
+        const t2 = performance.now();
+        await registry.push(TAG);
+        await registry.pull(conns.slice(1));
+        viaRegistry.push((performance.now() - t1) / 1000);
+        pushPull.push((performance.now() - t2) / 1000);
+        await registry.untag(conns);
         await remove(all);
         let t0 = performance.now();
         check(
@@ -266,9 +291,18 @@ export const lensDistributionFigures: FigureSource = {
           value: Math.round((median(each) / median(once)) * 100) / 100,
           unit: 'x',
         },
+        { name: 'lens.registry_push_pull_4_s', value: round1(median(pushPull)), unit: 's' },
+        { name: 'lens.build_and_registry_s', value: round1(median(viaRegistry)), unit: 's' },
+        {
+          name: 'lens.registry_vs_distribute_ratio',
+          value: Math.round((median(viaRegistry) / median(once)) * 100) / 100,
+          unit: 'x',
+        },
       );
       await remove(all);
     } finally {
+      await registry?.untag(conns).catch(() => undefined);
+      await registry?.stop().catch(() => undefined);
       conns.forEach((c) => c.close());
       fs.rmSync(contextDir, { recursive: true, force: true });
       await lab.down();
