@@ -22,6 +22,7 @@ import { LocalLab } from '../../src/localLab/localLab';
 import { CACHE_DIR, REPO_ROOT } from '../harness/paths';
 import { BUSYBOX_IMAGE, ensureBusyboxImage } from '../harness/testImages';
 import { Figure, FigureSource, median, round1 } from './figures';
+import { BenchRegistry } from './labRegistry';
 
 const round2 = (x: number): number => Math.round(x * 100) / 100;
 
@@ -194,8 +195,9 @@ function check(outcomes: readonly NodeOutcome[], kinds: readonly string[]): void
 /**
  * Issue 6's distribution figures on the bench's lab (instance 2) with 5
  * nodes: one image streamed from core-01 to N = 1, 2, 4 others over each
- * node's SSH connection, and building on every node compared with building
- * once and distributing, in the same run.
+ * node's SSH connection, and building on every node, or building once and
+ * going through the lab registry (push on core-01, pull on the 4 others),
+ * compared with building once and distributing, in the same run.
  */
 export const lensDistributionFigures: FigureSource = {
   names: [
@@ -206,6 +208,9 @@ export const lensDistributionFigures: FigureSource = {
     'lens.build_each_s',
     'lens.build_and_distribute_s',
     'lens.build_each_vs_distribute_ratio',
+    'lens.registry_push_pull_4_s',
+    'lens.build_and_registry_s',
+    'lens.registry_vs_distribute_ratio',
   ],
   async measure(runs) {
     const lab = new LocalLab(path.join(CACHE_DIR, 'lab-bench'), () => undefined, 2);
@@ -215,8 +220,14 @@ export const lensDistributionFigures: FigureSource = {
     const conns: SshConnection[] = [];
     const contextDir = fs.mkdtempSync(path.join(CACHE_DIR, 'bench-blob-'));
     const figures: Figure[] = [];
+    let registry: BenchRegistry | undefined;
     try {
       await Promise.all(docker.map((d) => ensureBusyboxImage(d)));
+      // The registry's image (the lab's own), on the node that runs it.
+      await lab.loadImages(layout, {
+        cacheDir: path.join(CACHE_DIR, 'lab-images'),
+        samplesDir: path.join(REPO_ROOT, 'samples', 'tp1'),
+      });
       for (const n of layout.nodes) {
         const pinned = fs
           .readFileSync(path.join(n.dir, 'etc', 'ssh', 'ssh_host_ed25519_key.pub'), 'utf8')
@@ -267,22 +278,46 @@ export const lensDistributionFigures: FigureSource = {
         { name: 'lens.distribute_4_vs_1_ratio', value: Math.round((d4 / d1) * 100) / 100, unit: 'x' },
       );
 
-      // The seed's way against the one above, on the same 5 nodes, alternating.
+      // The seed's way and the registry's against the one above, on the same 5 nodes, in turns.
+      const reg = new BenchRegistry(conns[0], layout, TAG);
+      registry = reg;
       const each: number[] = [];
       const once: number[] = [];
-      for (let r = 0; r < runs; r++) {
-        await remove(all);
-        let t0 = performance.now();
+      const viaRegistry: number[] = [];
+      const pushPull: number[] = [];
+      const viaRegistryRun = async (): Promise<void> => {
+        await reg.fresh();
+        const t1 = performance.now();
+        check(await buildOnEach([nodes[0]], request), ['built']);
+        const t2 = performance.now();
+        await reg.push(TAG);
+        await reg.pull(conns.slice(1));
+        viaRegistry.push((performance.now() - t1) / 1000);
+        pushPull.push((performance.now() - t2) / 1000);
+      };
+      const eachRun = async (): Promise<void> => {
+        const t0 = performance.now();
         check(
           await buildOnEach(nodes, request),
           all.map(() => 'built'),
         );
         each.push((performance.now() - t0) / 1000);
-        await remove(all);
-        t0 = performance.now();
+      };
+      const onceRun = async (): Promise<void> => {
+        const t0 = performance.now();
         check(await buildAndDistribute(nodes, request), ['built', ...all.slice(1).map(() => 'loaded')]);
         once.push((performance.now() - t0) / 1000);
+      };
+      // Each round starts from nodes without the image; the order turns, so no way always follows the same one.
+      const ways = [viaRegistryRun, eachRun, onceRun];
+      for (let r = 0; r < runs; r++) {
+        for (let w = 0; w < ways.length; w++) {
+          await reg.untag(conns);
+          await remove(all);
+          await ways[(r + w) % ways.length]();
+        }
       }
+      await reg.untag(conns);
       figures.push(
         { name: 'lens.build_each_s', value: round1(median(each)), unit: 's' },
         { name: 'lens.build_and_distribute_s', value: round1(median(once)), unit: 's' },
@@ -291,9 +326,18 @@ export const lensDistributionFigures: FigureSource = {
           value: Math.round((median(each) / median(once)) * 100) / 100,
           unit: 'x',
         },
+        { name: 'lens.registry_push_pull_4_s', value: round1(median(pushPull)), unit: 's' },
+        { name: 'lens.build_and_registry_s', value: round1(median(viaRegistry)), unit: 's' },
+        {
+          name: 'lens.registry_vs_distribute_ratio',
+          value: Math.round((median(viaRegistry) / median(once)) * 100) / 100,
+          unit: 'x',
+        },
       );
       await remove(all);
     } finally {
+      await registry?.untag(conns).catch(() => undefined);
+      await registry?.stop().catch(() => undefined);
       conns.forEach((c) => c.close());
       fs.rmSync(contextDir, { recursive: true, force: true });
       await lab.down();

@@ -1,14 +1,40 @@
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Docker from 'dockerode';
 import { localLabSteps } from '../../src/clients/steps/localLabCluster';
 import { english } from '../../src/core/l10n';
+import type { LabStep } from '../../src/core/labSteps/labConfig';
 import { labSteps, runLabStep } from '../../src/core/labSteps/labSteps';
 import { RunValues } from '../../src/core/steps/runValues';
-import { stepSucceeded, type Cluster } from '../../src/core/steps/step';
+import { stepSucceeded, type Cluster, type Step } from '../../src/core/steps/step';
 import { LocalLab } from '../../src/localLab/localLab';
 import { CACHE_DIR, REPO_ROOT } from '../harness/paths';
 import { Figure, FigureSource, median, round1 } from './figures';
+
+/** Seconds the wait step's action waits on each node. */
+const WAIT_S = 1;
+
+/**
+ * A bench-only step whose remote work waits instead of computing: a check
+ * that asks the node (as keepalived.deploy's does), then `sleep` run over the
+ * node's session. Its fan-out ratio measures the engine and the SSH sessions,
+ * not how 2 CPUs are shared.
+ */
+const waitStep: LabStep = (() => {
+  const step: Step = {
+    id: 'bench.wait',
+    title: 'Wait on every node',
+    targets: 'all',
+    changesMachines: false,
+    async check(ctx) {
+      const out = await ctx.session.exec(['true'], { signal: ctx.signal });
+      return out.code === 0 ? { state: 'todo' } : { state: 'todo', reason: out.stderr };
+    },
+    plan: () => [{ kind: 'exec', command: ['sleep', String(WAIT_S)] }],
+  };
+  return { id: step.id, title: step.title, section: 0, phases: [step] };
+})();
 
 /**
  * Issue 8's figures: one lab step (keepalived.deploy: a check and a
@@ -24,6 +50,9 @@ export const stepFigures: FigureSource = {
     'steps.fanout_3_vs_1_ratio',
     'steps.fanout_5_vs_1_ratio',
     'steps.sequential_vs_parallel_5_ratio',
+    'steps.fanout_5_vs_1_floor',
+    'steps.fanout_wait_1_node_ms',
+    'steps.fanout_5_vs_1_wait_ratio',
   ],
   async measure(runs) {
     const instance = Number(process.env['SWARM_LAB_BENCH_INSTANCE'] ?? 2);
@@ -55,17 +84,18 @@ export const stepFigures: FigureSource = {
         nodes: env.cluster.nodes.slice(0, n),
         openSession: (node, signal) => env.cluster.openSession(node, signal),
       });
-      const time = async (nodes: number, concurrency: number): Promise<number> => {
+      const time = async (nodes: number, concurrency: number, which: LabStep = step): Promise<number> => {
         await clean();
         const t0 = performance.now();
-        const reports = await runLabStep(step, first(nodes), new RunValues(), {
+        const reports = await runLabStep(which, first(nodes), new RunValues(), {
           l10n: english,
           allowMachineChanges: true,
           concurrency,
         });
         const ms = performance.now() - t0;
-        if (!reports.every(stepSucceeded)) {
-          throw new Error(`keepalived.deploy failed: ${JSON.stringify(reports)}`);
+        const ran = reports.flatMap((r) => r.nodes).filter((n) => n.outcome.kind === 'ok').length;
+        if (!reports.every(stepSucceeded) || (which === waitStep && ran !== nodes)) {
+          throw new Error(`${which.id} failed: ${JSON.stringify(reports)}`);
         }
         return ms;
       };
@@ -80,11 +110,28 @@ export const stepFigures: FigureSource = {
         five.push(await time(5, 5));
         sequential.push(await time(5, 1));
       }
+      // The same engine and sessions, with remote work that waits: 1 and 5 nodes, alternating.
+      await time(5, 5, waitStep);
+      const waitOne: number[] = [];
+      const waitFive: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        waitOne.push(await time(1, 5, waitStep));
+        waitFive.push(await time(5, 5, waitStep));
+      }
       const figures: Figure[] = [
         { name: 'steps.one_node_ms', value: round1(median(one)), unit: 'ms' },
         { name: 'steps.fanout_3_vs_1_ratio', value: round1(median(three) / median(one)), unit: 'x' },
         { name: 'steps.fanout_5_vs_1_ratio', value: round1(median(five) / median(one)), unit: 'x' },
         { name: 'steps.sequential_vs_parallel_5_ratio', value: round1(median(sequential) / median(five)), unit: 'x' },
+        // What 5 nodes of a step that is all CPU cannot beat on this machine's cores: nodes ÷ cores
+        // (keepalived.deploy also waits, so its ratio can come in below).
+        { name: 'steps.fanout_5_vs_1_floor', value: round1(Math.max(1, 5 / os.cpus().length)), unit: 'x' },
+        { name: 'steps.fanout_wait_1_node_ms', value: round1(median(waitOne)), unit: 'ms' },
+        {
+          name: 'steps.fanout_5_vs_1_wait_ratio',
+          value: Math.round((median(waitFive) / median(waitOne)) * 100) / 100,
+          unit: 'x',
+        },
       ];
       return figures;
     } finally {
