@@ -1,6 +1,7 @@
 import { REGISTRY_IMAGE } from '../../src/core/labSteps/labImages';
 import type { SshConnection } from '../../src/clients/ssh/sshConnection';
-import { LabLayout, REGISTRY_NAME } from '../../src/localLab/labLayout';
+import { LAB_REGISTRY } from '../../src/core/labSteps/labConfig';
+import { LabLayout } from '../../src/localLab/labLayout';
 
 /**
  * What students do instead of streaming an image from node to node: push it
@@ -30,7 +31,7 @@ export class BenchRegistry {
     layout: LabLayout,
     tag: string,
   ) {
-    this.pushRef = `${REGISTRY_NAME}:5000/${tag}`;
+    this.pushRef = `${LAB_REGISTRY}/${tag}`;
     this.pullRef = `${layout.nodes[0].address}:5000/${tag}`;
   }
 
