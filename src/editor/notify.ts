@@ -62,6 +62,17 @@ export function notifyWarning<A extends string>(message: string, options?: Notif
   return notify('warning', message, options ?? {});
 }
 
+/** Refusals of settings already said: a refused value is said once per window, not at each read. */
+const saidOnce = new Set<string>();
+
+/** A warning said once per window (a refused setting's value, read again at each step or render). */
+export function notifyWarningOnce(message: string): void {
+  if (!saidOnce.has(message)) {
+    saidOnce.add(message);
+    void notifyWarning(message);
+  }
+}
+
 export function notifyInfo<A extends string>(message: string, options?: NotifyOptions<A>): Promise<A | undefined> {
   return notify('info', message, options ?? {});
 }

@@ -1,10 +1,7 @@
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { resolveSettingPath } from '../core/settings/settingPaths';
-import { notifyWarning } from './notify';
-
-/** Refusals already said, so that a value refused is said once per window, not at each read. */
-const said = new Set<string>();
+import { notifyWarningOnce } from './notify';
 
 /**
  * A `swarmLab.*` path setting in force, resolved (core/settings/settingPaths):
@@ -38,9 +35,6 @@ export function settingPath(
   if ('path' in resolved) {
     return resolved.path;
   }
-  if (!said.has(resolved.problem)) {
-    said.add(resolved.problem);
-    void notifyWarning(resolved.problem);
-  }
+  notifyWarningOnce(resolved.problem);
   return undefined;
 }

@@ -40,7 +40,7 @@ interface MachineHost {
 export class ContainerHosts extends Disposable {
   private readonly machineHosts = new Map<string, MachineHost>();
   /** Each machine's state kind at the last sync: a machine back to running wakes its watcher once. */
-  private readonly lastStates = new Map<string, Machine['state']['kind']>();
+  private lastStates = new Map<string, Machine['state']['kind']>();
   private readonly changed = this._register(new vscode.EventEmitter<string | undefined>());
   /** Fires with a host's key when only its containers or state changed, `undefined` when hosts came or went. */
   readonly onDidChange = this.changed.event;
@@ -114,10 +114,11 @@ export class ContainerHosts extends Disposable {
         changed = true;
       }
     }
+    const last = this.lastStates;
+    this.lastStates = new Map(machines.map((m) => [m.id, m.state.kind]));
     for (const m of machines) {
       // A machine that just answered a probe again: its engine is worth asking now, not after the watcher's backoff.
-      const was = this.lastStates.get(m.id);
-      this.lastStates.set(m.id, m.state.kind);
+      const was = last.get(m.id);
       const host = this.machineHosts.get(m.id);
       if (host && m.state.kind === 'running' && was !== 'running' && host.watcher.currentState.kind === 'unreachable') {
         void host.watcher.refresh();

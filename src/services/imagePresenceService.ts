@@ -150,15 +150,20 @@ export class ImagePresenceService extends Disposable {
       );
       this.listing.set(key, task);
     }
-    void task.run().catch((error: unknown) => this.log.warn(`images of ${key}: ${String(error)}`));
+    void task.run();
   }
 
+  /** One list of a machine's images; a failure is logged here, once, whoever asked for the pass. */
   private async listOnce(key: string): Promise<void> {
     const host = this.hosts.host(key);
     if (!host?.machine) {
       return;
     }
-    const node = new DockerImageNode(host.label, await host.engine());
-    this.model.replaceImages(host.label, await node.listImages());
+    try {
+      const node = new DockerImageNode(host.label, await host.engine());
+      this.model.replaceImages(host.label, await node.listImages());
+    } catch (error) {
+      this.log.warn(`images of ${key}: ${String(error)}`);
+    }
   }
 }

@@ -1,12 +1,9 @@
 import * as vscode from 'vscode';
 import { checkedLabImages, virtualIpProblem } from '../core/labSteps/checkedValues';
 import type { LabSettings } from '../core/labRunner/ports';
-import { notifyWarning } from '../editor/notify';
+import { notifyWarningOnce } from '../editor/notify';
 
 export type { LabSettings } from '../core/labRunner/ports';
-
-/** The refusals already said: a value refused is said once, not at each step or check. */
-const said = new Set<string>();
 
 /**
  * The steps' settings. An image of swarmLab.images that is no image
@@ -19,10 +16,8 @@ export function labSettings(): LabSettings {
   const { images, problems } = checkedLabImages(c.get<unknown>('images', {}), vscode.l10n);
   const virtualIp = c.get<string>('virtualIp', '').trim();
   const badIp = virtualIpProblem(virtualIp, vscode.l10n);
-  for (const problem of [...problems, ...(badIp ? [badIp] : [])].filter((p) => !said.has(p))) {
-    said.add(problem);
-    void notifyWarning(problem);
-  }
+  // Said once, not at each step or check.
+  [...problems, ...(badIp ? [badIp] : [])].forEach(notifyWarningOnce);
   return {
     managers: c.get<number>('swarm.managers', 3),
     virtualIp: badIp ? '' : virtualIp,

@@ -1,8 +1,6 @@
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { FIRST_HOUR_FILE, REPO_ROOT } from '../harness/paths';
-import type { FigureSource } from './figures';
+import { FIRST_HOUR_FILE } from '../harness/paths';
+import { type FigureSource, runTestTier } from './figures';
 
 /**
  * ui.first_hour_s: from `npm start` to section 3's checks green, through the
@@ -15,12 +13,8 @@ export const firstHourFigure: FigureSource = {
   names: ['ui.first_hour_s'],
   measure: () => {
     fs.rmSync(FIRST_HOUR_FILE, { force: true });
-    const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'out', 'test', 'harness', 'runTier.js'), 'ui'], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, SWARM_LAB_TEST_FILES: 'npmStart' },
-      stdio: ['ignore', 2, 2],
-    });
-    if (r.status !== 0 || !fs.existsSync(FIRST_HOUR_FILE)) {
+    const passed = runTestTier('ui', { SWARM_LAB_TEST_FILES: 'npmStart' });
+    if (!passed || !fs.existsSync(FIRST_HOUR_FILE)) {
       throw new Error('ui.first_hour_s: the npm start test failed (see its output above)');
     }
     const seconds = (JSON.parse(fs.readFileSync(FIRST_HOUR_FILE, 'utf8')) as Record<string, number>)['ui.first_hour_s'];

@@ -1,8 +1,6 @@
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { HOSTILE_CASES_FILE, REPO_ROOT } from '../harness/paths';
-import type { FigureSource } from './figures';
+import { HOSTILE_CASES_FILE } from '../harness/paths';
+import { type FigureSource, runTestTier } from './figures';
 
 /**
  * reliability.hostile_cases: the hostile-workspace cases tried in a real
@@ -16,11 +14,7 @@ export const hostileFigure: FigureSource = {
   names: ['reliability.hostile_cases'],
   measure: () => {
     fs.rmSync(HOSTILE_CASES_FILE, { force: true });
-    const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'out', 'test', 'harness', 'runTier.js'), 'vscode'], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, SWARM_LAB_TEST_GREP: 'A hostile workspace' },
-      stdio: ['ignore', 2, 2],
-    });
+    const passed = runTestTier('vscode', { SWARM_LAB_TEST_GREP: 'A hostile workspace' });
     const cases = fs.existsSync(HOSTILE_CASES_FILE)
       ? fs
           .readFileSync(HOSTILE_CASES_FILE, 'utf8')
@@ -29,7 +23,7 @@ export const hostileFigure: FigureSource = {
           .map((l) => JSON.parse(l) as { case: string; held: boolean })
       : [];
     const failed = cases.filter((c) => !c.held).map((c) => c.case);
-    if (r.status !== 0 || cases.length === 0 || failed.length > 0) {
+    if (!passed || cases.length === 0 || failed.length > 0) {
       throw new Error(
         `reliability.hostile_cases: ${failed.length} of ${cases.length} cases did not hold (${failed.join('; ')}); see the output above`,
       );
