@@ -10,7 +10,11 @@ function gatedPasses(read: () => number) {
     return new Promise<void>((resolve) => gates.push(resolve));
   };
   const release = async (): Promise<void> => {
-    while (gates.length === 0) {
+    // Bounded: a pass that never starts fails the test instead of spinning forever.
+    for (let turns = 0; gates.length === 0; turns++) {
+      if (turns > 1_000) {
+        throw new Error('no pass is waiting to be released');
+      }
       await new Promise((r) => setImmediate(r));
     }
     gates.shift()!();
