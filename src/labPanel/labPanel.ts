@@ -46,6 +46,8 @@ export class LabPanel extends Disposable {
   private sectionId: string | undefined;
   /** The language switched to in the panel; VS Code's display language until then. */
   private language: string | undefined;
+  /** Counts load() calls, so that only the newest one applies what it read. */
+  private loadGeneration = 0;
   private answers = new Map<string, string>();
   /** One write at a time; a failed one is reported once and the later ones still run. */
   private readonly writes = new WriteQueue((error) => this.fail(error));
@@ -212,9 +214,16 @@ export class LabPanel extends Disposable {
 
   /** (Re)reads the lab in the language asked for, and shows the section. */
   private async load(): Promise<void> {
+    // Loads overlap (a language switch while labPath changes): the one asked
+    // last wins, so an older read finishing late never replaces it.
+    const generation = ++this.loadGeneration;
+    let loaded: LoadedLab;
     try {
-      this.loaded = await loadConfiguredLab(this.deps.extensionUri, this.language ?? vscode.env.language);
+      loaded = await loadConfiguredLab(this.deps.extensionUri, this.language ?? vscode.env.language);
     } catch (error) {
+      if (generation !== this.loadGeneration) {
+        return;
+      }
       this.loaded = undefined;
       if (!(error instanceof LabLoadError)) {
         throw error;
@@ -223,8 +232,16 @@ export class LabPanel extends Disposable {
       this.post({ type: 'labError', message: error.message, strings: panelStrings() });
       return;
     }
-    this.loaded.lab.problems.forEach((p) => this.deps.log.warn(p.message));
-    this.answers = await this.deps.report.answers(this.loaded);
+    if (generation !== this.loadGeneration) {
+      return;
+    }
+    this.loaded = loaded;
+    loaded.lab.problems.forEach((p) => this.deps.log.warn(p.message));
+    const answers = await this.deps.report.answers(loaded);
+    if (generation !== this.loadGeneration) {
+      return;
+    }
+    this.answers = answers;
     await this.postLab();
     await this.evaluateSectionChecks();
   }
