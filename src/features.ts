@@ -57,6 +57,7 @@ import { onDidNotify, type ShownNotification, useNotificationLog } from './edito
 import { ClusterMapSource } from './clusterMap/clusterMapSource';
 import { ClusterMapPanels } from './clusterMap/clusterMapPanel';
 import { showClusterMapCommand } from './commands/showClusterMap';
+import { settingsDisposable } from './editor/settings';
 import { requireCommandTrust } from './editor/trust';
 
 /** What the extension exposes to other extensions and to its own tests. */
@@ -111,6 +112,8 @@ export function startFeatures(
 ): Features {
   // Notifications whose caller has no log at hand write their full text here, and Show Log opens it.
   context.subscriptions.push(useNotificationLog(log));
+  // The one swarmLab.* configuration listener (editor/settings), released with the features.
+  context.subscriptions.push(settingsDisposable);
   const sshTrust = new SshTrust(log);
   const localEngine = new LocalDockerEngine(log, () => ({
     hostKeys: sshTrust.hostKeys,

@@ -15,6 +15,7 @@ import { WriteQueue } from '../core/labPanel/writeQueue';
 import { ReportConflictError } from '../core/report/reportEdit';
 import { pageOf, webviewOptions } from '../editor/webviewPanel';
 import { notifyError } from '../editor/notify';
+import { settings } from '../editor/settings';
 import { onDidGrantTrust, workspaceTrusted } from '../editor/trust';
 import { Disposable } from '../platform/disposable';
 import type { ClusterMapFeed } from '../clusterMap/clusterMapSource';
@@ -96,8 +97,8 @@ export class LabPanel extends Disposable {
     this._register(panel.webview.onDidReceiveMessage((m: unknown) => void this.handleMessage(m)));
     this._register(deps.report.onDidChange(() => void this.reportChanged().catch((e: unknown) => this.fail(e))));
     this._register(
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('swarmLab.labPath')) {
+      settings().onDidChange((keys) => {
+        if (keys.has('labPath')) {
           void this.load().catch((err: unknown) => this.fail(err));
         }
       }),

@@ -7,6 +7,7 @@ import { parseReport } from '../core/report/reportParse';
 import { normalizeAnswer } from '../core/labPanel/answerSync';
 import { isInside } from '../core/labPanel/insideRoots';
 import type { ReportStatus } from '../core/labPanel/protocol';
+import { settings } from '../editor/settings';
 import { Disposable } from '../platform/disposable';
 
 /**
@@ -52,8 +53,8 @@ export class ReportFile extends Disposable {
       }),
     );
     this._register(
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('swarmLab.reportFile')) {
+      settings().onDidChange((keys) => {
+        if (keys.has('reportFile')) {
           this.watch();
           this.changed.fire();
         }
@@ -87,7 +88,7 @@ export class ReportFile extends Disposable {
     if (!folder) {
       return { problem: vscode.l10n.t('Open a folder: the report is a file in it.') };
     }
-    const name = vscode.workspace.getConfiguration('swarmLab').get<string>('reportFile', DEFAULT_REPORT).trim();
+    const name = settings().reportFile();
     const file = name === '' ? DEFAULT_REPORT : name.replace(/\\/g, '/');
     const uri = vscode.Uri.joinPath(folder.uri, file);
     if (/^([/]|[a-z]:)/i.test(file) || !isInside(uri.path, folder.uri.path) || uri.path === folder.uri.path) {

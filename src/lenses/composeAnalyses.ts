@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { ComposeAnalysis, ComposeDiagnostic } from '../core/compose/composeImages';
 import { ComposeParser, ComposeVersions, parseComposeText, ParsedCompose } from '../core/compose/composeVersions';
+import { settings } from '../editor/settings';
 import { Disposable } from '../platform/disposable';
 import { isComposeDocument, labRegistry } from './composeSettings';
 
@@ -41,9 +42,9 @@ export class ComposeAnalyses extends Disposable {
     this._register(vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, SETTLE_MS)));
     this._register(vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri)));
     this._register(
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        const files = e.affectsConfiguration('swarmLab.composeFiles');
-        if (files || e.affectsConfiguration('swarmLab.registry')) {
+      settings().onDidChange((keys) => {
+        const files = keys.has('composeFiles');
+        if (files || keys.has('registry')) {
           // A new registry is analysed from the parses kept; other globs may make other files compose files.
           if (files) {
             this.versions.clear();

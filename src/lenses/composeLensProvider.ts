@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { LensAction, planLenses, registryImages } from '../core/compose/composeLensPlan';
+import { settings } from '../editor/settings';
 import { Disposable } from '../platform/disposable';
 import { ImagePresenceService } from '../services/imagePresenceService';
 import { ComposeAnalyses } from './composeAnalyses';
@@ -45,8 +46,8 @@ export class ComposeLensProvider extends Disposable implements vscode.CodeLensPr
     super();
     this._register(presence.onDidChange(() => this.changed.fire()));
     this._register(
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('swarmLab.registry')) {
+      settings().onDidChange((keys) => {
+        if (keys.has('registry')) {
           this.changed.fire();
         }
       }),

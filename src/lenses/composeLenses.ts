@@ -7,6 +7,7 @@ import { distributeImageCommand } from '../commands/distributeImage';
 import { pushImageToRegistryCommand } from '../commands/pushImageToRegistry';
 import { switchAllComposeImagesCommand } from '../commands/switchAllComposeImages';
 import { switchComposeImageCommand } from '../commands/switchComposeImage';
+import { settings } from '../editor/settings';
 import { Disposable } from '../platform/disposable';
 import { ContainerHosts } from '../services/containerHosts';
 import { ImagePresenceService } from '../services/imagePresenceService';
@@ -47,8 +48,8 @@ export class ComposeLenses extends Disposable {
     ];
     this.register();
     this._register(
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('swarmLab.composeFiles')) {
+      settings().onDidChange((keys) => {
+        if (keys.has('composeFiles')) {
           this.register();
         }
       }),

@@ -5,6 +5,7 @@ import { DockerEndpoint, DockerEndpointError, parseDockerHost } from '../clients
 import { DockerEngine } from '../clients/docker/dockerEngine';
 import { SshDockerHost } from '../clients/docker/sshDockerHost';
 import type { MachineConnectionOptions } from '../clients/machines/machineConnection';
+import { settings } from '../editor/settings';
 import { Disposable } from '../platform/disposable';
 
 /**
@@ -33,8 +34,8 @@ export class LocalDockerEngine extends Disposable {
   ) {
     super();
     this._register(
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('swarmLab.dockerHost')) {
+      settings().onDidChange((keys) => {
+        if (keys.has('dockerHost')) {
           this.teardown();
           if (this.watching) {
             this.watch();
@@ -47,7 +48,7 @@ export class LocalDockerEngine extends Disposable {
 
   /** The endpoint in force, or an error message when the setting is invalid. */
   endpoint(): DockerEndpoint {
-    const configured = vscode.workspace.getConfiguration('swarmLab').get<string>('dockerHost', '').trim();
+    const configured = settings().dockerHost();
     return parseDockerHost(configured || process.env['DOCKER_HOST']);
   }
 

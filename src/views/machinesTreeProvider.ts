@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { describeMachine, Machine, MachineSource } from '../core/machines/machine';
 import { vagrantContextValue } from '../core/vagrant/vagrantMachines';
+import { settings } from '../editor/settings';
 import { Disposable } from '../platform/disposable';
 import { MachineRegistry } from '../services/machines/machineRegistry';
 
@@ -68,7 +69,7 @@ export class MachinesTreeProvider extends Disposable implements vscode.TreeDataP
     }
     tooltip.appendText(m.state.kind === 'unreachable' ? m.state.reason : describeMachine(m));
     if (vip) {
-      const address = vscode.workspace.getConfiguration('swarmLab').get<string>('virtualIp', '');
+      const address = settings().rawVirtualIp();
       tooltip.appendText(`\n\n${vscode.l10n.t('Holds the virtual IP {0}', address)}`);
     }
     item.tooltip = tooltip;

@@ -3,6 +3,7 @@ import { MachineConnection, MachineConnectionOptions } from '../../clients/machi
 import { RerunningTask } from '../../core/async/rerunningTask';
 import { virtualIpOf } from '../../core/machines/ipAddresses';
 import { Machine, MachineDefinition, MachineState } from '../../core/machines/machine';
+import { settings } from '../../editor/settings';
 import { Disposable } from '../../platform/disposable';
 
 /** One machine as a source knows it, before any SSH probe. */
@@ -59,8 +60,8 @@ export class MachineRegistry extends Disposable {
       }
     }
     this._register(
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('swarmLab.virtualIp')) {
+      settings().onDidChange((keys) => {
+        if (keys.has('virtualIp')) {
           void this.refresh();
         }
       }),
@@ -185,7 +186,7 @@ export class MachineRegistry extends Disposable {
     conn: MachineConnection,
     state: Extract<MachineState, { kind: 'running' }>,
   ): Promise<MachineState> {
-    const vip = virtualIpOf(vscode.workspace.getConfiguration('swarmLab').get<string>('virtualIp'));
+    const vip = virtualIpOf(settings().rawVirtualIp());
     if (!vip) {
       return state;
     }

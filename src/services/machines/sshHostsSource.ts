@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { sshHostMachines } from '../../core/ssh/sshHosts';
+import { settings } from '../../editor/settings';
 import { Disposable } from '../../platform/disposable';
 import type { ListedMachine, MachineListSource } from './machineRegistry';
 
@@ -16,8 +17,8 @@ export class SshHostsSource extends Disposable implements MachineListSource {
   constructor() {
     super();
     this._register(
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('swarmLab.hosts')) {
+      settings().onDidChange((keys) => {
+        if (keys.has('hosts')) {
           this.changed.fire();
         }
       }),
@@ -25,7 +26,7 @@ export class SshHostsSource extends Disposable implements MachineListSource {
   }
 
   async list(): Promise<{ machines: ListedMachine[]; problems: string[] }> {
-    const value = vscode.workspace.getConfiguration('swarmLab').get<unknown>('hosts', []);
+    const value = settings().hosts();
     if (!Array.isArray(value) || value.length === 0) {
       return { machines: [], problems: [] };
     }

@@ -3,6 +3,7 @@ import { HostKeyPolicy, UnknownHostQuestion } from '../../clients/ssh/hostKeyPol
 import { IdentityLoader } from '../../clients/ssh/sshIdentity';
 import { notifyWarning } from '../../editor/notify';
 import { settingPath } from '../../editor/settingPath';
+import { settings } from '../../editor/settings';
 import { Disposable } from '../../platform/disposable';
 
 /**
@@ -33,8 +34,8 @@ export class SshTrust extends Disposable {
       vscode.l10n,
     );
     this._register(
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('swarmLab.knownHostsFile')) {
+      settings().onDidChange((keys) => {
+        if (keys.has('knownHostsFile')) {
           this.policy = this.createPolicy();
         }
       }),

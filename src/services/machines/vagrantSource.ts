@@ -6,6 +6,7 @@ import { VagrantMachineSource, VagrantSnapshot } from '../../clients/vagrant/vag
 import { initialMachineState } from '../../core/vagrant/vagrantMachines';
 import { expandHome } from '../../core/ssh/knownHosts';
 import { vagrantfileMachines } from '../../core/vagrant/vagrantfileMachines';
+import { settings } from '../../editor/settings';
 import { onDidGrantTrust, workspaceTrusted } from '../../editor/trust';
 import { Disposable } from '../../platform/disposable';
 import type { ListedMachine, MachineListSource } from './machineRegistry';
@@ -32,8 +33,8 @@ export class VagrantSource extends Disposable implements MachineListSource {
     super();
     this._register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.syncFolders()));
     this._register(
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('swarmLab.vagrant.folders')) {
+      settings().onDidChange((keys) => {
+        if (keys.has('vagrant.folders')) {
           this.syncFolders();
         }
       }),
@@ -102,10 +103,10 @@ export class VagrantSource extends Disposable implements MachineListSource {
 
   private syncFolders(notify = true): void {
     // The workspace's folders, and those of the setting (a Vagrant project kept outside the workspace).
-    const configured = vscode.workspace.getConfiguration('swarmLab').get<string[]>('vagrant.folders', []);
+    const configured = settings().vagrantFolders();
     const candidates = [
       ...(vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath),
-      ...configured.filter((d) => typeof d === 'string' && d.trim()).map((d) => expandHome(d.trim())),
+      ...configured.map((d) => expandHome(d.trim())),
     ];
     const dirs = [...new Set(candidates)].filter((d) => VagrantMachineSource.hasVagrantfile(d));
     let changed = false;
