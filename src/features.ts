@@ -1,64 +1,22 @@
 import * as vscode from 'vscode';
-import { runCommand, type Command } from './commands/command';
-import type { Machine } from './core/machines/machine';
-import { checkDockerConnectionCommand } from './commands/checkDockerConnection';
-import { inspectContainerCommand } from './commands/inspectContainer';
-import { openSettingsCommand } from './commands/openSettings';
-import { refreshContainersCommand } from './commands/refreshContainers';
-import { showContainerLogsCommand } from './commands/showContainerLogs';
-import { showLogCommand } from './commands/showLog';
-import { INSPECT_SCHEME, InspectDocumentProvider } from './documents/inspectDocumentProvider';
-import { LocalDockerEngine } from './services/localDockerEngine';
-import { LocalLabService } from './services/localLabService';
-import { ContainerHosts } from './services/containerHosts';
-import { MachineRegistry } from './services/machines/machineRegistry';
-import { SshHostsSource } from './services/machines/sshHostsSource';
-import { VagrantSource } from './services/machines/vagrantSource';
-import { SshTrust } from './services/machines/sshTrust';
-import { addSshHostCommand } from './commands/addSshHost';
-import { vagrantActionCommands } from './commands/vagrantActions';
-import { MachinesTreeProvider } from './views/machinesTreeProvider';
-import { openMachineTerminalCommand } from './commands/openMachineTerminal';
-import { refreshMachinesCommand } from './commands/refreshMachines';
-import { startLocalLabCommand } from './commands/startLocalLab';
-import { stopLocalLabCommand } from './commands/stopLocalLab';
-import { refreshSwarmCommand } from './commands/refreshSwarm';
-import { scaleServiceCommand } from './commands/scaleService';
-import { SwarmService } from './services/swarmService';
-import { forceUpdateServiceCommand } from './commands/forceUpdateService';
-import { rollbackServiceCommand } from './commands/rollbackService';
-import { removeServiceCommand } from './commands/removeService';
-import { showServiceLogsCommand } from './commands/showServiceLogs';
-import { nodeActionCommands } from './commands/nodeActions';
-import { editNodeLabelsCommand } from './commands/editNodeLabels';
-import { containerActionCommands } from './commands/containerActions';
-import { revealTaskContainerCommand } from './commands/revealTaskContainer';
-import { openContainerShellCommand } from './commands/openContainerShell';
-import { enterContainerNamespacesCommand } from './commands/enterContainerNamespaces';
-import { SwarmTreeProvider, type SwarmItem } from './views/swarmTreeProvider';
-import { ContainersNode, ContainersTreeProvider } from './views/containersTreeProvider';
-import { ComposeLenses } from './lenses/composeLenses';
-import { LabStepService } from './services/labActions';
-import type { LabActions } from './core/labPanel/labActions';
-import { DryRunDocumentProvider } from './documents/dryRunDocumentProvider';
-import { runLabStepCommand } from './commands/runLabStep';
-import { runLabSectionCommand } from './commands/runLabSection';
-import { runLabStepOnNodeCommand } from './commands/runLabStepOnNode';
-import { dryRunLabStepCommand } from './commands/dryRunLabStep';
-import { swarmInitJoinCommand } from './commands/swarmInitJoin';
-import { LabPanels } from './labPanel/labPanels';
-import { loadImagesFromArchivesCommand } from './commands/loadImagesFromArchives';
-import { openLabCommand } from './commands/openLab';
-import { importReportCommand } from './commands/importReport';
-import { exportReportCommands } from './commands/exportReport';
-import { configureVagrantfileCommand, vagrantfileStep } from './commands/configureVagrantfile';
-import { dataDiskCheck, machinesReachableCheck } from './services/prerequisiteChecks';
+import { runCommand, type Command } from './editor/command';
 import { onDidNotify, type ShownNotification, useNotificationLog } from './editor/notify';
-import { ClusterMapSource } from './clusterMap/clusterMapSource';
-import { ClusterMapPanels } from './clusterMap/clusterMapPanel';
-import { showClusterMapCommand } from './commands/showClusterMap';
+import { refreshDisposable } from './editor/refresh';
 import { settingsDisposable } from './editor/settings';
 import { requireCommandTrust } from './editor/trust';
+import * as compose from './features/compose';
+import type { ComposeLenses } from './features/compose';
+import * as containers from './features/containers';
+import type { ContainerHosts, ContainersTreeProvider } from './features/containers';
+import * as extension from './features/extension';
+import * as images from './features/images';
+import * as lab from './features/lab';
+import type { LabPanels, LabStepService } from './features/lab';
+import * as machines from './features/machines';
+import type { LocalDockerEngine, LocalLabService, MachineRegistry, MachinesTreeProvider } from './features/machines';
+import * as swarm from './features/swarm';
+import type { ClusterMapPanels, SwarmService, SwarmTreeProvider } from './features/swarm';
+import type { LabActions } from './core/labPanel/labActions';
 
 /** What the extension exposes to other extensions and to its own tests. */
 export interface SwarmLabApi {
@@ -111,129 +69,42 @@ export function startFeatures(
   registered: ReadonlySet<string>,
 ): Features {
   // Notifications whose caller has no log at hand write their full text here, and Show Log opens it.
-  context.subscriptions.push(useNotificationLog(log));
+  context.subscriptions.push(log, useNotificationLog(log));
   // The one swarmLab.* configuration listener (editor/settings), released with the features.
   context.subscriptions.push(settingsDisposable);
-  const sshTrust = new SshTrust(log);
-  const localEngine = new LocalDockerEngine(log, () => ({
-    hostKeys: sshTrust.hostKeys,
-    identities: sshTrust.identities,
-  }));
-  const localLab = new LocalLabService(context.globalStorageUri, log);
-  const sshHosts = new SshHostsSource();
-  const vagrant = new VagrantSource(log);
-  const machines = new MachineRegistry(
-    [localLab, sshHosts, vagrant],
-    () => ({ hostKeys: sshTrust.hostKeys, identities: sshTrust.identities }),
+  // Every trigger of a re-read (settings, file sets, first shows, runs, machines back) in one place.
+  context.subscriptions.push(refreshDisposable);
+
+  // Each feature in its room; what one needs of another is handed over here.
+  const m = machines.register(context, { log, view: views.machines });
+  const c = containers.register(context, {
     log,
-  );
-  const containerHosts = new ContainerHosts(localEngine, machines, log);
-  const containersTree = new ContainersTreeProvider(containerHosts);
-  const containersView = views.containers as vscode.TreeView<ContainersNode>;
-  containersTree.attach(containersView);
-  const selection = (): readonly ContainersNode[] => containersView.selection;
-  const machinesTree = new MachinesTreeProvider(machines);
-  const machinesView = views.machines as vscode.TreeView<Machine>;
-  machinesTree.attach(machinesView);
-  const swarm = new SwarmService(machines, log);
-  const swarmTree = new SwarmTreeProvider(swarm, machines);
-  const swarmView = views.swarm as vscode.TreeView<SwarmItem>;
-  swarmTree.attach(swarmView);
-  const revealTaskContainer = revealTaskContainerCommand(machines, containersTree, containersView);
-  // Selecting a task shows its container on its node, without taking the focus away.
-  const followSelection = swarmView.onDidChangeSelection((e) => {
-    const [item] = e.selection;
-    if (item?.kind === 'task' && item.task.containerId) {
-      void Promise.resolve(revealTaskContainer.execute(item, { focus: false })).catch((error: unknown) =>
-        log.warn(`reveal of task ${item.task.id} failed: ${String(error)}`),
-      );
-    }
+    view: views.containers,
+    machines: m.machines,
+    localEngine: m.localEngine,
+    knownHostsFile: m.knownHostsFile,
   });
-
-  const compose = new ComposeLenses(containerHosts, machines, log);
-
-  const labSteps = new LabStepService(localLab, machines, swarm, context.extensionUri, context.secrets);
-  const dryRuns = new DryRunDocumentProvider();
-  // Section 1 is done in VS Code: the Vagrantfile, and checks of what VS Code already knows.
-  const vagrantfiles = vscode.workspace.createFileSystemWatcher('**/Vagrantfile');
-  const vagrantfileChanged = new vscode.EventEmitter<void>();
-  for (const event of [vagrantfiles.onDidCreate, vagrantfiles.onDidChange, vagrantfiles.onDidDelete]) {
-    context.subscriptions.push(event(() => vagrantfileChanged.fire()));
-  }
-
-  context.subscriptions.push(
-    labSteps,
-    dryRuns,
-    vagrantfiles,
-    vagrantfileChanged,
-    labSteps.registerSideStep('vagrant.file', vagrantfileStep),
-    labSteps.registerSideCheck('machines.reachable', machinesReachableCheck(machines)),
-    labSteps.registerSideCheck('vagrant.data-disk', dataDiskCheck(vagrantfileChanged.event)),
-  );
-  const stepCommands: Command[] = [
-    runLabStepCommand(labSteps),
-    runLabSectionCommand(labSteps),
-    runLabStepOnNodeCommand(labSteps),
-    dryRunLabStepCommand(labSteps, dryRuns),
-    swarmInitJoinCommand(labSteps),
-  ];
-
-  // One map for its own panel and the lab panel, rebuilt on the swarm's, machines' and images' events.
-  const clusterMapSource = new ClusterMapSource(swarm, machines, compose.presence);
-  const clusterMap = new ClusterMapPanels(clusterMapSource, context.extensionUri, log);
-  // The activation entry registered the panels' serializers: they restore panels through labPanels and clusterMap.
-  const labPanels = new LabPanels(context.extensionUri, log, clusterMapSource);
-  context.subscriptions.push(
+  const i = images.register(context, { log, machines: m.machines, containerHosts: c.containerHosts });
+  const s = swarm.register(context, {
     log,
-    localEngine,
-    containerHosts,
-    containersTree,
-    localLab,
-    sshHosts,
-    vagrant,
-    sshTrust,
-    machines,
-    machinesTree,
-    swarm,
-    swarmTree,
-    followSelection,
-    vscode.workspace.registerTextDocumentContentProvider(INSPECT_SCHEME, new InspectDocumentProvider(containerHosts)),
-  );
+    view: views.swarm,
+    machines: m.machines,
+    presence: i.presence,
+    revealTaskContainer: c.revealTaskContainer,
+  });
+  const k = compose.register(context, { log, presence: i.presence });
+  const l = lab.register(context, {
+    log,
+    localLab: m.localLab,
+    machines: m.machines,
+    swarm: s.swarm,
+    clusterMap: s.clusterMapSource,
+    vagrantfileStep: m.vagrantfileStep,
+  });
+  const e = extension.register(context, { log });
+
   const commands = new Map<string, Command>(
-    [
-      ...stepCommands,
-      refreshContainersCommand(containerHosts),
-      showContainerLogsCommand(containerHosts, selection),
-      inspectContainerCommand(containerHosts, selection),
-      checkDockerConnectionCommand(localEngine, log),
-      showLogCommand(log),
-      openSettingsCommand(context.extension.id),
-      startLocalLabCommand(localLab, context.extensionUri, log),
-      stopLocalLabCommand(localLab),
-      refreshMachinesCommand(machines, sshTrust),
-      openMachineTerminalCommand(machines, localLab, () => sshTrust.hostKeys.knownHostsFile),
-      addSshHostCommand(),
-      ...vagrantActionCommands(vagrant, log),
-      configureVagrantfileCommand(),
-      refreshSwarmCommand(swarm),
-      scaleServiceCommand(swarm),
-      forceUpdateServiceCommand(swarm),
-      rollbackServiceCommand(swarm),
-      removeServiceCommand(swarm),
-      showServiceLogsCommand(swarm),
-      ...nodeActionCommands(swarm),
-      editNodeLabelsCommand(swarm),
-      ...containerActionCommands(containerHosts, selection),
-      revealTaskContainer,
-      openContainerShellCommand(containerHosts, selection),
-      enterContainerNamespacesCommand(containerHosts, selection, () => sshTrust.hostKeys.knownHostsFile),
-      ...compose.commands,
-      loadImagesFromArchivesCommand(compose.presence, log),
-      openLabCommand(labPanels),
-      importReportCommand(labPanels, context.extensionUri),
-      ...exportReportCommands(labPanels, context.extensionUri),
-      showClusterMapCommand(clusterMap),
-    ].map((c) => [c.id, c]),
+    [m, c, i, s, k, l, e].flatMap((f) => f.commands).map((command) => [command.id, command]),
   );
   const run = (id: string, args: readonly unknown[]): Promise<unknown> => {
     const command = commands.get(id);
@@ -252,21 +123,20 @@ export function startFeatures(
       context.subscriptions.push(vscode.commands.registerCommand(id, (...args: unknown[]) => run(id, args)));
     }
   }
-  context.subscriptions.push(compose, clusterMapSource, clusterMap, labPanels, labPanels.registerActions(labSteps));
   const api: SwarmLabApi = {
-    containersTree,
-    localEngine,
-    containerHosts,
-    machinesTree,
-    localLab,
-    machines,
-    swarmTree,
-    swarm,
-    compose,
-    labActions: labSteps,
-    labSteps,
-    labPanels,
-    clusterMap,
+    containersTree: c.containersTree,
+    localEngine: m.localEngine,
+    containerHosts: c.containerHosts,
+    machinesTree: m.machinesTree,
+    localLab: m.localLab,
+    machines: m.machines,
+    swarmTree: s.swarmTree,
+    swarm: s.swarm,
+    compose: k.compose,
+    labActions: l.labSteps,
+    labSteps: l.labSteps,
+    labPanels: l.labPanels,
+    clusterMap: s.clusterMap,
     commandIds: [...commands.keys()],
     onDidNotify,
   };

@@ -51,8 +51,8 @@ describe('Workspace Trust: every command declares what it does', () => {
     assert.deepEqual(stale, []);
   });
 
-  it('declares the commands of src/commands too, contributed or not', () => {
-    const ids = sourceFiles('src/commands').flatMap((f) =>
+  it('declares the commands of every feature (src/features) too, contributed or not', () => {
+    const ids = sourceFiles('src/features').flatMap((f) =>
       [...read(f).matchAll(/\bid: '(swarmLab\.[\w.]+)'/g)].map((m) => m[1]),
     );
     assert.ok(ids.length > 30, `only ${ids.length} command ids found`);

@@ -93,6 +93,7 @@ export class FakePort implements LabRunnerPort {
     onDidChange: (listener: () => void) => this.machineChanged.event(listener),
   };
   refreshes = 0;
+  runsFinished = 0;
   readonly asked: LabSecret[] = [];
   readonly logged: string[] = [];
   /** The machines each environment was opened on, and how many were closed. */
@@ -113,6 +114,10 @@ export class FakePort implements LabRunnerPort {
   refreshMachines(): Promise<void> {
     this.refreshes++;
     return Promise.resolve();
+  }
+
+  runFinished(): void {
+    this.runsFinished++;
   }
 
   settings(): { managers: number; virtualIp: string; images: Record<string, string> } {

@@ -205,8 +205,7 @@ export class LabRunner {
     } finally {
       env.close();
       if (!options.dryRun) {
-        // Roles, engines and swarm may have changed: the views read them again.
-        void this.port.refreshMachines();
+        this.port.runFinished();
       }
     }
     const ok = reports.length > 0 && reports.every(stepSucceeded) && !options.signal?.aborted;

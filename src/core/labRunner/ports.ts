@@ -56,6 +56,8 @@ export interface LabRunnerPort {
   readonly machines: MachineList;
   /** Reads the machines' sources again; resolves once read. */
   refreshMachines(): Promise<void>;
+  /** A run (not a dry run) ended: roles, engines and swarm may have changed, and what shows them reads again. */
+  runFinished(): void;
   /** Fires when the swarm changed (its events, a node lost or back). */
   readonly swarmChanged: Subscribe;
   settings(): LabSettings;

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { ClusterMapModel } from '../../../src/core/cluster/clusterMap';
 import type { ClusterMapMessage } from '../../../src/core/cluster/clusterMapProtocol';
 import type { SwarmLabApi } from '../../../src/extension';
-import type { ClusterMapPanel } from '../../../src/clusterMap/clusterMapPanel';
+import type { ClusterMapPanel } from '../../../src/features/swarm/clusterMap/clusterMapPanel';
 import { BUSYBOX_IMAGE, ensureBusyboxImage } from '../../harness/testImages';
 import { testLabLayout } from '../../harness/testLab';
 import { activateSwarmLab, waitForEvent } from './extensionApi';

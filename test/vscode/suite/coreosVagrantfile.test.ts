@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { SwarmLabApi } from '../../../src/extension';
-import type { VagrantfileResult } from '../../../src/commands/configureVagrantfile';
+import type { VagrantfileResult } from '../../../src/features/machines/commands/configureVagrantfile';
 import type { Machine } from '../../../src/core/machines/machine';
 import { activateSwarmLab, waitForEvent } from './extensionApi';
 

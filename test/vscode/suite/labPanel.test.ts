@@ -7,7 +7,7 @@ import { LAB_PANEL_VIEW_TYPE, type HostMessage } from '../../../src/core/labPane
 import { applyEdit, setAnswer } from '../../../src/core/report/reportEdit';
 import { formatReport } from '../../../src/core/report/reportFormat';
 import { newReport } from '../../../src/core/report/reportModel';
-import type { LabPanel } from '../../../src/labPanel/labPanel';
+import type { LabPanel } from '../../../src/features/lab/panel/labPanel';
 import { activateSwarmLab, waitForEvent } from './extensionApi';
 
 type Msg<T extends HostMessage['type']> = Extract<HostMessage, { type: T }>;

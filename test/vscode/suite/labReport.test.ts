@@ -8,7 +8,7 @@ import { exportMarkdown } from '../../../src/core/report/reportExport';
 import { formatReport } from '../../../src/core/report/reportFormat';
 import { importReport } from '../../../src/core/report/reportImport';
 import { parseReport } from '../../../src/core/report/reportParse';
-import type { LabPanel } from '../../../src/labPanel/labPanel';
+import type { LabPanel } from '../../../src/features/lab/panel/labPanel';
 import { activateSwarmLab, waitForEvent } from './extensionApi';
 
 /** The repository, from out/test/vscode/suite/. */

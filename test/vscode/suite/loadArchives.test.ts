@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import Docker from 'dockerode';
 import * as vscode from 'vscode';
-import type { ArchiveLoadResult } from '../../../src/commands/loadImagesFromArchives';
+import type { ArchiveLoadResult } from '../../../src/features/images/commands/loadImagesFromArchives';
 import { BUSYBOX_IMAGE, ensureBusyboxImage } from '../../harness/testImages';
 import { testLabLayout } from '../../harness/testLab';
 import { activateSwarmLab } from './extensionApi';

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import Docker from 'dockerode';
 import type { SwarmLabApi } from '../../../src/extension';
 import type { Machine } from '../../../src/core/machines/machine';
-import type { ContainersNode } from '../../../src/views/containersTreeProvider';
+import type { ContainersNode } from '../../../src/features/containers/containersTreeProvider';
 import { killNodeSshd, startNodeSshd } from '../../harness/labNodeSshd';
 import { ensureBusyboxImage } from '../../harness/testImages';
 import { testLabLayout } from '../../harness/testLab';

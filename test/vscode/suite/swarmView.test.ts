@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import Docker from 'dockerode';
 import * as vscode from 'vscode';
 import type { SwarmLabApi } from '../../../src/extension';
-import type { SwarmItem } from '../../../src/views/swarmTreeProvider';
+import type { SwarmItem } from '../../../src/features/swarm/swarmTreeProvider';
 import { ensureBusyboxImage } from '../../harness/testImages';
 import { formManagerSwarm } from '../../harness/labSwarm';
 import { testLabLayout } from '../../harness/testLab';

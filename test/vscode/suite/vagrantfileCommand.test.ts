@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { SwarmLabApi } from '../../../src/extension';
-import type { VagrantfileResult } from '../../../src/commands/configureVagrantfile';
+import type { VagrantfileResult } from '../../../src/features/machines/commands/configureVagrantfile';
 import { english } from '../../../src/core/l10n';
 import { machinesReachable } from '../../../src/core/labSteps/prerequisiteChecks';
 import { newLabVagrantfile } from '../../../src/core/vagrant/newVagrantfile';

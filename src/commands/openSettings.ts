@@ -1,9 +1,0 @@
-import * as vscode from 'vscode';
-import { Command } from './command';
-
-export function openSettingsCommand(extensionId: string): Command {
-  return {
-    id: 'swarmLab.openSettings',
-    execute: () => vscode.commands.executeCommand('workbench.action.openSettings', `@ext:${extensionId}`),
-  };
-}

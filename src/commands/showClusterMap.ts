@@ -1,6 +1,0 @@
-import type { ClusterMapPanels } from '../clusterMap/clusterMapPanel';
-import { Command } from './command';
-
-export function showClusterMapCommand(maps: ClusterMapPanels): Command {
-  return { id: 'swarmLab.clusterMap.show', execute: () => void maps.show() };
-}

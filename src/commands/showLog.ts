@@ -1,6 +1,0 @@
-import * as vscode from 'vscode';
-import { Command } from './command';
-
-export function showLogCommand(log: vscode.LogOutputChannel): Command {
-  return { id: 'swarmLab.showLog', execute: () => log.show() };
-}

@@ -1,0 +1,44 @@
+import * as vscode from 'vscode';
+import { buildOnEach } from '../../../clients/images/imageDistribution';
+import { ComposeAnalyses } from '../composeAnalyses';
+import { ImagePresenceService } from '../../images';
+import { Command } from '../../../editor/command';
+import { nodeProgress, reportOutcomes, withImageProgress } from '../../images';
+import { buildJobOnMachines } from './imageJob';
+
+/** The seed's way, in parallel: the build context uploaded to every node and built there. */
+export function buildImageOnEveryNodeCommand(
+  analyses: ComposeAnalyses,
+  presence: ImagePresenceService,
+  log: vscode.LogOutputChannel,
+): Command {
+  return {
+    id: 'swarmLab.images.buildOnEveryNode',
+    async execute(uri?: unknown, serviceName?: unknown) {
+      const started = await buildJobOnMachines(
+        vscode.l10n.t('Building an image on every node'),
+        uri,
+        serviceName,
+        analyses,
+        presence,
+      );
+      if (!started) {
+        return undefined;
+      }
+      const { job, nodes, unreachable } = started;
+      const what = vscode.l10n.t('Build of {0}', job.reference);
+      log.info(
+        `${what}: ${job.request.contextDir} (${job.request.files.length} files) on ${nodes.map((n) => n.name).join(', ')}`,
+      );
+      return withImageProgress(vscode.l10n.t('Building {0} on every node', job.reference), async (progress, signal) => {
+        const outcomes = await buildOnEach(nodes, job.request, {
+          signal,
+          log: (line) => log.info(line),
+          onNode: nodeProgress(progress, nodes.length),
+        });
+        reportOutcomes(what, outcomes, unreachable, log);
+        return outcomes;
+      });
+    },
+  };
+}

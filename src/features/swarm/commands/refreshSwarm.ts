@@ -1,0 +1,6 @@
+import { SwarmService } from '../swarmService';
+import { Command } from '../../../editor/command';
+
+export function refreshSwarmCommand(swarm: SwarmService): Command {
+  return { id: 'swarmLab.swarm.refresh', execute: () => swarm.refresh() };
+}
