@@ -5,17 +5,25 @@ import { refreshDisposable } from './editor/refresh';
 import { settingsDisposable } from './editor/settings';
 import { requireCommandTrust } from './editor/trust';
 import * as compose from './features/compose';
-import type { ComposeLenses } from './features/compose';
+import type { ComposeLenses } from './features/compose/composeLenses';
 import * as containers from './features/containers';
-import type { ContainerHosts, ContainersTreeProvider } from './features/containers';
+import type { ContainersTreeProvider } from './features/containers/containersTreeProvider';
 import * as extension from './features/extension';
 import * as images from './features/images';
 import * as lab from './features/lab';
-import type { LabPanels, LabStepService } from './features/lab';
+import type { LabPanels } from './features/lab/panel/labPanels';
+import type { LabStepService } from './features/lab/steps/labStepService';
 import * as machines from './features/machines';
-import type { LocalDockerEngine, LocalLabService, MachineRegistry, MachinesTreeProvider } from './features/machines';
+import type { MachinesTreeProvider } from './features/machines/machinesTreeProvider';
 import * as swarm from './features/swarm';
-import type { ClusterMapPanels, SwarmService, SwarmTreeProvider } from './features/swarm';
+import type { ClusterMapPanels } from './features/swarm/clusterMap/clusterMapPanel';
+import type { SwarmTreeProvider } from './features/swarm/swarmTreeProvider';
+import { createModel } from './model';
+import type { ContainerHosts } from './model/containers/containerHosts';
+import type { LocalDockerEngine } from './model/machines/localDockerEngine';
+import type { LocalLabService } from './model/machines/localLabService';
+import type { MachineRegistry } from './model/machines/machineRegistry';
+import type { SwarmService } from './model/swarm/swarmService';
 import type { LabActions } from './core/labPanel/labActions';
 
 /** What the extension exposes to other extensions and to its own tests. */
@@ -75,32 +83,14 @@ export function startFeatures(
   // Every trigger of a re-read (settings, file sets, first shows, runs, machines back) in one place.
   context.subscriptions.push(refreshDisposable);
 
-  // Each feature in its room; what one needs of another is handed over here.
-  const m = machines.register(context, { log, view: views.machines });
-  const c = containers.register(context, {
-    log,
-    view: views.containers,
-    machines: m.machines,
-    localEngine: m.localEngine,
-    knownHostsFile: m.knownHostsFile,
-  });
-  const i = images.register(context, { log, machines: m.machines, containerHosts: c.containerHosts });
-  const s = swarm.register(context, {
-    log,
-    view: views.swarm,
-    machines: m.machines,
-    presence: i.presence,
-    revealTaskContainer: c.revealTaskContainer,
-  });
-  const k = compose.register(context, { log, presence: i.presence });
-  const l = lab.register(context, {
-    log,
-    localLab: m.localLab,
-    machines: m.machines,
-    swarm: s.swarm,
-    clusterMap: s.clusterMapSource,
-    vagrantfileStep: m.vagrantfileStep,
-  });
+  // The live model every feature reads; then each feature in its room, handed what it shows and acts on.
+  const model = createModel(context, log);
+  const m = machines.register(context, { log, view: views.machines, model });
+  const c = containers.register(context, { log, view: views.containers, model });
+  const i = images.register(context, { log, model });
+  const s = swarm.register(context, { log, view: views.swarm, model, revealTaskContainer: c.revealTaskContainer });
+  const k = compose.register(context, { log, model });
+  const l = lab.register(context, { log, model, vagrantfileStep: m.vagrantfileStep });
   const e = extension.register(context, { log });
 
   const commands = new Map<string, Command>(
@@ -125,13 +115,13 @@ export function startFeatures(
   }
   const api: SwarmLabApi = {
     containersTree: c.containersTree,
-    localEngine: m.localEngine,
-    containerHosts: c.containerHosts,
+    localEngine: model.localEngine,
+    containerHosts: model.containerHosts,
     machinesTree: m.machinesTree,
-    localLab: m.localLab,
-    machines: m.machines,
+    localLab: model.localLab,
+    machines: model.machines,
     swarmTree: s.swarmTree,
-    swarm: s.swarm,
+    swarm: model.swarm,
     compose: k.compose,
     labActions: l.labSteps,
     labSteps: l.labSteps,

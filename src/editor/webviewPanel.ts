@@ -38,3 +38,12 @@ export function pageOf(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, nam
     title: panel.title,
   };
 }
+
+/** The panel to show: the open one, revealed, or a new one (one panel of a kind at a time). */
+export function revealOrCreate<P extends { reveal(): void }>(open: P | undefined, create: () => P): P {
+  if (open) {
+    open.reveal();
+    return open;
+  }
+  return create();
+}

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { LensAction, planLenses, registryImages } from '../../core/compose/composeLensPlan';
 import { refresh } from '../../editor/refresh';
 import { Disposable } from '../../platform/disposable';
-import { ImagePresenceService } from '../images';
+import { ImagePresenceService } from '../../model/images/imagePresenceService';
 import { ComposeAnalyses } from './composeAnalyses';
 
 export const LENS_COMMANDS = {

@@ -9,7 +9,7 @@ import { switchAllComposeImagesCommand } from './commands/switchAllComposeImages
 import { switchComposeImageCommand } from './commands/switchComposeImage';
 import { refresh } from '../../editor/refresh';
 import { Disposable } from '../../platform/disposable';
-import type { ImagePresenceService } from '../images';
+import type { ImagePresenceService } from '../../model/images/imagePresenceService';
 import { ComposeAnalyses } from './composeAnalyses';
 import { ComposeLensProvider } from './composeLensProvider';
 import { composeSelector } from './composeSettings';

@@ -63,6 +63,19 @@ export async function pickService(
   return picked?.service;
 }
 
+/** A compose file opened and one of its services chosen (named by the lens, or picked among those that fit). */
+export async function openService(
+  uri: unknown,
+  analyses: ComposeAnalyses,
+  name: unknown,
+  fits: (s: ComposeService) => boolean,
+  placeHolder: string,
+): Promise<{ target: ComposeTarget; service: ComposeService } | undefined> {
+  const target = await openCompose(uri, analyses);
+  const service = target && (await pickService(target, name, fits, placeHolder));
+  return target && service ? { target, service } : undefined;
+}
+
 /**
  * Applies edits computed on `target.version` as one WorkspaceEdit (one undo
  * step). If the file changed in between, nothing is applied: offsets from

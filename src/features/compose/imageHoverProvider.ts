@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { ComposeImage, ComposeService } from '../../core/compose/composeImages';
 import { serviceAtImage } from '../../core/compose/composeLensPlan';
 import { PresenceReport, shortImageId } from '../../core/images/imagePresence';
-import { ImagePresenceService } from '../images';
+import { ImagePresenceService } from '../../model/images/imagePresenceService';
 import { ComposeAnalyses } from './composeAnalyses';
 
 function created(seconds: number): string {

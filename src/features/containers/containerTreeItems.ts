@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { WatchState } from '../../clients/docker/containerWatcher';
 import { ContainerState, ContainerSummary, formatPort, shortId } from '../../core/containers/containerSummary';
-import type { ContainerHost } from './containerHosts';
+import type { ContainerHost } from '../../model/containers/containerHosts';
 
 /** Icon and colour per state: the same codicons the Docker extensions use. */
 const STATE_ICONS: Record<ContainerState, [string, string | undefined]> = {

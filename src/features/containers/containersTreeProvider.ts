@@ -3,7 +3,7 @@ import { refresh } from '../../editor/refresh';
 import type { WatchState } from '../../clients/docker/containerWatcher';
 import { ContainerSummary } from '../../core/containers/containerSummary';
 import { Disposable } from '../../platform/disposable';
-import { ContainerHost, ContainerHosts } from './containerHosts';
+import { ContainerHost, ContainerHosts } from '../../model/containers/containerHosts';
 import { containerTreeItem, engineTreeItem } from './containerTreeItems';
 
 export type ContainersNode =

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { ContainerHosts } from './containerHosts';
+import type { ContainerHosts } from '../../model/containers/containerHosts';
 
 export const INSPECT_SCHEME = 'swarm-lab-inspect';
 

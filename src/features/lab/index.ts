@@ -1,9 +1,8 @@
 import * as vscode from 'vscode';
 import type { Command } from '../../editor/command';
+import type { LiveModel } from '../../model';
 import { refresh, VAGRANTFILES } from '../../editor/refresh';
 import type { SideStep } from '../../core/labRunner/ports';
-import type { LocalLabService, MachineRegistry } from '../machines';
-import type { ClusterMapFeed, SwarmService } from '../swarm';
 import { dryRunLabStepCommand } from './commands/dryRunLabStep';
 import { exportReportCommands } from './commands/exportReport';
 import { importReportCommand } from './commands/importReport';
@@ -17,15 +16,9 @@ import { DryRunDocumentProvider } from './steps/dryRunDocumentProvider';
 import { LabStepService } from './steps/labStepService';
 import { dataDiskCheck, machinesReachableCheck } from './steps/prerequisiteChecks';
 
-export type { LabPanels } from './panel/labPanels';
-export type { LabStepService } from './steps/labStepService';
-
 export interface LabDeps {
   readonly log: vscode.LogOutputChannel;
-  readonly localLab: LocalLabService;
-  readonly machines: MachineRegistry;
-  readonly swarm: SwarmService;
-  readonly clusterMap: ClusterMapFeed;
+  readonly model: LiveModel;
   /** Section 1's step, done in VS Code: the Vagrantfile (the machines feature writes it). */
   readonly vagrantfileStep: SideStep;
 }
@@ -42,12 +35,13 @@ export interface LabFeature {
  * report's import and export.
  */
 export function register(context: vscode.ExtensionContext, deps: LabDeps): LabFeature {
-  const { log, localLab, machines, swarm } = deps;
+  const { log } = deps;
+  const { localLab, machines, swarm } = deps.model;
   const labSteps = new LabStepService(localLab, machines, swarm, context.extensionUri, context.secrets);
   const dryRuns = new DryRunDocumentProvider();
   const vagrantfileChanged = new vscode.EventEmitter<void>();
   // The activation entry registered the panel's serializer: it restores panels through labPanels.
-  const labPanels = new LabPanels(context.extensionUri, log, deps.clusterMap);
+  const labPanels = new LabPanels(context.extensionUri, log, deps.model.clusterMap);
   context.subscriptions.push(
     labSteps,
     dryRuns,

@@ -4,7 +4,7 @@ import { describeMachine, Machine, MachineSource } from '../../core/machines/mac
 import { vagrantContextValue } from '../../core/vagrant/vagrantMachines';
 import { settings } from '../../editor/settings';
 import { Disposable } from '../../platform/disposable';
-import { MachineRegistry } from './machineRegistry';
+import { MachineRegistry } from '../../model/machines/machineRegistry';
 
 const STATE_ICONS: Record<Machine['state']['kind'], [string, string | undefined]> = {
   running: ['vm-running', 'charts.green'],

@@ -1,9 +1,6 @@
 import * as vscode from 'vscode';
 import type { Command } from '../../editor/command';
-import type { ImagePresenceService } from '../images';
-import type { MachineRegistry } from '../machines';
 import { ClusterMapPanels } from './clusterMap/clusterMapPanel';
-import { ClusterMapSource } from './clusterMap/clusterMapSource';
 import { editNodeLabelsCommand } from './commands/editNodeLabels';
 import { forceUpdateServiceCommand } from './commands/forceUpdateService';
 import { nodeActionCommands } from './commands/nodeActions';
@@ -13,37 +10,29 @@ import { rollbackServiceCommand } from './commands/rollbackService';
 import { scaleServiceCommand } from './commands/scaleService';
 import { showClusterMapCommand } from './commands/showClusterMap';
 import { showServiceLogsCommand } from './commands/showServiceLogs';
-import { SwarmService } from './swarmService';
+import type { LiveModel } from '../../model';
 import { type SwarmItem, SwarmTreeProvider } from './swarmTreeProvider';
-
-export type { ClusterMapFeed } from './clusterMap/clusterMapSource';
-export type { ClusterMapPanels } from './clusterMap/clusterMapPanel';
-export type { SwarmService } from './swarmService';
-export type { SwarmItem, SwarmTreeProvider } from './swarmTreeProvider';
 
 export interface SwarmDeps {
   readonly log: vscode.LogOutputChannel;
   /** The Swarm view the activation entry created. */
   readonly view: vscode.TreeView<unknown>;
-  readonly machines: MachineRegistry;
-  readonly presence: ImagePresenceService;
+  readonly model: LiveModel;
   /** Selecting a task shows its container (the containers feature's command). */
   readonly revealTaskContainer: Command;
 }
 
 export interface SwarmFeature {
-  readonly swarm: SwarmService;
   readonly swarmTree: SwarmTreeProvider;
-  /** The map's model and text (the lab panel shows it too), and its own panel. */
-  readonly clusterMapSource: ClusterMapSource;
+  /** The cluster map's own panel. */
   readonly clusterMap: ClusterMapPanels;
   readonly commands: readonly Command[];
 }
 
-/** The swarm followed from its managers' events, the Swarm view, the cluster map, and the commands on nodes and services. */
+/** The Swarm view, the cluster map's panel, and the commands on nodes and services (the swarm is the model's). */
 export function register(context: vscode.ExtensionContext, deps: SwarmDeps): SwarmFeature {
-  const { log, machines, presence, revealTaskContainer } = deps;
-  const swarm = new SwarmService(machines, log);
+  const { log, model, revealTaskContainer } = deps;
+  const { swarm } = model;
   const swarmTree = new SwarmTreeProvider(swarm);
   const view = deps.view as vscode.TreeView<SwarmItem>;
   swarmTree.attach(view);
@@ -56,14 +45,11 @@ export function register(context: vscode.ExtensionContext, deps: SwarmDeps): Swa
       );
     }
   });
-  // One map for its own panel and the lab panel, rebuilt on the swarm's, machines' and images' events.
-  const clusterMapSource = new ClusterMapSource(swarm, machines, presence);
-  const clusterMap = new ClusterMapPanels(clusterMapSource, context.extensionUri, log);
-  context.subscriptions.push(swarm, swarmTree, followSelection, clusterMapSource, clusterMap);
+  // The map's own panel; the map (the model's) is rebuilt on the swarm's, machines' and images' events.
+  const clusterMap = new ClusterMapPanels(model.clusterMap, context.extensionUri, log);
+  context.subscriptions.push(swarmTree, followSelection, clusterMap);
   return {
-    swarm,
     swarmTree,
-    clusterMapSource,
     clusterMap,
     commands: [
       refreshSwarmCommand(swarm),

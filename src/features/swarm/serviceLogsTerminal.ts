@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { parseServiceLogLine, serviceLogPrefix } from '../../core/cluster/serviceLogLines';
 import { LineBuffer } from '../../core/text/lineBuffer';
 import type { SwarmService as SwarmServiceModel } from '../../core/cluster/swarmSnapshot';
-import { SwarmService } from './swarmService';
+import { SwarmService } from '../../model/swarm/swarmService';
 import { FollowingTerminal, streamEnded } from '../../editor/followingTerminal';
 import { Utf8Chunks } from '../../core/text/utf8Chunks';
 

@@ -10,7 +10,7 @@ import {
   SwarmTask,
 } from '../../core/cluster/swarmSnapshot';
 import { Disposable } from '../../platform/disposable';
-import { SwarmService as SwarmServiceModel } from './swarmService';
+import { SwarmService as SwarmServiceModel } from '../../model/swarm/swarmService';
 
 export type SwarmItem =
   | { readonly kind: 'nodes'; readonly nodes: readonly SwarmNode[] }

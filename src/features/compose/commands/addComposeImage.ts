@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { FlipTarget } from '../../../core/compose/composeImages';
 import { notifyInfo } from '../../../editor/notify';
 import { ComposeAnalyses } from '../composeAnalyses';
-import { applyComposeEdits, openCompose, pickService } from '../composeTarget';
+import { applyComposeEdits, openService } from '../composeTarget';
 import { Command } from '../../../editor/command';
 
 /** `image:` for a service that builds one without naming it (a swarm deploys images, not builds). */
@@ -10,20 +10,19 @@ export function addComposeImageCommand(analyses: ComposeAnalyses): Command {
   return {
     id: 'swarmLab.compose.addImage',
     async execute(uri?: unknown, serviceName?: unknown, formArg?: unknown) {
-      const target = await openCompose(uri, analyses);
-      if (!target) {
-        return false;
-      }
-      const service = await pickService(
-        target,
+      const picked = await openService(
+        uri,
+        analyses,
         serviceName,
         (s) => s.addImage !== undefined,
         vscode.l10n.t('The service that needs an image: name'),
       );
-      if (!service?.addImage) {
-        if (service) {
-          void notifyInfo(service.reason ?? vscode.l10n.t('{0} already has an image.', service.name));
-        }
+      if (!picked) {
+        return false;
+      }
+      const { target, service } = picked;
+      if (!service.addImage) {
+        void notifyInfo(service.reason ?? vscode.l10n.t('{0} already has an image.', service.name));
         return false;
       }
       let form = formArg as FlipTarget | undefined;

@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
 import { buildOnEach } from '../../../clients/images/imageDistribution';
 import { ComposeAnalyses } from '../composeAnalyses';
-import { ImagePresenceService } from '../../images';
+import { ImagePresenceService } from '../../../model/images/imagePresenceService';
 import { Command } from '../../../editor/command';
-import { nodeProgress, reportOutcomes, withImageProgress } from '../../images';
-import { buildJobOnMachines } from './imageJob';
+import { nodeProgress, reportOutcomes, withImageProgress } from '../../../editor/imageJobs';
+import { imageBuildCommand } from './imageJob';
 
 /** The seed's way, in parallel: the build context uploaded to every node and built there. */
 export function buildImageOnEveryNodeCommand(
@@ -12,20 +12,12 @@ export function buildImageOnEveryNodeCommand(
   presence: ImagePresenceService,
   log: vscode.LogOutputChannel,
 ): Command {
-  return {
-    id: 'swarmLab.images.buildOnEveryNode',
-    async execute(uri?: unknown, serviceName?: unknown) {
-      const started = await buildJobOnMachines(
-        vscode.l10n.t('Building an image on every node'),
-        uri,
-        serviceName,
-        analyses,
-        presence,
-      );
-      if (!started) {
-        return undefined;
-      }
-      const { job, nodes, unreachable } = started;
+  return imageBuildCommand(
+    'swarmLab.images.buildOnEveryNode',
+    () => vscode.l10n.t('Building an image on every node'),
+    analyses,
+    presence,
+    ({ job, nodes, unreachable }) => {
       const what = vscode.l10n.t('Build of {0}', job.reference);
       log.info(
         `${what}: ${job.request.contextDir} (${job.request.files.length} files) on ${nodes.map((n) => n.name).join(', ')}`,
@@ -40,5 +32,5 @@ export function buildImageOnEveryNodeCommand(
         return outcomes;
       });
     },
-  };
+  );
 }

@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
 import { buildAndDistribute } from '../../../clients/images/imageDistribution';
 import { ComposeAnalyses } from '../composeAnalyses';
-import { ImagePresenceService } from '../../images';
+import { ImagePresenceService } from '../../../model/images/imagePresenceService';
 import { Command } from '../../../editor/command';
-import { nodeProgress, reportOutcomes, withImageProgress } from '../../images';
-import { buildJobOnMachines } from './imageJob';
+import { nodeProgress, reportOutcomes, withImageProgress } from '../../../editor/imageJobs';
+import { imageBuildCommand } from './imageJob';
 
 /** Progress text at most this often while bytes flow. */
 const BYTES_EVERY_MS = 250;
@@ -18,20 +18,12 @@ export function distributeImageCommand(
   presence: ImagePresenceService,
   log: vscode.LogOutputChannel,
 ): Command {
-  return {
-    id: 'swarmLab.images.buildAndDistribute',
-    async execute(uri?: unknown, serviceName?: unknown) {
-      const started = await buildJobOnMachines(
-        vscode.l10n.t('Building and distributing an image'),
-        uri,
-        serviceName,
-        analyses,
-        presence,
-      );
-      if (!started) {
-        return undefined;
-      }
-      const { job, nodes, unreachable } = started;
+  return imageBuildCommand(
+    'swarmLab.images.buildAndDistribute',
+    () => vscode.l10n.t('Building and distributing an image'),
+    analyses,
+    presence,
+    ({ job, nodes, unreachable }) => {
       const what = vscode.l10n.t('Distribution of {0}', job.reference);
       log.info(
         `${what}: built on ${nodes[0].name}, then streamed to ${
@@ -61,5 +53,5 @@ export function distributeImageCommand(
         },
       );
     },
-  };
+  );
 }

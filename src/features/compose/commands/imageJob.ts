@@ -7,9 +7,11 @@ import { composeBuild } from '../../../core/compose/composeBuilds';
 import { ComposeService } from '../../../core/compose/composeImages';
 import { notifyError } from '../../../editor/notify';
 import { ComposeAnalyses } from '../composeAnalyses';
-import { ComposeTarget, openCompose, pickService } from '../composeTarget';
-import { machineNodes, type ImagePresenceService } from '../../images';
+import { ComposeTarget, openService } from '../composeTarget';
+import { machineNodes } from '../../../editor/imageJobs';
+import type { ImagePresenceService } from '../../../model/images/imagePresenceService';
 import { requireTrust } from '../../../editor/trust';
+import type { Command } from '../../../editor/command';
 
 /** A service's image to build, distribute or push: what the three image commands share. */
 export interface ImageJob {
@@ -25,19 +27,17 @@ export async function resolveImageJob(
   serviceName: unknown,
   analyses: ComposeAnalyses,
 ): Promise<ImageJob | undefined> {
-  const target = await openCompose(uri, analyses);
-  if (!target) {
-    return undefined;
-  }
-  const service = await pickService(
-    target,
+  const picked = await openService(
+    uri,
+    analyses,
     serviceName,
     (s) => s.build && s.image?.reference !== undefined,
     vscode.l10n.t('The service whose image to build'),
   );
-  if (!service) {
+  if (!picked) {
     return undefined;
   }
+  const { target, service } = picked;
   const fail = (message: string): undefined => {
     void notifyError(message);
     return undefined;
@@ -75,6 +75,33 @@ export async function resolveImageJob(
   };
 }
 
+/** What an image command on the machines runs once started: the job, the connected nodes, the unreachable named. */
+export interface StartedImageJob {
+  readonly job: ImageJob;
+  readonly nodes: DockerImageNode[];
+  readonly unreachable: string[];
+}
+
+/**
+ * A command that builds a compose service's image on the machines: started
+ * as buildJobOnMachines says, then `run` (nothing when a piece is missing).
+ */
+export function imageBuildCommand(
+  id: string,
+  refusedAction: () => string,
+  analyses: ComposeAnalyses,
+  presence: ImagePresenceService,
+  run: (started: StartedImageJob) => Thenable<unknown>,
+): Command {
+  return {
+    id,
+    async execute(uri?: unknown, serviceName?: unknown) {
+      const started = await buildJobOnMachines(refusedAction(), uri, serviceName, analyses, presence);
+      return started ? run(started) : undefined;
+    },
+  };
+}
+
 /**
  * What building on the machines starts with: a trusted workspace, the
  * service's image to build, and the connected machines; undefined (the user
@@ -86,7 +113,7 @@ export async function buildJobOnMachines(
   serviceName: unknown,
   analyses: ComposeAnalyses,
   presence: ImagePresenceService,
-): Promise<{ job: ImageJob; nodes: DockerImageNode[]; unreachable: string[] } | undefined> {
+): Promise<StartedImageJob | undefined> {
   if (!requireTrust('remote-commands', refusedAction)) {
     return undefined;
   }

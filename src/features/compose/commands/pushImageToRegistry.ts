@@ -5,9 +5,9 @@ import { notifyError } from '../../../editor/notify';
 import { ComposeAnalyses } from '../composeAnalyses';
 import { labRegistry } from '../composeSettings';
 import { applyComposeEdits, openCompose } from '../composeTarget';
-import { ImagePresenceService } from '../../images';
+import { ImagePresenceService } from '../../../model/images/imagePresenceService';
 import { Command } from '../../../editor/command';
-import { machineNodes, reportOutcomes, withImageProgress } from '../../images';
+import { machineNodes, reportOutcomes, withImageProgress } from '../../../editor/imageJobs';
 import { resolveImageJob } from './imageJob';
 import { requireTrust } from '../../../editor/trust';
 

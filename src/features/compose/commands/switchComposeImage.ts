@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { FlipTarget } from '../../../core/compose/composeImages';
 import { notifyInfo } from '../../../editor/notify';
 import { ComposeAnalyses } from '../composeAnalyses';
-import { applyComposeEdits, openCompose, pickService } from '../composeTarget';
+import { applyComposeEdits, openService } from '../composeTarget';
 import { Command } from '../../../editor/command';
 
 /** One service's image to its other form (the lens above `image:`); only that scalar changes. */
@@ -10,19 +10,17 @@ export function switchComposeImageCommand(analyses: ComposeAnalyses): Command {
   return {
     id: 'swarmLab.compose.switchImage',
     async execute(uri?: unknown, serviceName?: unknown, to?: unknown) {
-      const target = await openCompose(uri, analyses);
-      if (!target) {
-        return false;
-      }
-      const service = await pickService(
-        target,
+      const picked = await openService(
+        uri,
+        analyses,
         serviceName,
         (s) => s.flip !== undefined,
         vscode.l10n.t('The service whose image to switch'),
       );
-      if (!service) {
+      if (!picked) {
         return false;
       }
+      const { target, service } = picked;
       if (!service.flip) {
         void notifyInfo(service.reason ?? vscode.l10n.t('{0} has no image to switch.', service.name));
         return false;

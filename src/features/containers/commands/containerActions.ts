@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { ContainerAction, runContainerAction } from '../../../clients/docker/containerOperations';
 import { notifyWarning } from '../../../editor/notify';
-import type { ContainerHosts } from '../containerHosts';
+import type { ContainerHosts } from '../../../model/containers/containerHosts';
 import type { ContainersNode } from '../containersTreeProvider';
 import { Command } from '../../../editor/command';
 import { resolveContainer } from './containerArgument';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { ContainerSummary } from '../../../core/containers/containerSummary';
-import type { ContainerHost, ContainerHosts } from '../containerHosts';
+import type { ContainerHost, ContainerHosts } from '../../../model/containers/containerHosts';
 import type { ContainersNode } from '../containersTreeProvider';
 
 export interface ContainerTarget {

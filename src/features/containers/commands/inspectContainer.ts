@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { InspectDocumentProvider } from '../inspectDocumentProvider';
-import type { ContainerHosts } from '../containerHosts';
+import type { ContainerHosts } from '../../../model/containers/containerHosts';
 import type { ContainersNode } from '../containersTreeProvider';
 import { Command } from '../../../editor/command';
 import { resolveContainer } from './containerArgument';

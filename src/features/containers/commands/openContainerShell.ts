@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { ContainerHosts } from '../containerHosts';
+import type { ContainerHosts } from '../../../model/containers/containerHosts';
 import { ContainerShellTerminal } from '../containerShellTerminal';
 import type { ContainersNode } from '../containersTreeProvider';
 import { Command } from '../../../editor/command';

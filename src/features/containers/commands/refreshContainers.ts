@@ -1,4 +1,4 @@
-import type { ContainerHosts } from '../containerHosts';
+import type { ContainerHosts } from '../../../model/containers/containerHosts';
 import type { ContainersNode } from '../containersTreeProvider';
 import { Command } from '../../../editor/command';
 

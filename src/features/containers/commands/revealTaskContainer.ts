@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { notifyInfo } from '../../../editor/notify';
-import type { ContainerHost } from '../containerHosts';
-import type { MachineRegistry } from '../../machines';
+import type { ContainerHost } from '../../../model/containers/containerHosts';
+import type { MachineRegistry } from '../../../model/machines/machineRegistry';
 import type { ContainersNode, ContainersTreeProvider } from '../containersTreeProvider';
 import { Command } from '../../../editor/command';
 

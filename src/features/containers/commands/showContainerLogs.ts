@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { ContainerHosts } from '../containerHosts';
+import type { ContainerHosts } from '../../../model/containers/containerHosts';
 import { ContainerLogsTerminal } from '../containerLogsTerminal';
 import { showTerminal } from '../../../editor/followingTerminal';
 import type { ContainersNode } from '../containersTreeProvider';

@@ -10,9 +10,9 @@ import {
   readArchive,
 } from '../../../core/images/imageArchives';
 import { notifyError, notifyInfo, notifyWarning } from '../../../editor/notify';
-import { ImagePresenceService } from '../imagePresenceService';
+import { ImagePresenceService } from '../../../model/images/imagePresenceService';
 import { Command } from '../../../editor/command';
-import { machineNodes, withImageProgress } from '../imageJobs';
+import { machineNodes, withImageProgress } from '../../../editor/imageJobs';
 import { requireTrust } from '../../../editor/trust';
 
 /** Progress text at most this often while bytes flow. */

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { ClusterMapFeed } from '../../swarm';
+import type { ClusterMapFeed } from '../../../model/swarm/clusterMapSource';
 import { clusterMapHtml } from '../../../core/cluster/clusterMapHtml';
 import type { ClusterMapMessage } from '../../../core/cluster/clusterMapProtocol';
 import { Disposable } from '../../../platform/disposable';

@@ -18,7 +18,7 @@ import { notifyError } from '../../../editor/notify';
 import { refresh } from '../../../editor/refresh';
 import { onDidGrantTrust, workspaceTrusted } from '../../../editor/trust';
 import { Disposable } from '../../../platform/disposable';
-import type { ClusterMapFeed } from '../../swarm';
+import type { ClusterMapFeed } from '../../../model/swarm/clusterMapSource';
 import { LabClusterMap } from './labClusterMap';
 import { LabRuns } from './labRuns';
 import { loadConfiguredLab, type LoadedLab } from './labSource';

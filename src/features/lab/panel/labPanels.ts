@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import { unavailableLabActions, type LabActions } from '../../../core/labPanel/labActions';
 import { LAB_PANEL_VIEW_TYPE, parsePanelState, type LabPanelState } from '../../../core/labPanel/protocol';
-import type { ClusterMapFeed } from '../../swarm';
-import { createWebviewPanel } from '../../../editor/webviewPanel';
+import type { ClusterMapFeed } from '../../../model/swarm/clusterMapSource';
+import { createWebviewPanel, revealOrCreate } from '../../../editor/webviewPanel';
 import { Disposable } from '../../../platform/disposable';
 import { LabPanel } from './labPanel';
 import { ReportFile } from './reportFile';
@@ -41,17 +41,12 @@ export class LabPanels extends Disposable implements vscode.WebviewPanelSerializ
 
   /** Shows the panel, creating it when there is none. */
   open(state: LabPanelState = {}): LabPanel {
-    if (this.panel) {
-      this.panel.reveal();
-      return this.panel;
-    }
-    const panel = createWebviewPanel(
-      LAB_PANEL_VIEW_TYPE,
-      vscode.l10n.t('Lab'),
-      vscode.ViewColumn.Active,
-      this.extensionUri,
+    return revealOrCreate(this.panel, () =>
+      this.adopt(
+        createWebviewPanel(LAB_PANEL_VIEW_TYPE, vscode.l10n.t('Lab'), vscode.ViewColumn.Active, this.extensionUri),
+        state,
+      ),
     );
-    return this.adopt(panel, state);
   }
 
   /** VS Code restores a panel that was open before a reload, with the state its webview saved. */

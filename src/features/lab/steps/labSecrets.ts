@@ -8,7 +8,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LocalLabStepsOptions } from '../../../clients/steps/localLabCluster';
-import type { LocalLabService } from '../../machines';
+import type { LocalLabService } from '../../../model/machines/localLabService';
 
 /** The SecretStorage key of Weave Scope's service token. */
 const SCOPE_TOKEN_KEY = 'swarmLab.scope.serviceToken';

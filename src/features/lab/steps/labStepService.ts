@@ -18,9 +18,9 @@ import { checkRefusal, trustRefusal, workspaceTrusted } from '../../../editor/tr
 import { Disposable } from '../../../platform/disposable';
 import { askHarborPassword, askScopeToken, labSecretOptions } from './labSecrets';
 import { labSettings } from './labSettings';
-import type { LocalLabService } from '../../machines';
-import type { MachineRegistry } from '../../machines';
-import type { SwarmService } from '../../swarm';
+import type { LocalLabService } from '../../../model/machines/localLabService';
+import type { MachineRegistry } from '../../../model/machines/machineRegistry';
+import type { SwarmService } from '../../../model/swarm/swarmService';
 
 export type { RunOptions, SideCheck, SideStep, StepResult, StepRun } from '../../../core/labRunner/ports';
 

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { dataDiskDeclared, machinesReachable, type FolderVagrantfile } from '../../../core/labSteps/prerequisiteChecks';
 import { readVagrantfile } from '../../../core/vagrant/vagrantfile';
 import type { SideCheck } from './labStepService';
-import type { MachineRegistry } from '../../machines';
+import type { MachineRegistry } from '../../../model/machines/machineRegistry';
 
 /**
  * Section 1's checks, answered from what VS Code knows: the machines'

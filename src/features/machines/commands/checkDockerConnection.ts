@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { describeEndpoint } from '../../../clients/docker/dockerEndpoint';
 import { describeDockerError } from '../../../clients/docker/dockerErrors';
 import { notifyError, notifyInfo } from '../../../editor/notify';
-import { LocalDockerEngine } from '../localDockerEngine';
+import { LocalDockerEngine } from '../../../model/machines/localDockerEngine';
 import { Command } from '../../../editor/command';
 
 /** Answers "can Swarm Lab reach my Docker engine?" with one notification. */

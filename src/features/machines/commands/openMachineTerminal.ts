@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import { vagrantSshTerminal } from '../../../clients/vagrant/vagrantCli';
 import { Machine } from '../../../core/machines/machine';
-import { LocalLabService } from '../localLabService';
-import { MachineRegistry } from '../machineRegistry';
+import { LocalLabService } from '../../../model/machines/localLabService';
+import { MachineRegistry } from '../../../model/machines/machineRegistry';
 import { Command } from '../../../editor/command';
 
 /**

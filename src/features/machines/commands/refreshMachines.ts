@@ -1,5 +1,5 @@
-import { MachineRegistry } from '../machineRegistry';
-import type { SshTrust } from '../sshTrust';
+import { MachineRegistry } from '../../../model/machines/machineRegistry';
+import type { SshTrust } from '../../../model/machines/sshTrust';
 import { Command } from '../../../editor/command';
 
 /** Reads every source and probes every machine again; a host key declined earlier may be asked again. */

@@ -5,7 +5,7 @@ import type { LabImagesProgress } from '../../../localLab/images/labImages';
 import { notifyError, notifyInfo } from '../../../editor/notify';
 import { checkHost, hostRequirementsMessage, missingPieceLines } from '../../../localLab/hostRequirements';
 import { LabConflictError, NodeStartError } from '../../../localLab/localLab';
-import { LocalLabService } from '../localLabService';
+import { LocalLabService } from '../../../model/machines/localLabService';
 import { Command } from '../../../editor/command';
 import { requireTrust } from '../../../editor/trust';
 

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { LocalLabService } from '../localLabService';
+import { LocalLabService } from '../../../model/machines/localLabService';
 import { Command } from '../../../editor/command';
 import { requireTrust } from '../../../editor/trust';
 

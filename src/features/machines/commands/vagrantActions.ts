@@ -3,7 +3,7 @@ import { VagrantError } from '../../../clients/vagrant/vagrantCli';
 import { Machine } from '../../../core/machines/machine';
 import { VagrantAction } from '../../../core/vagrant/vagrantMachines';
 import { notifyWarning } from '../../../editor/notify';
-import { VagrantSource } from '../vagrantSource';
+import { VagrantSource } from '../../../model/machines/vagrantSource';
 import { Command } from '../../../editor/command';
 import { requireTrust } from '../../../editor/trust';
 

@@ -6,9 +6,9 @@ import {
   type ClusterMapMessage,
 } from '../../../core/cluster/clusterMapProtocol';
 import { newNonce } from '../../../core/labPanel/panelHtml';
-import { createWebviewPanel, pageOf, webviewOptions } from '../../../editor/webviewPanel';
+import { createWebviewPanel, pageOf, revealOrCreate, webviewOptions } from '../../../editor/webviewPanel';
 import { Disposable } from '../../../platform/disposable';
-import type { ClusterMapFeed } from './clusterMapSource';
+import type { ClusterMapFeed } from '../../../model/swarm/clusterMapSource';
 
 /**
  * The cluster map's own panel: a page rendered once (with a fresh nonce),
@@ -127,17 +127,16 @@ export class ClusterMapPanels extends Disposable implements vscode.WebviewPanelS
 
   /** Shows the map beside the editor (the lab panel, a compose file), creating it when there is none. */
   show(): ClusterMapPanel {
-    if (this.panel) {
-      this.panel.reveal();
-      return this.panel;
-    }
-    const panel = createWebviewPanel(
-      CLUSTER_MAP_VIEW_TYPE,
-      vscode.l10n.t('Cluster map'),
-      vscode.ViewColumn.Beside,
-      this.extensionUri,
+    return revealOrCreate(this.panel, () =>
+      this.adopt(
+        createWebviewPanel(
+          CLUSTER_MAP_VIEW_TYPE,
+          vscode.l10n.t('Cluster map'),
+          vscode.ViewColumn.Beside,
+          this.extensionUri,
+        ),
+      ),
     );
-    return this.adopt(panel);
   }
 
   deserializeWebviewPanel(panel: vscode.WebviewPanel): Promise<void> {

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { parseLabels } from '../../../core/cluster/nodeLabels';
-import { SwarmService } from '../swarmService';
+import { SwarmService } from '../../../model/swarm/swarmService';
 import { Command } from '../../../editor/command';
 import { resolveNode } from './swarmItemArgument';
 import { requireTrust } from '../../../editor/trust';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { SwarmService } from '../swarmService';
+import { SwarmService } from '../../../model/swarm/swarmService';
 import { Command } from '../../../editor/command';
 import { resolveService } from './swarmItemArgument';
 import { requireTrust } from '../../../editor/trust';

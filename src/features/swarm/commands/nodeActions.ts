@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { NodeSpec } from '../../../clients/docker/swarmOperations';
-import { SwarmService } from '../swarmService';
+import { SwarmService } from '../../../model/swarm/swarmService';
 import { Command } from '../../../editor/command';
 import { resolveNode } from './swarmItemArgument';
 import { requireTrust } from '../../../editor/trust';

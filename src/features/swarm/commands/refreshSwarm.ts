@@ -1,4 +1,4 @@
-import { SwarmService } from '../swarmService';
+import { SwarmService } from '../../../model/swarm/swarmService';
 import { Command } from '../../../editor/command';
 
 export function refreshSwarmCommand(swarm: SwarmService): Command {

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { notifyWarning } from '../../../editor/notify';
-import { SwarmService } from '../swarmService';
+import { SwarmService } from '../../../model/swarm/swarmService';
 import { Command } from '../../../editor/command';
 import { resolveService } from './swarmItemArgument';
 import { requireTrust } from '../../../editor/trust';

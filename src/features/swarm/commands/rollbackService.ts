@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { NoPreviousSpecError } from '../../../clients/docker/swarmOperations';
 import { notifyInfo } from '../../../editor/notify';
-import { SwarmService } from '../swarmService';
+import { SwarmService } from '../../../model/swarm/swarmService';
 import { Command } from '../../../editor/command';
 import { resolveService } from './swarmItemArgument';
 import { requireTrust } from '../../../editor/trust';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { notifyWarning } from '../../../editor/notify';
-import { SwarmService } from '../swarmService';
+import { SwarmService } from '../../../model/swarm/swarmService';
 import type { SwarmItem } from '../swarmTreeProvider';
 import { Command } from '../../../editor/command';
 import { requireTrust } from '../../../editor/trust';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { SwarmService } from '../swarmService';
+import { SwarmService } from '../../../model/swarm/swarmService';
 import { showTerminal } from '../../../editor/followingTerminal';
 import { ServiceLogsTerminal } from '../serviceLogsTerminal';
 import { Command } from '../../../editor/command';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { SwarmNode, SwarmService as SwarmServiceModel } from '../../../core/cluster/swarmSnapshot';
-import type { SwarmService } from '../swarmService';
+import type { SwarmService } from '../../../model/swarm/swarmService';
 import type { SwarmItem } from '../swarmTreeProvider';
 
 /** The service of a Swarm view item, or one picked from the swarm (palette). */

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import { DockerImageNode } from '../../clients/images/dockerImageNode';
-import { describeOutcome, NodeOutcome } from '../../clients/images/imageDistribution';
-import { notifyError, notifyInfo, notifyWarning } from '../../editor/notify';
-import { ImagePresenceService } from './imagePresenceService';
+import { DockerImageNode } from '../clients/images/dockerImageNode';
+import { describeOutcome, NodeOutcome } from '../clients/images/imageDistribution';
+import { notifyError, notifyInfo, notifyWarning } from './notify';
+import { ImagePresenceService } from '../model/images/imagePresenceService';
 
 /*
  * What every image job on the machines shares (building, distributing,

@@ -5,8 +5,8 @@ import { RerunningTask } from '../../core/async/rerunningTask';
 import type { DockerEvent } from '../../core/containers/containerEvents';
 import { ImagePresence, imageKey } from '../../core/images/imagePresence';
 import { Disposable } from '../../platform/disposable';
-import { ContainerHost, ContainerHosts } from '../containers';
-import { MachineRegistry } from '../machines';
+import { ContainerHost, ContainerHosts } from '../containers/containerHosts';
+import { MachineRegistry } from '../machines/machineRegistry';
 
 /** Image actions after which a node's list of images may differ. */
 const CHANGING = new Set(['tag', 'untag', 'delete', 'import', 'load', 'pull', 'create']);

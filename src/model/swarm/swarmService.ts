@@ -5,7 +5,7 @@ import * as ops from '../../clients/docker/swarmOperations';
 import { SwarmFollower } from '../../clients/swarm/swarmFollower';
 import { SwarmSnapshot } from '../../core/cluster/swarmSnapshot';
 import { Disposable } from '../../platform/disposable';
-import { MachineRegistry } from '../machines';
+import { MachineRegistry } from '../machines/machineRegistry';
 
 /**
  * The swarm of the known machines, followed through one of its managers

@@ -7,8 +7,8 @@ import { ContainerModel } from '../../core/containers/containerModel';
 import type { DockerEvent } from '../../core/containers/containerEvents';
 import { Machine } from '../../core/machines/machine';
 import { Disposable } from '../../platform/disposable';
-import { LocalDockerEngine } from '../machines';
-import { MachineRegistry } from '../machines';
+import { LocalDockerEngine } from '../machines/localDockerEngine';
+import { MachineRegistry } from '../machines/machineRegistry';
 
 /** One engine whose containers the Containers view shows: this computer's, or a machine's. */
 export interface ContainerHost {

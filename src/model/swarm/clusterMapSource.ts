@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import { clusterMap, clusterMapText, type ClusterMapModel } from '../../../core/cluster/clusterMap';
-import { Disposable } from '../../../platform/disposable';
-import type { ImagePresenceService } from '../../images';
-import type { MachineRegistry } from '../../machines';
-import type { SwarmService } from '../swarmService';
+import { clusterMap, clusterMapText, type ClusterMapModel } from '../../core/cluster/clusterMap';
+import { Disposable } from '../../platform/disposable';
+import type { ImagePresenceService } from '../images/imagePresenceService';
+import type { MachineRegistry } from '../machines/machineRegistry';
+import type { SwarmService } from './swarmService';
 
 /** What a page showing the map needs of it (the map's own panel, the lab panel). */
 export interface ClusterMapFeed {
