@@ -17,6 +17,7 @@ import { CACHE_DIR, REPO_ROOT } from '../harness/paths';
 import { runVsCodeSuite } from '../harness/vscodeSuiteRunner';
 import { clusterFigures } from './clusterFigures';
 import { firstHourFigure } from './firstHourFigure';
+import { hostFigures } from './hostFigureSource';
 import { hostileFigure } from './hostileFigure';
 import { stepFigures } from './stepFigures';
 import { Figure, FigureSource, median, round1 } from './figures';
@@ -46,6 +47,7 @@ const kb = (file: string): number => Math.round((fs.statSync(path.join(REPO_ROOT
 
 const FIGURES: FigureSource[] = [
   clusterFigures,
+  hostFigures,
   lensComputeFigures,
   lensDistributionFigures,
   stepFigures,

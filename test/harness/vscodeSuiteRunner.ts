@@ -52,6 +52,10 @@ export async function runVsCodeSuite(run: SuiteRun): Promise<TierResult> {
     SWARM_LAB_TEST_TIER: tier,
     SWARM_LAB_TEST_WORKSPACE: workspace,
     ...(process.env['SWARM_LAB_TEST_GREP'] ? { SWARM_LAB_TEST_GREP: process.env['SWARM_LAB_TEST_GREP'] } : {}),
+    // The bench watches the extension at rest for 3 minutes (idleAtRest.test.ts); the tier, 20 s.
+    ...(process.env['SWARM_LAB_IDLE_WINDOW_S']
+      ? { SWARM_LAB_IDLE_WINDOW_S: process.env['SWARM_LAB_IDLE_WINDOW_S'] }
+      : {}),
     ...run.env,
   };
   const choice = process.env['SWARM_LAB_VSCODE'] ?? 'auto';

@@ -7,7 +7,7 @@ import type { SwarmLabApi } from '../../../src/extension';
 import type { ShownNotification } from '../../../src/editor/notify';
 import { activateSwarmLab } from '../suite/extensionApi';
 import { hostileCase } from './hostileCases';
-import { ProcessWatch } from './processWatch';
+import { ProcessWatch } from '../../harness/processWatch';
 
 /**
  * The fixture (test/fixtures/hostile, plus the archives the runner plants in

@@ -10,10 +10,19 @@ export class ProcessWatch {
   private readonly seen = new Map<number, string>();
   private readonly timer: ReturnType<typeof setInterval>;
 
+  /** Descendants there before the watch, left out when `ignoreExisting`. */
+  private readonly existing = new Set<number>();
+
   constructor(
     private readonly root = process.pid,
     everyMs = 10,
+    ignoreExisting = false,
   ) {
+    if (ignoreExisting) {
+      this.look();
+      this.seen.forEach((_cmd, pid) => this.existing.add(pid));
+      this.seen.clear();
+    }
     this.timer = setInterval(() => this.look(), everyMs);
   }
 
@@ -43,7 +52,7 @@ export class ProcessWatch {
       }
     }
     for (const [pid] of parents) {
-      if (this.seen.has(pid) || !this.descends(pid, parents)) {
+      if (this.seen.has(pid) || this.existing.has(pid) || !this.descends(pid, parents)) {
         continue;
       }
       this.seen.set(pid, commandOf(pid));
