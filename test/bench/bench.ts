@@ -17,6 +17,7 @@ import { CACHE_DIR, REPO_ROOT } from '../harness/paths';
 import { runVsCodeSuite } from '../harness/vscodeSuiteRunner';
 import { clusterFigures } from './clusterFigures';
 import { firstHourFigure } from './firstHourFigure';
+import { fullRunFigure } from './fullRunFigure';
 import { hostileFigure } from './hostileFigure';
 import { stepFigures } from './stepFigures';
 import { Figure, FigureSource, median, round1 } from './figures';
@@ -51,6 +52,7 @@ const FIGURES: FigureSource[] = [
   stepFigures,
   firstHourFigure,
   hostileFigure,
+  fullRunFigure,
   {
     names: ['ext.bundle_kb', 'ext.vsix_kb'],
     measure: () =>
