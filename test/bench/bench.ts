@@ -18,6 +18,7 @@ import { runVsCodeSuite } from '../harness/vscodeSuiteRunner';
 import { clusterFigures } from './clusterFigures';
 import { firstHourFigure } from './firstHourFigure';
 import { hostFigures } from './hostFigureSource';
+import { fullRunFigure } from './fullRunFigure';
 import { hostileFigure } from './hostileFigure';
 import { stepFigures } from './stepFigures';
 import { Figure, FigureSource, median, round1 } from './figures';
@@ -53,6 +54,7 @@ const FIGURES: FigureSource[] = [
   stepFigures,
   firstHourFigure,
   hostileFigure,
+  fullRunFigure,
   {
     names: ['ext.bundle_kb', 'ext.vsix_kb'],
     measure: () =>

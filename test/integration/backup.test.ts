@@ -14,7 +14,8 @@ import { RunValues } from '../../src/core/steps/runValues';
 import type { Cluster, StepReport } from '../../src/core/steps/step';
 import type { LabLayout } from '../../src/localLab/labLayout';
 import { LocalLab } from '../../src/localLab/localLab';
-import { CACHE_DIR, REPO_ROOT, RESULTS_DIR } from '../harness/paths';
+import { RESULTS_DIR } from '../harness/paths';
+import { freshLocalLab, LAB_IMAGES, LAB_PROJECT_DIR, stepFailures, stepKinds } from '../harness/localLab';
 import { TEST_LAB_INSTANCE, TEST_LAB_STATE_DIR } from '../harness/testLab';
 
 /** The rehearsal's fresh lab: the next instance (its own subnet and names), torn down by the step. */
@@ -42,18 +43,6 @@ describe('Backup on the local lab: backup.now, backup.archive, and a restore on 
     assert.ok(step, `no step ${id}`);
     return runLabStep(step, cluster, values, { l10n: english, allowMachineChanges: true, events: log });
   }
-  const kinds = (reports: StepReport[]): string[] =>
-    reports.flatMap((r) => [
-      ...(r.error ? [`${r.stepId} error ${r.error}`] : []),
-      ...r.nodes.map((n) => `${r.stepId}@${n.node} ${n.outcome.kind}`),
-    ]);
-  const failures = (reports: StepReport[]): string[] =>
-    reports.flatMap((r) => [
-      ...(r.error ? [`${r.stepId}: ${r.error}`] : []),
-      ...r.nodes
-        .filter((n) => n.outcome.kind === 'failed' || n.outcome.kind === 'cancelled')
-        .map((n) => `${r.stepId}@${n.node}: ${JSON.stringify(n.outcome)}`),
-    ]);
   const check = async (id: string): Promise<{ state: string; why: string }> =>
     runLabCheck(
       checks.find((c) => c.id === id)!,
@@ -69,13 +58,10 @@ describe('Backup on the local lab: backup.now, backup.archive, and a restore on 
     fs.writeFileSync(logFile, '');
     fs.rmSync(backupDir, { recursive: true, force: true });
     fs.rmSync(recordsDir, { recursive: true, force: true });
-    await lab.down({ purge: true });
-    layout = (await lab.up(3)).layout;
-    const images = { cacheDir: path.join(CACHE_DIR, 'lab-images'), samplesDir: path.join(REPO_ROOT, 'samples', 'tp1') };
-    await lab.loadImages(layout, images);
+    layout = await freshLocalLab(lab);
     const env = await localLabSteps(lab, {
       managers: 3,
-      projectDir: path.join(REPO_ROOT, 'samples', 'tp1'),
+      projectDir: LAB_PROJECT_DIR,
       timeouts: { converge: 180_000 },
       backupFolder: backupDir,
       rehearsalRecords: recordsDir,
@@ -83,7 +69,7 @@ describe('Backup on the local lab: backup.now, backup.archive, and a restore on 
       rehearsal: {
         stateDir: `${TEST_LAB_STATE_DIR}-rehearsal`,
         instance: REHEARSAL_INSTANCE,
-        ...images,
+        ...LAB_IMAGES,
         log: (line) => fs.appendFileSync(logFile, `[rehearsal lab] ${line}\n`),
       },
     });
@@ -106,7 +92,7 @@ describe('Backup on the local lab: backup.now, backup.archive, and a restore on 
     this.timeout(900_000);
     for (const id of SETUP) {
       const reports = await run(id);
-      assert.deepEqual(failures(reports), [], `${id} failed; see ${logFile}`);
+      assert.deepEqual(stepFailures(reports), [], `${id} failed; see ${logFile}`);
     }
     const docker = new Docker({ socketPath: layout.nodes[0].dockerSocket });
     await docker.createConfig({ Name: 'lab_note', Data: Buffer.from('backed up with its data\n').toString('base64') });
@@ -129,7 +115,7 @@ describe('Backup on the local lab: backup.now, backup.archive, and a restore on 
     this.timeout(300_000);
     assert.equal((await check('backup.archive')).state, 'fail', 'no archive yet');
     const reports = await run('backup.now');
-    assert.deepEqual(kinds(reports), ['backup.now@core-01 ok'], `see ${logFile}`);
+    assert.deepEqual(stepKinds(reports), ['backup.now@core-01 ok'], `see ${logFile}`);
     const [name] = archives();
     assert.match(name, /^swarm-lab-python_dirty_app-\d{8}T\d{6}Z\.tar\.gz$/);
     const bytes = fs.readFileSync(path.join(backupDir, name));
@@ -163,13 +149,13 @@ describe('Backup on the local lab: backup.now, backup.archive, and a restore on 
 
   it('says "already done" on a second backup of an unchanged cluster, and writes a new archive after a change', async function () {
     this.timeout(300_000);
-    assert.deepEqual(kinds(await run('backup.now')), ['backup.now@core-01 already-done']);
+    assert.deepEqual(stepKinds(await run('backup.now')), ['backup.now@core-01 already-done']);
     assert.equal(archives().length, 1);
     const docker = new Docker({ socketPath: layout.nodes[0].dockerSocket });
     await docker.createConfig({ Name: 'lab_note_2', Data: Buffer.from('a change\n').toString('base64') });
     // Archive names carry the second: the next one must not replace the first.
     await new Promise((r) => setTimeout(r, 1_100));
-    assert.deepEqual(kinds(await run('backup.now')), ['backup.now@core-01 ok']);
+    assert.deepEqual(stepKinds(await run('backup.now')), ['backup.now@core-01 ok']);
     assert.equal(archives().length, 2);
     assert.equal((await check('backup.archive')).state, 'pass');
   });
@@ -179,13 +165,13 @@ describe('Backup on the local lab: backup.now, backup.archive, and a restore on 
     const before = await check('backup.restore');
     assert.equal(before.state, 'unknown', before.why);
     const reports = await run('backup.rehearse');
-    assert.deepEqual(failures(reports), [], `see ${logFile}`);
+    assert.deepEqual(stepFailures(reports), [], `see ${logFile}`);
     const evidence = reports[0].nodes[0].outcome.kind === 'ok' ? (reports[0].nodes[0].outcome.evidence ?? '') : '';
     assert.match(evidence, /python_dirty_app_python-app 3\/3/);
     const verdict = await check('backup.restore');
     assert.equal(verdict.state, 'pass', verdict.why);
     const fresh = new LocalLab(`${TEST_LAB_STATE_DIR}-rehearsal`, () => undefined, REHEARSAL_INSTANCE);
     assert.ok(!fs.existsSync(fresh.stateDir), 'the fresh lab is torn down and purged');
-    assert.deepEqual(kinds(await run('backup.rehearse')), ['backup.rehearse@core-01 already-done']);
+    assert.deepEqual(stepKinds(await run('backup.rehearse')), ['backup.rehearse@core-01 already-done']);
   });
 });

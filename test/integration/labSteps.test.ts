@@ -12,7 +12,8 @@ import { RunValues } from '../../src/core/steps/runValues';
 import type { Cluster, NodeOutcome, StepReport } from '../../src/core/steps/step';
 import type { LabLayout } from '../../src/localLab/labLayout';
 import { LocalLab } from '../../src/localLab/localLab';
-import { CACHE_DIR, REPO_ROOT, RESULTS_DIR } from '../harness/paths';
+import { RESULTS_DIR } from '../harness/paths';
+import { freshLocalLab, LAB_PROJECT_DIR, stepFailures } from '../harness/localLab';
 import { TEST_LAB_INSTANCE, TEST_LAB_STATE_DIR } from '../harness/testLab';
 import { waitFor } from '../harness/waitFor';
 
@@ -62,28 +63,16 @@ describe('Lab steps on the local lab, from scratch (3 fresh nodes)', function ()
     new Map(reports.flatMap((r) => r.nodes.map((n) => [`${r.stepId}@${n.node}`, n.outcome] as const)));
   const kinds = (reports: StepReport[]): string[] =>
     reports.flatMap((r) => r.nodes.map((n) => `${r.stepId}@${n.node} ${n.outcome.kind}`));
-  const failures = (reports: StepReport[]): string[] =>
-    reports.flatMap((r) => [
-      ...(r.error ? [`${r.stepId}: ${r.error}`] : []),
-      ...r.nodes
-        .filter((n) => n.outcome.kind === 'failed' || n.outcome.kind === 'cancelled')
-        .map((n) => `${r.stepId}@${n.node}: ${JSON.stringify(n.outcome)}`),
-    ]);
 
   before(async function () {
     this.timeout(900_000);
     fs.mkdirSync(RESULTS_DIR, { recursive: true });
     fs.writeFileSync(logFile, '');
-    await lab.down({ purge: true });
-    layout = (await lab.up(3)).layout;
     // The lab's images (the registry's and keepalived's among them) on every node, as `Start Local Lab` does.
-    await lab.loadImages(layout, {
-      cacheDir: path.join(CACHE_DIR, 'lab-images'),
-      samplesDir: path.join(REPO_ROOT, 'samples', 'tp1'),
-    });
+    layout = await freshLocalLab(lab);
     const env = await localLabSteps(lab, {
       managers: 3,
-      projectDir: path.join(REPO_ROOT, 'samples', 'tp1'),
+      projectDir: LAB_PROJECT_DIR,
       timeouts: { converge: 180_000 },
     });
     cluster = env.cluster;
@@ -111,7 +100,7 @@ describe('Lab steps on the local lab, from scratch (3 fresh nodes)', function ()
     for (const id of SEQUENCE) {
       const reports = await run(id);
       all.push(...reports);
-      const bad = failures(reports).filter((f) => !(f.startsWith('compose.install@') && COMPOSE_REFUSAL.test(f)));
+      const bad = stepFailures(reports).filter((f) => !(f.startsWith('compose.install@') && COMPOSE_REFUSAL.test(f)));
       assert.deepEqual(bad, [], `${id} failed; see ${logFile}`);
     }
     const byNode = outcomes(all);

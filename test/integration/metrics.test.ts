@@ -8,9 +8,9 @@ import { labChecks, labSteps, runLabCheck, runLabStep } from '../../src/core/lab
 import { stepLog } from '../../src/core/steps/logFormat';
 import { RunValues } from '../../src/core/steps/runValues';
 import type { Cluster, StepReport } from '../../src/core/steps/step';
-import type { LabLayout } from '../../src/localLab/labLayout';
 import { LocalLab } from '../../src/localLab/localLab';
-import { CACHE_DIR, REPO_ROOT, RESULTS_DIR } from '../harness/paths';
+import { RESULTS_DIR } from '../harness/paths';
+import { freshLocalLab, LAB_PROJECT_DIR, stepKinds } from '../harness/localLab';
 import { TEST_LAB_INSTANCE, TEST_LAB_STATE_DIR } from '../harness/testLab';
 
 /**
@@ -21,7 +21,6 @@ import { TEST_LAB_INSTANCE, TEST_LAB_STATE_DIR } from '../harness/testLab';
 describe('Metrics on the local lab, from scratch (3 fresh nodes)', function () {
   const lab = new LocalLab(`${TEST_LAB_STATE_DIR}-metrics`, () => undefined, TEST_LAB_INSTANCE);
   const logFile = path.join(RESULTS_DIR, 'lab-metrics.log');
-  let layout: LabLayout;
   let cluster: Cluster;
   let config: LabStepConfig;
   let steps: LabStep[];
@@ -35,11 +34,6 @@ describe('Metrics on the local lab, from scratch (3 fresh nodes)', function () {
     assert.ok(step, `no step ${id}`);
     return runLabStep(step, cluster, values, { l10n: english, allowMachineChanges: true, events: log });
   };
-  const kinds = (reports: StepReport[]): string[] =>
-    reports.flatMap((r) => [
-      ...(r.error ? [`${r.stepId} error ${r.error}`] : []),
-      ...r.nodes.map((n) => `${r.stepId}@${n.node} ${n.outcome.kind}`),
-    ]);
   const check = (id: string): LabCheck => {
     const found = checks.find((c) => c.id === id);
     assert.ok(found, `no check ${id}`);
@@ -50,15 +44,10 @@ describe('Metrics on the local lab, from scratch (3 fresh nodes)', function () {
     this.timeout(900_000);
     fs.mkdirSync(RESULTS_DIR, { recursive: true });
     fs.writeFileSync(logFile, '');
-    await lab.down({ purge: true });
-    layout = (await lab.up(3)).layout;
-    await lab.loadImages(layout, {
-      cacheDir: path.join(CACHE_DIR, 'lab-images'),
-      samplesDir: path.join(REPO_ROOT, 'samples', 'tp1'),
-    });
+    await freshLocalLab(lab);
     const env = await localLabSteps(lab, {
       managers: 3,
-      projectDir: path.join(REPO_ROOT, 'samples', 'tp1'),
+      projectDir: LAB_PROJECT_DIR,
       timeouts: { converge: 180_000 },
     });
     cluster = env.cluster;
@@ -81,7 +70,7 @@ describe('Metrics on the local lab, from scratch (3 fresh nodes)', function () {
     assert.match(endpoint.why, /no metrics on :9323/);
     // The swarm first: the stack needs it, and the check then asks a manager.
     for (const id of ['docker.config', 'swarm.init-join']) {
-      const bad = kinds(await run(id)).filter((k) => !/ (ok|already-done)$/.test(k));
+      const bad = stepKinds(await run(id)).filter((k) => !/ (ok|already-done)$/.test(k));
       assert.deepEqual(bad, [], `${id}; see ${logFile}`);
     }
     const targets = await runLabCheck(check('metrics.targets-up'), cluster, english);
@@ -92,7 +81,7 @@ describe('Metrics on the local lab, from scratch (3 fresh nodes)', function () {
   it('deploys the Debian-built stack; every engine and node exporter target is up', async function () {
     this.timeout(600_000);
     const reports = await run('metrics.stack');
-    assert.deepEqual(kinds(reports), ['metrics.stack@core-01 ok'], `see ${logFile}`);
+    assert.deepEqual(stepKinds(reports), ['metrics.stack@core-01 ok'], `see ${logFile}`);
     const outcome = reports[0].nodes[0].outcome;
     assert.ok(outcome.kind === 'ok');
     // The evidence: the deploy command, then Prometheus's targets.
@@ -166,7 +155,7 @@ describe('Metrics on the local lab, from scratch (3 fresh nodes)', function () {
     // The stack is converging again or its target not yet scraped: the step waits, it does not redeploy.
     const again = await run('metrics.stack');
     assert.deepEqual(
-      kinds(again).filter((k) => !/ (ok|already-done)$/.test(k)),
+      stepKinds(again).filter((k) => !/ (ok|already-done)$/.test(k)),
       [],
       `see ${logFile}`,
     );
@@ -188,7 +177,7 @@ describe('Metrics on the local lab, from scratch (3 fresh nodes)', function () {
       ).stdout;
     const before = `${await snapshot()}${await versions()}`;
     const reports = await run('metrics.stack');
-    assert.deepEqual(kinds(reports), ['metrics.stack@core-01 already-done'], `see ${logFile}`);
+    assert.deepEqual(stepKinds(reports), ['metrics.stack@core-01 already-done'], `see ${logFile}`);
     assert.equal(`${await snapshot()}${await versions()}`, before);
   });
 });

@@ -11,7 +11,8 @@ import { stepLog } from '../../src/core/steps/logFormat';
 import { RunValues } from '../../src/core/steps/runValues';
 import type { Cluster, NodeOutcome, StepReport } from '../../src/core/steps/step';
 import { LocalLab } from '../../src/localLab/localLab';
-import { CACHE_DIR, REPO_ROOT, RESULTS_DIR } from '../harness/paths';
+import { RESULTS_DIR } from '../harness/paths';
+import { freshLocalLab, LAB_PROJECT_DIR, stepFailures } from '../harness/localLab';
 import { TEST_LAB_INSTANCE, TEST_LAB_STATE_DIR } from '../harness/testLab';
 import { waitFor } from '../harness/waitFor';
 
@@ -44,13 +45,6 @@ describe('Reverse proxy and HTTPS on the local lab, from scratch (3 fresh nodes)
     assert.ok(step, `no step ${id}`);
     return runLabStep(step, cluster, values, { l10n: english, allowMachineChanges: true, events: log });
   }
-  const failures = (reports: StepReport[]): string[] =>
-    reports.flatMap((r) => [
-      ...(r.error ? [`${r.stepId}: ${r.error}`] : []),
-      ...r.nodes
-        .filter((n) => n.outcome.kind === 'failed' || n.outcome.kind === 'cancelled')
-        .map((n) => `${r.stepId}@${n.node}: ${JSON.stringify(n.outcome)}`),
-    ]);
   const evidence = (reports: StepReport[], stepId: string): string =>
     reports
       .filter((r) => r.stepId === stepId)
@@ -62,15 +56,10 @@ describe('Reverse proxy and HTTPS on the local lab, from scratch (3 fresh nodes)
     this.timeout(900_000);
     fs.mkdirSync(RESULTS_DIR, { recursive: true });
     fs.writeFileSync(logFile, '');
-    await lab.down({ purge: true });
-    const layout = (await lab.up(3)).layout;
-    await lab.loadImages(layout, {
-      cacheDir: path.join(CACHE_DIR, 'lab-images'),
-      samplesDir: path.join(REPO_ROOT, 'samples', 'tp1'),
-    });
+    await freshLocalLab(lab);
     const env = await localLabSteps(lab, {
       managers: 3,
-      projectDir: path.join(REPO_ROOT, 'samples', 'tp1'),
+      projectDir: LAB_PROJECT_DIR,
       timeouts: { converge: 180_000 },
     });
     cluster = env.cluster;
@@ -91,7 +80,7 @@ describe('Reverse proxy and HTTPS on the local lab, from scratch (3 fresh nodes)
   it('runs the prerequisites (swarm, registry, stack from the registry)', async function () {
     this.timeout(900_000);
     for (const id of PREREQUISITES) {
-      assert.deepEqual(failures(await run(id)), [], `${id} failed; see ${logFile}`);
+      assert.deepEqual(stepFailures(await run(id)), [], `${id} failed; see ${logFile}`);
     }
   });
 
@@ -101,7 +90,7 @@ describe('Reverse proxy and HTTPS on the local lab, from scratch (3 fresh nodes)
     for (const id of PROXY_STEPS) {
       const reports = await run(id);
       all.push(...reports);
-      assert.deepEqual(failures(reports), [], `${id} failed; see ${logFile}`);
+      assert.deepEqual(stepFailures(reports), [], `${id} failed; see ${logFile}`);
       for (const r of reports) {
         assert.ok(
           r.nodes.every((n) => n.outcome.kind === 'ok'),

@@ -11,7 +11,8 @@ import type { Cluster, StepReport } from '../../src/core/steps/step';
 import type { LabLayout } from '../../src/localLab/labLayout';
 import { LocalLab } from '../../src/localLab/localLab';
 import { nodeCgroupName } from '../../src/localLab/nodeProcess';
-import { REPO_ROOT, RESULTS_DIR } from '../harness/paths';
+import { RESULTS_DIR } from '../harness/paths';
+import { LAB_PROJECT_DIR, stepKinds } from '../harness/localLab';
 import { TEST_LAB_INSTANCE, TEST_LAB_STATE_DIR } from '../harness/testLab';
 
 const CEPH = [
@@ -44,11 +45,6 @@ describe('Section 5 on the local lab: GlusterFS on /data of every node, from scr
         events: stepLog((line) => fs.appendFileSync(logFile, `${line}\n`), { l10n: english }),
       },
     );
-  const kinds = (reports: StepReport[]): string[] =>
-    reports.flatMap((r) => [
-      ...(r.error ? [`${r.stepId} error ${r.error}`] : []),
-      ...r.nodes.map((n) => `${r.stepId}@${n.node} ${n.outcome.kind}`),
-    ]);
   const check = (id: string): LabCheck => checks.find((c) => c.id === id)!;
 
   before(async function () {
@@ -57,7 +53,7 @@ describe('Section 5 on the local lab: GlusterFS on /data of every node, from scr
     fs.writeFileSync(logFile, '');
     await lab.down({ purge: true });
     layout = (await lab.up(3)).layout;
-    const env = await localLabSteps(lab, { managers: 3, projectDir: path.join(REPO_ROOT, 'samples', 'tp1') });
+    const env = await localLabSteps(lab, { managers: 3, projectDir: LAB_PROJECT_DIR });
     cluster = env.cluster;
     config = env.config;
     close = () => env.close();
@@ -95,7 +91,7 @@ describe('Section 5 on the local lab: GlusterFS on /data of every node, from scr
     const reports = await run('storage.gluster');
     fs.appendFileSync(logFile, `storage.gluster from scratch: ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
     assert.deepEqual(
-      kinds(reports),
+      stepKinds(reports),
       [
         ...layout.nodes.map((n) => `storage.gluster.glusterd@${n.name} ok`),
         'storage.gluster.volume@core-01 ok',
@@ -140,7 +136,7 @@ describe('Section 5 on the local lab: GlusterFS on /data of every node, from scr
     this.timeout(120_000);
     const reports = await run('storage.gluster');
     assert.deepEqual(
-      kinds(reports),
+      stepKinds(reports),
       [
         ...layout.nodes.map((n) => `storage.gluster.glusterd@${n.name} already-done`),
         'storage.gluster.volume@core-01 already-done',
@@ -159,7 +155,7 @@ describe('Section 5 on the local lab: GlusterFS on /data of every node, from scr
     await lab.down();
     assert.ok(!fs.readFileSync('/proc/self/mounts', 'utf8').includes(' fuse.glusterfs '));
     layout = (await lab.up(3)).layout;
-    const env = await localLabSteps(lab, { managers: 3, projectDir: path.join(REPO_ROOT, 'samples', 'tp1') });
+    const env = await localLabSteps(lab, { managers: 3, projectDir: LAB_PROJECT_DIR });
     cluster = env.cluster;
     config = env.config;
     close = () => env.close();
@@ -169,7 +165,7 @@ describe('Section 5 on the local lab: GlusterFS on /data of every node, from scr
     assert.equal(unmounted.state, 'fail', unmounted.why);
     const reports = await run('storage.gluster');
     assert.deepEqual(
-      kinds(reports),
+      stepKinds(reports),
       [
         ...layout.nodes.map((n) => `storage.gluster.glusterd@${n.name} ok`),
         'storage.gluster.volume@core-01 already-done',

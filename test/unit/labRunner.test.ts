@@ -189,6 +189,22 @@ describe('lab runner: running steps and sections', () => {
     assert.equal(port.runsFinished, 1, 'and the run’s end announced, for what shows the machines to read again');
   });
 
+  it("chooses a section's steps by the known machines' environment, as availability does (the backups' folder)", async () => {
+    const backups = { folder: '/w/backups', list: () => Promise.resolve([]) } as never;
+    const local = ['core-01', 'core-02', 'core-03'].map((n) => machine('local-lab', n));
+    const run = await new LabRunner(new FakePort({ machines: local, shared: { backups } })).runSectionSteps(14);
+    assert.deepEqual(
+      run.reports.map((r) => r.stepId),
+      ['backup.now'],
+      'backup.now is part of the run where a backups folder is set; the rehearsal is on demand',
+    );
+    // On VMs, section 5 is Ceph's, never the local lab's GlusterFS (a placeholder for the local lab chose it).
+    const vms = await new LabRunner(new FakePort({ machines: vagrantLab() })).runSectionSteps(5);
+    const ids = vms.reports.map((r) => r.stepId);
+    assert.equal(ids[0], 'storage.ceph-mon.first');
+    assert.ok(!ids.includes('storage.gluster'), ids.join(' '));
+  });
+
   it('refuses an unknown step before reaching any machine', async () => {
     const port = new FakePort({ machines: vagrantLab() });
     await assert.rejects(

@@ -84,10 +84,17 @@ export class LabRunner {
     return this.run([id], options);
   }
 
-  /** Runs a section's steps in order, stopping after a step that failed. */
-  runSectionSteps(section: number, options: RunOptions = {}): Promise<StepRun> {
+  /**
+   * Runs a section's steps in order, stopping after a step that failed.
+   * Which steps can run is judged for the lab's machines as they are known
+   * (as availability does), not with the placeholder: that one is the local
+   * lab without backups or images, which would run GlusterFS on VMs instead
+   * of Ceph, and leave out backup.now where a backups folder is set.
+   */
+  async runSectionSteps(section: number, options: RunOptions = {}): Promise<StepRun> {
+    await this.readOnce();
     return this.run(
-      sectionSteps(this.steps(), section).map((s) => s.id),
+      sectionSteps(this.steps(await this.knownConfig()), section).map((s) => s.id),
       options,
     );
   }
