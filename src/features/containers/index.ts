@@ -9,6 +9,7 @@ import { openContainerShellCommand } from './commands/openContainerShell';
 import { refreshContainersCommand } from './commands/refreshContainers';
 import { revealTaskContainerCommand } from './commands/revealTaskContainer';
 import { showContainerLogsCommand } from './commands/showContainerLogs';
+import { showMoreContainersCommand } from './commands/showMoreContainers';
 import { ContainerHosts } from './containerHosts';
 import { type ContainersNode, ContainersTreeProvider } from './containersTreeProvider';
 import { INSPECT_SCHEME, InspectDocumentProvider } from './inspectDocumentProvider';
@@ -66,6 +67,7 @@ export function register(context: vscode.ExtensionContext, deps: ContainersDeps)
       revealTaskContainer,
       openContainerShellCommand(containerHosts, selection),
       enterContainerNamespacesCommand(containerHosts, selection, knownHostsFile),
+      showMoreContainersCommand(containersTree),
     ],
   };
 }
