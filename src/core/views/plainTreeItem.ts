@@ -71,9 +71,13 @@ export class Paging {
     return this.shownBy.get(parentId) ?? this.pageSize;
   }
 
-  /** The children shown under the parent, then a MoreItem when some are left. */
-  page<T>(parentId: string, children: readonly T[]): Array<T | MoreItem> {
-    const shown = this.shown(parentId);
+  /**
+   * The children shown under the parent, then a MoreItem when some are left.
+   * `fixed`: how many entries the parent shows besides these (they count in
+   * its page).
+   */
+  page<T>(parentId: string, children: readonly T[], fixed = 0): Array<T | MoreItem> {
+    const shown = this.shown(parentId) - fixed;
     if (children.length <= shown) {
       return [...children];
     }

@@ -61,7 +61,8 @@ export function swarmChildren(s: SwarmSnapshot, item: SwarmItem | undefined, pag
     ];
     return [
       { kind: 'nodes', nodes: s.nodes },
-      ...paging.page(SWARM_ROOT_ID, middle),
+      // Nodes and the resources count in the root's page, so that it shows a page and one "Show more" at most.
+      ...paging.page(SWARM_ROOT_ID, middle, 2),
       { kind: 'resources', resources: s.resources },
     ];
   }
