@@ -18,6 +18,7 @@ import { runVsCodeSuite } from '../harness/vscodeSuiteRunner';
 import { clusterFigures } from './clusterFigures';
 import { firstHourFigure } from './firstHourFigure';
 import { hostileFigure } from './hostileFigure';
+import { scaleFigures } from './scaleFigures';
 import { stepFigures } from './stepFigures';
 import { Figure, FigureSource, median, round1 } from './figures';
 import { lensComputeFigures, lensDistributionFigures } from './lensFigures';
@@ -46,6 +47,7 @@ const kb = (file: string): number => Math.round((fs.statSync(path.join(REPO_ROOT
 
 const FIGURES: FigureSource[] = [
   clusterFigures,
+  scaleFigures,
   lensComputeFigures,
   lensDistributionFigures,
   stepFigures,

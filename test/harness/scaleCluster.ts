@@ -63,13 +63,13 @@ const nodeId = (n: number): string => hex('a', n, 25);
 const STACK_LABEL = 'com.docker.stack.namespace';
 
 export function scaleAnswers(layout: ScaleLayout): ScaleAnswers {
-  const nodes: RawNode[] = Array.from({ length: layout.nodes }, (_, n) => ({
+  const nodes = Array.from({ length: layout.nodes }, (_, n): RawNode => ({
     ID: nodeId(n),
     Description: { Hostname: `node-${String(n).padStart(2, '0')}`, Engine: { EngineVersion: '24.0.7' } },
     Spec: {
       Role: n < 3 ? 'manager' : 'worker',
       Availability: 'active',
-      Labels: n % 5 ? {} : ({ zone: `z${n % 3}` } as Record<string, string>),
+      Labels: n % 5 ? {} : { zone: `z${n % 3}` },
     },
     Status: { State: 'ready', Addr: `10.0.${n >> 8}.${n & 255}` },
     ...(n < 3 ? { ManagerStatus: { Leader: n === 0 } } : {}),
