@@ -10,5 +10,7 @@ export interface Localizer {
 
 export const english: Localizer = {
   t: (message, ...args) =>
-    message.replace(/\{(\d+)\}/g, (whole, i: string) => (i in args ? String(args[Number(i)]) : whole)),
+    args.length === 0
+      ? message
+      : message.replace(/\{(\d+)\}/g, (whole, i: string) => (i in args ? String(args[Number(i)]) : whole)),
 };

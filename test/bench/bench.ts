@@ -20,6 +20,7 @@ import { firstHourFigure } from './firstHourFigure';
 import { hostFigures } from './hostFigureSource';
 import { fullRunFigure } from './fullRunFigure';
 import { hostileFigure } from './hostileFigure';
+import { scaleFigures } from './scaleFigures';
 import { stepFigures } from './stepFigures';
 import { Figure, FigureSource, median, round1 } from './figures';
 import { lensComputeFigures, lensDistributionFigures } from './lensFigures';
@@ -49,6 +50,7 @@ const kb = (file: string): number => Math.round((fs.statSync(path.join(REPO_ROOT
 const FIGURES: FigureSource[] = [
   clusterFigures,
   hostFigures,
+  scaleFigures,
   lensComputeFigures,
   lensDistributionFigures,
   stepFigures,

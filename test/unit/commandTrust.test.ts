@@ -23,6 +23,7 @@ const ALLOWED_UNTRUSTED = [
   'swarmLab.containers.inspect',
   'swarmLab.containers.refresh',
   'swarmLab.containers.showLogs',
+  'swarmLab.containers.showMore',
   'swarmLab.images.chooseAction',
   'swarmLab.lab.open',
   'swarmLab.machines.addSshHost',
@@ -34,6 +35,7 @@ const ALLOWED_UNTRUSTED = [
   'swarmLab.showLog',
   'swarmLab.swarm.refresh',
   'swarmLab.swarm.revealTaskContainer',
+  'swarmLab.swarm.showMore',
   'swarmLab.swarm.showServiceLogs',
 ];
 

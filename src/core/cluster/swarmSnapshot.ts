@@ -208,7 +208,12 @@ export function buildSwarmSnapshot(raw: {
       ...(t.Status?.ContainerStatus?.ContainerID ? { containerId: t.Status.ContainerStatus.ContainerID } : {}),
       updatedAt: t.UpdatedAt ?? '',
     };
-    tasksByService.set(t.ServiceID, [...(tasksByService.get(t.ServiceID) ?? []), task]);
+    const list = tasksByService.get(t.ServiceID);
+    if (list) {
+      list.push(task);
+    } else {
+      tasksByService.set(t.ServiceID, [task]);
+    }
   }
   const services = raw.services.map((s): SwarmService => {
     const tasks = currentTasks(tasksByService.get(s.ID) ?? []);
@@ -230,8 +235,15 @@ export function buildSwarmSnapshot(raw: {
   });
   const byName = (a: { name: string }, b: { name: string }): number => a.name.localeCompare(b.name);
   const stacks = new Map<string, SwarmService[]>();
-  for (const s of services.filter((x) => x.stack)) {
-    stacks.set(s.stack!, [...(stacks.get(s.stack!) ?? []), s]);
+  for (const s of services) {
+    if (s.stack) {
+      const list = stacks.get(s.stack);
+      if (list) {
+        list.push(s);
+      } else {
+        stacks.set(s.stack, [s]);
+      }
+    }
   }
   return {
     nodes,

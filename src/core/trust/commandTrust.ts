@@ -56,6 +56,9 @@ export const COMMAND_TRUST: Readonly<Record<string, TrustKind>> = {
   'swarmLab.swarm.demoteNode': 'remote-commands',
   'swarmLab.swarm.editNodeLabels': 'remote-commands',
   'swarmLab.swarm.revealTaskContainer': 'reads',
+  // The next page of a view's long list (a "Show more" item): nothing runs anywhere.
+  'swarmLab.swarm.showMore': 'reads',
+  'swarmLab.containers.showMore': 'reads',
   'swarmLab.containers.start': 'remote-commands',
   'swarmLab.containers.stop': 'remote-commands',
   'swarmLab.containers.restart': 'remote-commands',

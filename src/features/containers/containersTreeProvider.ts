@@ -2,13 +2,32 @@ import * as vscode from 'vscode';
 import { refresh } from '../../editor/refresh';
 import type { WatchState } from '../../clients/docker/containerWatcher';
 import { ContainerSummary } from '../../core/containers/containerSummary';
+import {
+  ContainersNode,
+  containersNodeItem,
+  engineChildren,
+  engineItemId,
+  engineKeyOf,
+  EngineView,
+} from '../../core/views/containerItems';
+import { Paging } from '../../core/views/plainTreeItem';
+import { toTreeItem } from '../../editor/treeItems';
 import { Disposable } from '../../platform/disposable';
 import { ContainerHost, ContainerHosts } from '../../model/containers/containerHosts';
-import { containerTreeItem, engineTreeItem } from './containerTreeItems';
 
-export type ContainersNode =
-  | { readonly kind: 'engine'; readonly key: string }
-  | { readonly kind: 'container'; readonly engineKey: string; readonly container: ContainerSummary };
+export type { ContainersNode } from '../../core/views/containerItems';
+
+/** A host as the plain items read it. */
+function engineView(h: ContainerHost): EngineView {
+  return {
+    key: h.key,
+    label: h.label,
+    address: h.address,
+    state: h.state,
+    size: h.model.size,
+    list: () => h.model.list(),
+  };
+}
 
 const STATE_CONTEXT_KEY = 'swarmLab.containers.state';
 
@@ -29,6 +48,8 @@ export class ContainersTreeProvider extends Disposable implements vscode.TreeDat
   private shownStatus = 'stopped';
   /** The view matches elements by identity: one object per engine, kept. */
   private readonly engineNodes = new Map<string, ContainersNode>();
+  /** How many containers each engine shows (a page, then "Show more"). */
+  private readonly paging = new Paging();
 
   constructor(private readonly hosts: ContainerHosts) {
     super();
@@ -41,15 +62,33 @@ export class ContainersTreeProvider extends Disposable implements vscode.TreeDat
   }
 
   getTreeItem(node: ContainersNode): vscode.TreeItem {
-    if (node.kind === 'container') {
-      return containerTreeItem(node.container, node.engineKey);
-    }
-    const host = this.hosts.host(node.key);
-    return host ? engineTreeItem(host) : new vscode.TreeItem(node.key, vscode.TreeItemCollapsibleState.None);
+    return toTreeItem(
+      containersNodeItem(
+        node,
+        (key) => {
+          const host = this.hosts.host(key);
+          return host ? engineView(host) : undefined;
+        },
+        vscode.l10n,
+      ),
+    );
   }
 
   getParent(node: ContainersNode): ContainersNode | undefined {
-    return node.kind === 'container' ? this.engineNode(node.engineKey) : undefined;
+    switch (node.kind) {
+      case 'container':
+        return this.engineNode(node.engineKey);
+      case 'more':
+        return this.engineNode(engineKeyOf(node.parentId));
+      default:
+        return undefined;
+    }
+  }
+
+  /** The next page of an engine's containers ("Show more": the parent's item ID). */
+  showMore(parentId: string): void {
+    this.paging.showMore(parentId);
+    this.changed.fire(this.engineNode(engineKeyOf(parentId)));
   }
 
   getChildren(node?: ContainersNode): ContainersNode[] {
@@ -67,10 +106,7 @@ export class ContainersTreeProvider extends Disposable implements vscode.TreeDat
     }
     if (node.kind === 'engine') {
       const host = hosts.find((h) => h.key === node.key);
-      if (!host || host.state.kind !== 'live') {
-        return [];
-      }
-      return host.model.list().map((container) => ({ kind: 'container', engineKey: host.key, container }));
+      return host ? engineChildren(engineView(host), this.paging) : [];
     }
     return [];
   }
@@ -82,8 +118,18 @@ export class ContainersTreeProvider extends Disposable implements vscode.TreeDat
 
   /** The node of a container on an engine, to reveal it (from a swarm task). */
   containerNode(engineKey: string, containerId: string): ContainersNode | undefined {
-    const container = this.hosts.host(engineKey)?.model.get(containerId);
-    return container ? { kind: 'container', engineKey, container } : undefined;
+    const host = this.hosts.host(engineKey);
+    const container = host?.model.get(containerId);
+    if (!host || !container) {
+      return undefined;
+    }
+    // A container past the pages shown gets its page shown, so that it can be revealed.
+    const index = host.model.list().findIndex((c) => c.id === containerId);
+    if (index >= this.paging.shown(engineItemId(engineKey))) {
+      this.paging.showIndex(engineItemId(engineKey), index);
+      this.changed.fire(this.engineNode(engineKey));
+    }
+    return { kind: 'container', engineKey, container };
   }
 
   host(key: string): ContainerHost | undefined {

@@ -8,6 +8,7 @@ import { openContainerShellCommand } from './commands/openContainerShell';
 import { refreshContainersCommand } from './commands/refreshContainers';
 import { revealTaskContainerCommand } from './commands/revealTaskContainer';
 import { showContainerLogsCommand } from './commands/showContainerLogs';
+import { showMoreContainersCommand } from './commands/showMoreContainers';
 import { type ContainersNode, ContainersTreeProvider } from './containersTreeProvider';
 import { INSPECT_SCHEME, InspectDocumentProvider } from './inspectDocumentProvider';
 
@@ -51,6 +52,7 @@ export function register(
       revealTaskContainer,
       openContainerShellCommand(containerHosts, selection),
       enterContainerNamespacesCommand(containerHosts, selection, knownHostsFile),
+      showMoreContainersCommand(containersTree),
     ],
   };
 }

@@ -9,6 +9,7 @@ import { removeServiceCommand } from './commands/removeService';
 import { rollbackServiceCommand } from './commands/rollbackService';
 import { scaleServiceCommand } from './commands/scaleService';
 import { showClusterMapCommand } from './commands/showClusterMap';
+import { showMoreSwarmCommand } from './commands/showMoreSwarm';
 import { showServiceLogsCommand } from './commands/showServiceLogs';
 import type { LiveModel } from '../../model';
 import { type SwarmItem, SwarmTreeProvider } from './swarmTreeProvider';
@@ -61,6 +62,7 @@ export function register(context: vscode.ExtensionContext, deps: SwarmDeps): Swa
       ...nodeActionCommands(swarm),
       editNodeLabelsCommand(swarm),
       showClusterMapCommand(clusterMap),
+      showMoreSwarmCommand(swarmTree),
     ],
   };
 }
