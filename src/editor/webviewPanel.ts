@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { PanelPage } from '../core/labPanel/panelHtml';
+import { Disposable } from '../platform/disposable';
 
 /** The only folder our webviews may load from: the bundled scripts and stylesheets. */
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
@@ -46,4 +47,54 @@ export function revealOrCreate<P extends { reveal(): void }>(open: P | undefined
     return open;
   }
   return create();
+}
+
+/** What a panel owner needs of its panel. */
+interface OwnedPanel {
+  reveal(): void;
+  dispose(): void;
+  readonly onDidDispose: vscode.Event<void>;
+}
+
+/**
+ * The owner of at most one panel of a kind: opened by a command, or brought
+ * back by VS Code after a reload (its serializer); it forgets the panel
+ * when the user closes it, and says when one opens.
+ */
+export abstract class SinglePanelOwner<P extends OwnedPanel> extends Disposable {
+  private panel: P | undefined;
+  private readonly opened = this._register(new vscode.EventEmitter<P>());
+  /** A panel was opened or restored. */
+  readonly onDidOpen = this.opened.event;
+
+  constructor() {
+    super();
+    this._register({ dispose: () => this.panel?.dispose() });
+  }
+
+  get current(): P | undefined {
+    return this.panel;
+  }
+
+  /** The open panel revealed, or `create`'s, tracked. */
+  protected showOrCreate(create: () => P): P {
+    return revealOrCreate(this.panel, () => this.track(create()));
+  }
+
+  /** A restored panel replaces the one open (there is one of a kind): that one goes first. */
+  protected restore(create: () => P): P {
+    this.panel?.dispose();
+    return this.track(create());
+  }
+
+  private track(panel: P): P {
+    this.panel = panel;
+    panel.onDidDispose(() => {
+      if (this.panel === panel) {
+        this.panel = undefined;
+      }
+    });
+    this.opened.fire(panel);
+    return panel;
+  }
 }

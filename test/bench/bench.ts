@@ -17,7 +17,7 @@ import { CACHE_DIR, REPO_ROOT } from '../harness/paths';
 import { runVsCodeSuite } from '../harness/vscodeSuiteRunner';
 import { clusterFigures } from './clusterFigures';
 import { firstHourFigure } from './firstHourFigure';
-import { hostFigures } from './hostFigureSource';
+import { firstTreeFigure, hostFigures } from './hostFigureSource';
 import { fullRunFigure } from './fullRunFigure';
 import { hostileFigure } from './hostileFigure';
 import { scaleFigures } from './scaleFigures';
@@ -50,6 +50,7 @@ const kb = (file: string): number => Math.round((fs.statSync(path.join(REPO_ROOT
 const FIGURES: FigureSource[] = [
   clusterFigures,
   hostFigures,
+  firstTreeFigure,
   scaleFigures,
   lensComputeFigures,
   lensDistributionFigures,

@@ -2,8 +2,7 @@ import * as vscode from 'vscode';
 import { unavailableLabActions, type LabActions } from '../../../core/labPanel/labActions';
 import { LAB_PANEL_VIEW_TYPE, parsePanelState, type LabPanelState } from '../../../core/labPanel/protocol';
 import type { ClusterMapFeed } from '../../../model/swarm/clusterMapSource';
-import { createWebviewPanel, revealOrCreate } from '../../../editor/webviewPanel';
-import { Disposable } from '../../../platform/disposable';
+import { createWebviewPanel, SinglePanelOwner } from '../../../editor/webviewPanel';
 import { LabPanel } from './labPanel';
 import { ReportFile } from './reportFile';
 
@@ -14,14 +13,10 @@ import { ReportFile } from './reportFile';
  * The step engine plugs in with registerActions; until then the panel runs
  * with actions that say honestly that nothing is available yet.
  */
-export class LabPanels extends Disposable implements vscode.WebviewPanelSerializer<unknown> {
-  private panel: LabPanel | undefined;
+export class LabPanels extends SinglePanelOwner<LabPanel> implements vscode.WebviewPanelSerializer<unknown> {
   private readonly fallback = unavailableLabActions(vscode.l10n);
   private readonly registered: LabActions[] = [];
   private readonly actionsChanged = this._register(new vscode.EventEmitter<void>());
-  private readonly opened = this._register(new vscode.EventEmitter<LabPanel>());
-  /** A panel was opened or restored. */
-  readonly onDidOpen = this.opened.event;
   readonly report: ReportFile;
 
   constructor(
@@ -32,17 +27,12 @@ export class LabPanels extends Disposable implements vscode.WebviewPanelSerializ
   ) {
     super();
     this.report = this._register(new ReportFile());
-    this._register({ dispose: () => this.panel?.dispose() });
-  }
-
-  get current(): LabPanel | undefined {
-    return this.panel;
   }
 
   /** Shows the panel, creating it when there is none. */
   open(state: LabPanelState = {}): LabPanel {
-    return revealOrCreate(this.panel, () =>
-      this.adopt(
+    return this.showOrCreate(() =>
+      this.panelFor(
         createWebviewPanel(LAB_PANEL_VIEW_TYPE, vscode.l10n.t('Lab'), vscode.ViewColumn.Active, this.extensionUri),
         state,
       ),
@@ -51,8 +41,7 @@ export class LabPanels extends Disposable implements vscode.WebviewPanelSerializ
 
   /** VS Code restores a panel that was open before a reload, with the state its webview saved. */
   deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
-    this.panel?.dispose();
-    this.adopt(panel, parsePanelState(state));
+    this.restore(() => this.panelFor(panel, parsePanelState(state)));
     return Promise.resolve();
   }
 
@@ -73,8 +62,8 @@ export class LabPanels extends Disposable implements vscode.WebviewPanelSerializ
     });
   }
 
-  private adopt(webviewPanel: vscode.WebviewPanel, state: LabPanelState): LabPanel {
-    const panel = new LabPanel(
+  private panelFor(webviewPanel: vscode.WebviewPanel, state: LabPanelState): LabPanel {
+    return new LabPanel(
       webviewPanel,
       {
         extensionUri: this.extensionUri,
@@ -86,13 +75,5 @@ export class LabPanels extends Disposable implements vscode.WebviewPanelSerializ
       },
       state,
     );
-    this.panel = panel;
-    panel.onDidDispose(() => {
-      if (this.panel === panel) {
-        this.panel = undefined;
-      }
-    });
-    this.opened.fire(panel);
-    return panel;
   }
 }

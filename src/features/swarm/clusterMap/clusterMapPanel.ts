@@ -6,7 +6,7 @@ import {
   type ClusterMapMessage,
 } from '../../../core/cluster/clusterMapProtocol';
 import { newNonce } from '../../../core/labPanel/panelHtml';
-import { createWebviewPanel, pageOf, revealOrCreate, webviewOptions } from '../../../editor/webviewPanel';
+import { createWebviewPanel, pageOf, SinglePanelOwner, webviewOptions } from '../../../editor/webviewPanel';
 import { Disposable } from '../../../platform/disposable';
 import type { ClusterMapFeed } from '../../../model/swarm/clusterMapSource';
 
@@ -106,11 +106,10 @@ export class ClusterMapPanel extends Disposable {
 }
 
 /** At most one map panel: opened by its command, or brought back by VS Code after a reload. */
-export class ClusterMapPanels extends Disposable implements vscode.WebviewPanelSerializer<unknown> {
-  private panel: ClusterMapPanel | undefined;
-  private readonly opened = this._register(new vscode.EventEmitter<ClusterMapPanel>());
-  readonly onDidOpen = this.opened.event;
-
+export class ClusterMapPanels
+  extends SinglePanelOwner<ClusterMapPanel>
+  implements vscode.WebviewPanelSerializer<unknown>
+{
   constructor(
     /** The map itself, for the lab panel and for tests too. */
     readonly feed: ClusterMapFeed,
@@ -118,17 +117,12 @@ export class ClusterMapPanels extends Disposable implements vscode.WebviewPanelS
     private readonly log: vscode.LogOutputChannel,
   ) {
     super();
-    this._register({ dispose: () => this.panel?.dispose() });
-  }
-
-  get current(): ClusterMapPanel | undefined {
-    return this.panel;
   }
 
   /** Shows the map beside the editor (the lab panel, a compose file), creating it when there is none. */
   show(): ClusterMapPanel {
-    return revealOrCreate(this.panel, () =>
-      this.adopt(
+    return this.showOrCreate(() =>
+      this.panelFor(
         createWebviewPanel(
           CLUSTER_MAP_VIEW_TYPE,
           vscode.l10n.t('Cluster map'),
@@ -140,20 +134,11 @@ export class ClusterMapPanels extends Disposable implements vscode.WebviewPanelS
   }
 
   deserializeWebviewPanel(panel: vscode.WebviewPanel): Promise<void> {
-    this.panel?.dispose();
-    this.adopt(panel);
+    this.restore(() => this.panelFor(panel));
     return Promise.resolve();
   }
 
-  private adopt(webviewPanel: vscode.WebviewPanel): ClusterMapPanel {
-    const panel = new ClusterMapPanel(webviewPanel, this.feed, this.extensionUri, this.log);
-    this.panel = panel;
-    panel.onDidDispose(() => {
-      if (this.panel === panel) {
-        this.panel = undefined;
-      }
-    });
-    this.opened.fire(panel);
-    return panel;
+  private panelFor(webviewPanel: vscode.WebviewPanel): ClusterMapPanel {
+    return new ClusterMapPanel(webviewPanel, this.feed, this.extensionUri, this.log);
   }
 }
