@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the project's figures, by name.
  *   --json          one JSON object {"figures": [{name, value, unit}]} on stdout
- *   --only PREFIX   only the figures whose name starts with PREFIX
+ *   --only PREFIX   only the figures whose name starts with PREFIX (several: comma-separated)
  *   --runs N        repetitions of each timed figure (the median is reported)
  * Later issues add their figures to FIGURES.
  */
@@ -185,17 +185,19 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const json = args.includes('--json');
   const onlyAt = args.indexOf('--only');
-  const only = onlyAt >= 0 ? (args[onlyAt + 1] ?? '') : '';
+  // Several prefixes, comma-separated: `--only cluster.,ext.heap`.
+  const only = (onlyAt >= 0 ? (args[onlyAt + 1] ?? '') : '').split(',');
+  const wanted = (name: string): boolean => only.some((prefix) => name.startsWith(prefix));
   const runsAt = args.indexOf('--runs');
   const runs = runsAt >= 0 ? Math.max(1, Number(args[runsAt + 1])) : 3;
   // Progress goes to stderr so that --json leaves stdout to the JSON object.
   const figures: Figure[] = [];
   for (const source of FIGURES) {
-    if (!source.names.some((n) => n.startsWith(only))) {
+    if (!source.names.some(wanted)) {
       continue;
     }
     console.error(`measuring ${source.names.join(', ')}…`);
-    figures.push(...(await source.measure(runs)).filter((f) => f.name.startsWith(only)));
+    figures.push(...(await source.measure(runs)).filter((f) => wanted(f.name)));
   }
   if (json) {
     process.stdout.write(`${JSON.stringify({ figures })}\n`);
