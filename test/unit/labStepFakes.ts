@@ -36,12 +36,21 @@ export class FakeDocker implements LabDocker {
   }
   swarmInit(spec: { advertiseAddr: string; listenAddr: string; addressPool?: string }): Promise<void> {
     this.calls.push(`init ${JSON.stringify(spec)}`);
-    this.facts = { swarmState: 'active', isManager: true };
+    this.facts = { swarmState: 'active', isManager: true, remoteManagers: [spec.listenAddr] };
     return Promise.resolve();
   }
   swarmJoin(spec: { advertiseAddr: string; listenAddr: string; remoteAddr: string; token: string }): Promise<void> {
     this.calls.push(`join ${JSON.stringify(spec)}`);
-    this.facts = { swarmState: 'active', isManager: spec.token === this.tokens.manager };
+    this.facts = {
+      swarmState: 'active',
+      isManager: spec.token === this.tokens.manager,
+      remoteManagers: [spec.remoteAddr],
+    };
+    return Promise.resolve();
+  }
+  swarmLeave(): Promise<void> {
+    this.calls.push('leave');
+    this.facts = { swarmState: 'inactive', isManager: false };
     return Promise.resolve();
   }
   joinTokens(): Promise<{ worker: string; manager: string }> {

@@ -222,6 +222,48 @@ describe('lab steps: swarm.init-join', () => {
     assert.deepEqual(cluster.docker.get('core-02')!.calls, []);
   });
 
+  it('takes a node out of another swarm (its manager gone) before it joins; one in this swarm stays', async () => {
+    const cluster = new FakeLabCluster(labNodes(3, 1), { script: noCommands });
+    // core-02: still a worker of a swarm whose manager was elsewhere; core-03: already joined to this one.
+    cluster.docker.get('core-02')!.facts = {
+      swarmState: 'active',
+      isManager: false,
+      remoteManagers: ['10.9.9.9:2377'],
+    };
+    cluster.docker.get('core-03')!.facts = {
+      swarmState: 'active',
+      isManager: false,
+      remoteManagers: ['172.17.8.101:2377'],
+    };
+    const reports = await run(cluster, labConfig(cluster), 'swarm.init-join');
+    assert.deepEqual(kinds(reports).slice(2), ['swarm.join core-02 ok', 'swarm.join core-03 already-done']);
+    assert.deepEqual(
+      cluster.docker.get('core-02')!.calls.map((c) => c.split(' ')[0]),
+      ['leave', 'join'],
+    );
+    assert.deepEqual(cluster.docker.get('core-03')!.calls, []);
+  });
+
+  it('takes the first manager out of a swarm it is a worker of, then starts the lab’s there', async () => {
+    const cluster = new FakeLabCluster(labNodes(3, 1), { script: noCommands });
+    cluster.docker.get('core-01')!.facts = {
+      swarmState: 'active',
+      isManager: false,
+      remoteManagers: ['10.9.9.9:2377'],
+    };
+    const reports = await run(cluster, labConfig(cluster), 'swarm.init-join');
+    assert.deepEqual(kinds(reports), [
+      'swarm.init core-01 ok',
+      'swarm.join core-01 already-done',
+      'swarm.join core-02 ok',
+      'swarm.join core-03 ok',
+    ]);
+    assert.deepEqual(
+      cluster.docker.get('core-01')!.calls.map((c) => c.split(' ')[0]),
+      ['leave', 'init', 'tokens'],
+    );
+  });
+
   it('fails a node that is joining elsewhere with the reason, the others unaffected', async () => {
     const cluster = new FakeLabCluster(labNodes(3, 1), { script: noCommands });
     cluster.docker.get('core-02')!.facts = { swarmState: 'pending', isManager: false };

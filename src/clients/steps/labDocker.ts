@@ -67,14 +67,22 @@ export class EngineLabDocker implements LabDocker {
 
   async info(): Promise<EngineFacts> {
     const info = (await call(() => this.engine.info())) as Awaited<ReturnType<DockerEngine['info']>> & {
-      Swarm?: { Error?: string };
+      Swarm?: { Error?: string; RemoteManagers?: { Addr?: string }[] | null };
     };
     return {
       swarmState: info.Swarm?.LocalNodeState ?? 'inactive',
       isManager: info.Swarm?.ControlAvailable ?? false,
       ...(info.Swarm?.NodeID ? { nodeId: info.Swarm.NodeID } : {}),
       ...(info.Swarm?.Error ? { swarmError: info.Swarm.Error } : {}),
+      ...(info.Swarm?.RemoteManagers
+        ? { remoteManagers: info.Swarm.RemoteManagers.flatMap((m) => (m.Addr ? [m.Addr] : [])) }
+        : {}),
     };
+  }
+
+  async swarmLeave(): Promise<void> {
+    const docker = await this.docker();
+    await call(() => docker.swarmLeave({ force: true, abortSignal: AbortSignal.timeout(SWARM_CHANGE_MS) }));
   }
 
   async swarmInit(spec: { advertiseAddr: string; listenAddr: string; addressPool?: string }): Promise<void> {

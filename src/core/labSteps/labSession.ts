@@ -52,6 +52,8 @@ export interface EngineFacts {
   readonly nodeId?: string;
   /** What the engine says went wrong with its swarm membership, if anything. */
   readonly swarmError?: string;
+  /** The managers this engine's swarm knows, as `address:port` (absent when the engine does not say). */
+  readonly remoteManagers?: readonly string[];
 }
 
 /** The Docker API calls the lab's steps make (a narrow view of dockerode, easy to fake). */
@@ -68,6 +70,8 @@ export interface LabDocker {
     readonly remoteAddr: string;
     readonly token: string;
   }): Promise<void>;
+  /** `docker swarm leave --force`: out of whatever swarm the engine is in. */
+  swarmLeave(): Promise<void>;
   /** Manager only. */
   joinTokens(): Promise<{ readonly worker: string; readonly manager: string }>;
   nodes(): Promise<SwarmNodeFact[]>;

@@ -3,10 +3,12 @@
  * then every other node joined with the role the layout gives it. The join
  * tokens are read through the first manager's API and passed to the others'
  * API as run values: they never appear in a command line, the log or a dry
- * run. Nodes already in the swarm are left as they are.
+ * run. Nodes already in the swarm are left as they are; a node still in
+ * another swarm (often one whose manager is gone: a lab rebuilt, a VM
+ * restored) leaves it first, as `docker swarm leave --force` would.
  */
 import type { Localizer } from '../l10n';
-import type { Step } from '../steps/step';
+import type { Action, Step } from '../steps/step';
 import type { LabCheck, LabStep, LabStepConfig, NodeCheck } from './labConfig';
 import { labSession } from './labSession';
 
@@ -28,8 +30,23 @@ function stateProblem(state: string, error: string | undefined, l10n: Localizer)
   }
 }
 
+/** Leaving another swarm before this one's init or join: the memo a check hands its plan. */
+type Leave = 'leave-first';
+
+function leaveAction(l10n: Localizer): Action {
+  return {
+    kind: 'call',
+    description: l10n.t('docker swarm leave --force (the other swarm, through the API)'),
+    evidence: true,
+    async run(session) {
+      await labSession(session).docker.swarmLeave();
+      return 'Node left the swarm.';
+    },
+  };
+}
+
 export function swarmInitJoinStep(config: LabStepConfig, l10n: Localizer): LabStep {
-  const init: Step<undefined> = {
+  const init: Step<Leave> = {
     id: 'swarm.init',
     title: l10n.t('Swarm: init on the first manager'),
     targets: 'firstManager',
@@ -45,12 +62,12 @@ export function swarmInitJoinStep(config: LabStepConfig, l10n: Localizer): LabSt
         return { state: 'todo', reason: ctx.l10n.t('not in a swarm yet') };
       }
       if (!info.isManager) {
-        throw new Error(
-          ctx.l10n.t(
-            '{0} is a worker of another swarm: make it leave (docker swarm leave) or a manager.',
-            ctx.node.name,
-          ),
-        );
+        // The first manager makes the lab's swarm: a worker of another one cannot be it.
+        return {
+          state: 'todo',
+          reason: ctx.l10n.t('a worker of another swarm: it leaves it, then starts the lab’s'),
+          memo: 'leave-first',
+        };
       }
       const tokens = await docker.joinTokens();
       return {
@@ -59,10 +76,11 @@ export function swarmInitJoinStep(config: LabStepConfig, l10n: Localizer): LabSt
         produces: { [TOKEN_WORKER]: tokens.worker, [TOKEN_MANAGER]: tokens.manager, [MANAGER_ADDR]: ctx.node.address },
       };
     },
-    plan(ctx) {
+    plan(ctx, memo) {
       const addr = ctx.node.address;
       const pool = config.addressPool ? ` --default-addr-pool ${config.addressPool}` : '';
       return [
+        ...(memo === 'leave-first' ? [leaveAction(ctx.l10n)] : []),
         {
           kind: 'call',
           description: ctx.l10n.t(
@@ -91,12 +109,14 @@ export function swarmInitJoinStep(config: LabStepConfig, l10n: Localizer): LabSt
       ];
     },
     collect(ctx, outputs) {
-      const tokens = JSON.parse(outputs[1]?.stdout ?? '{}') as { worker?: string; manager?: string };
+      // The last output is the tokens', the init's the one before it (a leave may come first).
+      const tokensOut = outputs.at(-1);
+      const tokens = JSON.parse(tokensOut?.stdout ?? '{}') as { worker?: string; manager?: string };
       if (!tokens.worker || !tokens.manager) {
         throw new Error(ctx.l10n.t('The manager gave no join tokens.'));
       }
       // Evidence as the engine's default collect writes it: the command, then what it printed.
-      const initOut = outputs[0];
+      const initOut = outputs.at(-2);
       const evidence =
         initOut?.action.kind === 'call' ? `$ ${initOut.action.description}\n${initOut.stdout.trimEnd()}` : undefined;
       return {
@@ -106,7 +126,7 @@ export function swarmInitJoinStep(config: LabStepConfig, l10n: Localizer): LabSt
     },
   };
 
-  const join: Step<undefined> = {
+  const join: Step<Leave> = {
     id: 'swarm.join',
     title: l10n.t('Swarm: join the managers and workers'),
     targets: 'all',
@@ -118,6 +138,24 @@ export function swarmInitJoinStep(config: LabStepConfig, l10n: Localizer): LabSt
         throw new Error(problem);
       }
       if (info.swarmState === 'active') {
+        // Knowing none of the lab's first manager's addresses, the node is in another swarm.
+        const manager = ctx.values.get(MANAGER_ADDR);
+        const known = info.remoteManagers;
+        if (
+          manager !== undefined &&
+          manager !== ctx.node.address &&
+          known !== undefined &&
+          !known.includes(`${manager}:${SWARM_PORT}`)
+        ) {
+          return {
+            state: 'todo',
+            reason: ctx.l10n.t(
+              'in another swarm (its managers: {0}): it leaves it, then joins',
+              known.join(', ') || ctx.l10n.t('none'),
+            ),
+            memo: 'leave-first',
+          };
+        }
         const role = info.isManager ? 'manager' : 'worker';
         return {
           state: 'done',
@@ -133,11 +171,12 @@ export function swarmInitJoinStep(config: LabStepConfig, l10n: Localizer): LabSt
       }
       return { state: 'todo', reason: ctx.l10n.t('not in a swarm yet') };
     },
-    plan(ctx) {
+    plan(ctx, memo) {
       const token = ctx.values.require(ctx.node.role === 'manager' ? TOKEN_MANAGER : TOKEN_WORKER, ctx.l10n);
       const manager = ctx.values.require(MANAGER_ADDR, ctx.l10n);
       const addr = ctx.node.address;
       return [
+        ...(memo === 'leave-first' ? [leaveAction(ctx.l10n)] : []),
         {
           kind: 'call',
           description: ctx.l10n.t(
