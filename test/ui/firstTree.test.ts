@@ -15,51 +15,45 @@ function median(values: readonly number[]): number {
 }
 
 /**
- * From a click on the Swarm Lab icon in a fresh window (a new extension
- * host: Swarm Lab not yet active) to the Machines view drawing the 3 nodes
+ * From a click on the Swarm Lab icon in a fresh window (a VS Code of its
+ * own: a new extension host, nothing restored, Swarm Lab not yet active) to the Machines view drawing the 3 nodes
  * with their engine versions: activation, the features' load, SSH to each
  * node and the engines' answers, as a student waits for them.
  */
 describe('The first tree: a fresh window, the Swarm Lab icon clicked, 3 nodes with their engines (Playwright)', function () {
-  let session: VsCodeSession;
   const names = labLayout(labEnv()['SWARM_LAB_STATE'] ?? '', 3, Number(labEnv()['SWARM_LAB_INSTANCE'])).nodes.map(
     (n) => n.name,
   );
 
-  before(async function () {
-    this.timeout(180_000);
-    session = await VsCodeSession.open('ui-first-tree', labEnv());
-  });
-
-  after(async function () {
-    this.timeout(60_000);
-    await session?.close();
-  });
-
-  const machineRow = (name: string): Locator =>
-    session.page
-      .locator('.pane', { has: session.page.locator('.pane-header h3.title', { hasText: /^Machines$/i }) })
-      .locator('.monaco-list-row', { has: session.page.locator('.label-name', { hasText: new RegExp(`^${name}$`) }) })
-      .locator('.label-description', { hasText: /Docker \d+\.\d+/ });
-
   it(`draws core-01..03 with their engines after the icon's click, in ${WINDOWS} fresh windows`, async function () {
-    this.timeout(WINDOWS * 120_000);
-    const { page } = session;
+    this.timeout(WINDOWS * 180_000);
     const samples: number[] = [];
     for (let i = 0; i < WINDOWS; i++) {
-      // A fresh window: the Explorer shown when it closes, so that the new one does not restore Swarm Lab's views.
-      await page.locator('.activitybar .action-item a[aria-label^="Explorer"]').click();
-      await page.reload();
-      await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: 90_000 });
-      await page.locator('.activitybar .action-item a[aria-label^="Explorer"]').waitFor({ timeout: 30_000 });
-      const t0 = Date.now();
-      await session.openViewContainer('Swarm Lab');
-      for (const name of names) {
-        await machineRow(name).first().waitFor({ timeout: 60_000 });
-      }
-      samples.push(Date.now() - t0);
-      if (i === 0) {
-        await session.screenshot('ui-first-tree');
+      // Each window fresh: a VS Code of its own, nothing restored, Swarm Lab not active, the Explorer shown.
+      const session = await VsCodeSession.open(`ui-first-tree-${i + 1}`, labEnv());
+      try {
+        const { page } = session;
+        const machineRow = (name: string): Locator =>
+          page
+            .locator('.pane', { has: page.locator('.pane-header h3.title', { hasText: /^Machines$/i }) })
+            .locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${name}$`) }) })
+            .locator('.label-description', { hasText: /Docker \d+\.\d+/ });
+        const t0 = Date.now();
+        await session.openViewContainer('Swarm Lab');
+        try {
+          for (const name of names) {
+            await machineRow(name).first().waitFor({ timeout: 60_000 });
+          }
+        } catch (error) {
+          await session.screenshot(`ui-first-tree-${i + 1}-missing`);
+          throw error;
+        }
+        samples.push(Date.now() - t0);
+        if (i === 0) {
+          await session.screenshot('ui-first-tree');
+        }
+      } finally {
+        await session.close();
       }
     }
     assert.equal(samples.length, WINDOWS);
