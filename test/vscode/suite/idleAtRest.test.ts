@@ -10,6 +10,7 @@ import { formManagerSwarm } from '../../harness/labSwarm';
 import { NodeActivity } from '../../harness/nodeActivity';
 import { ensureBusyboxImage } from '../../harness/testImages';
 import { testLabLayout } from '../../harness/testLab';
+import { waitFor } from '../../harness/waitFor';
 import { activateSwarmLab } from './extensionApi';
 
 /** How long the extension is watched at rest: short in the tier, 3 minutes for the bench (SWARM_LAB_IDLE_WINDOW_S). */
@@ -111,13 +112,21 @@ describe('At rest in a real VS Code: every view, the lab panel, a compose file, 
       // The counts can see what they count: one request and one SSH command of the test's own.
       await docker[0].ping();
       execFileSync('ssh', ['-F', layout.sshConfig, layout.nodes[0].name, 'true'], { timeout: 20_000 });
-      await sleep(500);
-      const after = activity.requests()[0].slice(requests[0].length);
-      assert.ok(
-        after.some((r) => r.endsWith('/_ping')),
-        `the watch saw the test's own ping: ${after.join(', ')}`,
+      // The log line and the watch's next scan follow the calls by a moment: waited for, bounded.
+      const seenPing = (): true | undefined =>
+        activity
+          .requests()[0]
+          .slice(requests[0].length)
+          .some((r) => r.endsWith('/_ping'))
+          ? true
+          : undefined;
+      await waitFor("the watch to see the test's own ping", () => Promise.resolve(seenPing()), 5_000, 50);
+      await waitFor(
+        "the watch to see the test's own ssh",
+        async () => ((await activity.sshStarts())[0].length > starts[0].length ? true : undefined),
+        5_000,
+        50,
       );
-      assert.ok((await activity.sshStarts())[0].length > starts[0].length, "the watch saw the test's own ssh");
     } finally {
       await activity.stop();
     }
