@@ -24,7 +24,7 @@ async function main(argv: string[]): Promise<number> {
   // The lab that runs on this machine, wherever it was started from (VS Code, npm start), comes first.
   const stateDir =
     flag(args, '--state') ?? runningLab(0)?.stateDir ?? process.env['SWARM_LAB_STATE'] ?? DEFAULT_STATE_DIR;
-  const lab = new LocalLab(stateDir, (line) => console.log(line));
+  const lab = new LocalLab(stateDir, (line) => console.log(line), 0, IMAGE_CACHE_DIR);
   switch (command) {
     case 'up': {
       const nodes = Number(flag(args, '--nodes') ?? DEFAULT_NODES);

@@ -15,7 +15,7 @@ import { findExecutable } from './run';
 /** What a piece is for, worded by purposeText(). */
 export type Purpose =
   | {
-      readonly kind: 'network' | 'namespaces' | 'engine' | 'sshd' | 'keys' | 'base-image' | 'storage' | 'compose';
+      readonly kind: 'network' | 'nodes' | 'keys' | 'base-image';
     }
   /** A host package whose binaries these images copy. */
   | { readonly kind: 'images'; readonly images: readonly string[] };
@@ -27,32 +27,22 @@ interface CommandRequirement {
   readonly purpose: Purpose;
   /** Where it is found even off the PATH (sshd in /usr/sbin, which a user's PATH often lacks). */
   readonly alsoAt?: readonly string[];
-  /** Needed only to build the lab's images. */
-  readonly forImages?: boolean;
 }
 
 const COMMANDS: readonly CommandRequirement[] = [
   { command: 'ip', debianPackage: 'iproute2', purpose: { kind: 'network' } },
-  { command: 'unshare', debianPackage: 'util-linux', purpose: { kind: 'namespaces' } },
-  { command: 'nsenter', debianPackage: 'util-linux', purpose: { kind: 'namespaces' } },
-  { command: 'setsid', debianPackage: 'util-linux', purpose: { kind: 'namespaces' } },
-  { command: 'dockerd', debianPackage: 'docker.io', purpose: { kind: 'engine' } },
-  // docker.io brings containerd (its own package, a dependency): one install for both.
-  { command: 'containerd', debianPackage: 'docker.io', purpose: { kind: 'engine' } },
-  { command: 'sshd', debianPackage: 'openssh-server', purpose: { kind: 'sshd' }, alsoAt: ['/usr/sbin/sshd'] },
+  // Each node is a systemd-nspawn container: its own systemd, sshd, Docker and GlusterFS come from
+  // the nodes' base system (Debian packages installed there), none from this computer.
+  { command: 'systemd-nspawn', debianPackage: 'systemd-container', purpose: { kind: 'nodes' } },
   { command: 'ssh-keygen', debianPackage: 'openssh-client', purpose: { kind: 'keys' } },
-  { command: 'debootstrap', debianPackage: 'debootstrap', purpose: { kind: 'base-image' }, forImages: true },
-  // Section 5's shared storage: the nodes run this computer's GlusterFS.
-  { command: 'glusterd', debianPackage: 'glusterfs-server', purpose: { kind: 'storage' } },
-  { command: 'gluster', debianPackage: 'glusterfs-server', purpose: { kind: 'storage' } },
-  { command: 'mount.glusterfs', debianPackage: 'glusterfs-client', purpose: { kind: 'storage' } },
-  // Section 3's compose.install: the nodes cannot download it, and they run this computer's binaries.
-  { command: 'docker-compose', debianPackage: 'docker-compose', purpose: { kind: 'compose' } },
+  // The nodes' base system and the lab's images start from the same debootstrap tree.
+  { command: 'debootstrap', debianPackage: 'debootstrap', purpose: { kind: 'base-image' } },
+  { command: 'unshare', debianPackage: 'util-linux', purpose: { kind: 'base-image' } },
 ];
 
 /** The commands checkHost() looks for, in order. */
-export function requiredCommands(options: { readonly images?: boolean } = {}): string[] {
-  return COMMANDS.filter((r) => (options.images ?? true) || !r.forImages).map((r) => r.command);
+export function requiredCommands(): string[] {
+  return COMMANDS.map((r) => r.command);
 }
 
 export interface MissingPiece {
@@ -77,7 +67,7 @@ export interface CheckHostOptions {
   readonly packages?: PackageQuery;
   /** The user ID; this process's by default. */
   readonly uid?: number;
-  /** False when the lab's images will not be built (`up --no-images`): debootstrap and the host packages are not needed. */
+  /** False when the lab's images will not be built (`up --no-images`): the host packages are not needed. */
   readonly images?: boolean;
 }
 
@@ -85,7 +75,7 @@ export interface CheckHostOptions {
 export async function checkHost(options: CheckHostOptions = {}): Promise<HostCheck> {
   const pathValue = (options.env ?? process.env)['PATH'];
   const images = options.images ?? true;
-  const missing: MissingPiece[] = COMMANDS.filter((r) => (images || !r.forImages) && !found(r, pathValue)).map((r) => ({
+  const missing: MissingPiece[] = COMMANDS.filter((r) => !found(r, pathValue)).map((r) => ({
     name: r.command,
     kind: 'command',
     debianPackage: r.debianPackage,
@@ -160,20 +150,12 @@ export function purposeText(purpose: Purpose, l10n: Localizer): string {
   switch (purpose.kind) {
     case 'network':
       return l10n.t("makes the nodes' network");
-    case 'namespaces':
-      return l10n.t("starts the nodes' namespaces and processes");
-    case 'engine':
-      return l10n.t("runs each node's Docker engine");
-    case 'sshd':
-      return l10n.t("runs each node's SSH server");
+    case 'nodes':
+      return l10n.t('boots each node (its own systemd, sshd and Docker engine)');
     case 'keys':
       return l10n.t("makes the lab's SSH keys");
     case 'base-image':
-      return l10n.t("builds the lab's Debian base image");
-    case 'storage':
-      return l10n.t("runs section 5's shared storage (GlusterFS)");
-    case 'compose':
-      return l10n.t('gives the nodes docker-compose (section 3)');
+      return l10n.t("builds the Debian base of the lab's nodes and images");
     case 'images':
       return l10n.t('its binaries go into {0}', listOf(purpose.images, l10n));
   }

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { DEFAULT_NODES, LabLayout, labLayout, LabNode, MAX_NODES } from './labLayout';
 import { ensureBridge, ensureNodeNetwork, namespaces, removeBridge, removeNodeNetwork } from './labNetwork';
@@ -6,8 +7,9 @@ import { dockerAnswers, engineInfo, processAlive, readPid, sshAnswers, until } f
 import { runningLab, sameFolder } from './labOwner';
 import type { LabImagesProgress } from './images/labImages';
 import { nodePids, removeNodeCgroups, signalNode } from './nodeCgroups';
-import { writeLabKeys, writeNodeFiles, writeSshFiles } from './nodeFiles';
-import { nodeCgroupName, nodeLogFile, nodePidFile, startNodeProcess } from './nodeProcess';
+import { ensureNodeBase } from './nodeBase';
+import { hostKeyFile, writeLabKeys, writeNodeFiles, writeSshFiles } from './nodeFiles';
+import { nodeCgroupName, nodeLogFile, nodeMachineName, nodePidFile, startNodeProcess } from './nodeProcess';
 
 export type NodeOutcome = 'started' | 'already up' | 'repaired';
 
@@ -56,14 +58,22 @@ export interface LabLog {
 
 /** The nodes a swarm with state may take to answer: each manager waits for a leader (up to ~20 s). */
 const READY_TIMEOUT_MS = 60_000;
-const STOP_GRACE_MS = 5_000;
+/** A node's orderly poweroff (its engine stops its containers first); then whatever is left is killed. */
+const STOP_GRACE_MS = 15_000;
+
+/** Where the nodes' base system and the lab's images are cached when no one says. */
+export function defaultCacheDir(): string {
+  return process.env['SWARM_LAB_IMAGE_CACHE'] || path.join(os.homedir(), '.cache', 'swarm-lab', 'lab-images');
+}
 
 /**
- * The local lab: N nodes on this machine, each in its own network, mount and
- * UTS namespaces, with its own sshd and dockerd, reachable as `core@core-0N`.
- * `up` is idempotent and repairs half-made nodes; `down` leaves no namespace,
- * process, veth or cgroup behind but keeps each node's Docker data, so the
- * next `up` is fast (`purge` removes that too).
+ * The local lab: N nodes on this machine, each a machine of its own booted
+ * with systemd-nspawn (its own root file system over a shared read-only
+ * base, its own network namespace, systemd running sshd and dockerd),
+ * reachable as `core@core-0N` with sudo, as the course's VMs. `up` is
+ * idempotent and repairs half-made nodes; `down` leaves no namespace,
+ * process, veth or cgroup behind but keeps each node's layer and Docker
+ * data, so the next `up` is fast (`purge` removes them too).
  */
 export class LocalLab {
   constructor(
@@ -71,6 +81,8 @@ export class LocalLab {
     private readonly log: LabLog = () => undefined,
     /** 0 for the user's lab; the tests run theirs as instance 1 beside it. */
     readonly instance = 0,
+    /** Where the nodes' base system is kept (beside the lab's images); made there when missing. */
+    readonly cacheDir = defaultCacheDir(),
   ) {}
 
   private get stateFile(): string {
@@ -119,12 +131,14 @@ export class LocalLab {
     fs.mkdirSync(this.stateDir, { recursive: true });
     fs.writeFileSync(this.stateFile, `${JSON.stringify({ nodes: nodeCount }, null, 2)}\n`);
     const corePublicKey = await writeLabKeys(layout);
+    fs.mkdirSync(this.cacheDir, { recursive: true });
+    const baseDir = await ensureNodeBase({ cacheDir: this.cacheDir, log: this.log });
     await ensureBridge(layout);
     const outcomes = new Map<string, NodeOutcome>();
     const hostKeys = new Map<string, string>();
     await Promise.all(
       layout.nodes.map(async (node) => {
-        const outcome = await this.upNode(layout, node, corePublicKey, hostKeys);
+        const outcome = await this.upNode(layout, node, corePublicKey, baseDir, hostKeys);
         outcomes.set(node.name, outcome);
         this.log(`${node.name} ${outcome}`);
       }),
@@ -137,11 +151,11 @@ export class LocalLab {
     layout: LabLayout,
     node: LabNode,
     corePublicKey: string,
+    baseDir: string,
     hostKeys: Map<string, string>,
   ): Promise<NodeOutcome> {
-    const hostKeyFile = path.join(node.dir, 'etc', 'ssh', 'ssh_host_ed25519_key.pub');
     if (await this.healthy(node)) {
-      hostKeys.set(node.name, fs.readFileSync(hostKeyFile, 'utf8').trim());
+      hostKeys.set(node.name, fs.readFileSync(`${hostKeyFile(node)}.pub`, 'utf8').trim());
       return 'already up';
     }
     // Whatever is left of a half-made or half-dead node goes before a clean start.
@@ -151,9 +165,9 @@ export class LocalLab {
       await this.stopNodeProcesses(layout, node, 0);
     }
     fs.mkdirSync(node.dir, { recursive: true });
-    hostKeys.set(node.name, await writeNodeFiles(layout, node, corePublicKey));
+    hostKeys.set(node.name, await writeNodeFiles(layout, node, corePublicKey, baseDir));
     await ensureNodeNetwork(layout, node);
-    const pid = startNodeProcess(layout, node);
+    const pid = startNodeProcess(layout, node, baseDir);
     const ready = await until(
       async () => !processAlive(pid) || ((await dockerAnswers(node.dockerSocket)) && (await sshAnswers(node.address))),
       READY_TIMEOUT_MS,
@@ -259,6 +273,11 @@ export class LocalLab {
       await removeNodeNetwork(node);
       fs.rmSync(nodePidFile(node), { force: true });
       fs.rmSync(path.join(node.dir, 'run'), { recursive: true, force: true });
+      // What systemd-nspawn leaves on this machine's /run after the node stops (empty folders).
+      fs.rmSync(path.join('/run/systemd/nspawn/propagate', nodeMachineName(all, node)), {
+        recursive: true,
+        force: true,
+      });
       this.log(`${node.name} down`);
     }
     await removeBridge(all);
@@ -268,17 +287,16 @@ export class LocalLab {
   }
 
   /**
-   * Asks dockerd to stop (its containers get their grace time), then kills
-   * whatever of the node is left, containers included, through its cgroup.
+   * Asks the node to power off (SIGTERM to systemd-nspawn: its systemd stops
+   * dockerd, whose containers get their grace time), then kills whatever of
+   * the node is left, containers included, through its cgroups.
    */
   private async stopNodeProcesses(layout: LabLayout, node: LabNode, graceMs: number): Promise<void> {
     const cgroup = nodeCgroupName(layout, node);
-    if (graceMs > 0) {
-      const dockerPid = readPid(path.join(node.dir, 'run', 'docker.pid'));
-      if (dockerPid !== undefined && processAlive(dockerPid)) {
-        process.kill(dockerPid, 'SIGTERM');
-        await until(() => Promise.resolve(!processAlive(dockerPid)), graceMs);
-      }
+    const pid = readPid(nodePidFile(node));
+    if (graceMs > 0 && pid !== undefined && processAlive(pid) && nodePids(cgroup).includes(pid)) {
+      process.kill(pid, 'SIGTERM');
+      await until(() => Promise.resolve(!processAlive(pid)), graceMs, 50);
     }
     signalNode(cgroup, 'SIGKILL');
     const gone = await until(() => Promise.resolve(nodePids(cgroup).length === 0), 10_000, 50);

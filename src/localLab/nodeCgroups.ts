@@ -3,24 +3,52 @@ import * as path from 'node:path';
 import { walkFolder } from '../core/files/walkFolder';
 
 /**
- * Each node lives in a cgroup of its own (memory and pids controllers, under
- * this process's own cgroup): it gives per-node memory figures, and a kill
- * that reaches every process of the node, containers included (containerd's
- * shims leave dockerd's process group, but not its cgroup).
+ * Each node lives in a cgroup of its own, in every hierarchy this machine
+ * mounts (under this process's own cgroup there). systemd-nspawn makes the
+ * cgroup it starts in the root of the node's cgroup namespace: a hierarchy
+ * left out would let the node's systemd and containerd make their groups at
+ * this machine's top level. It also gives per-node memory figures, and a
+ * kill that reaches every process of the node, containers included.
  */
 
-const CONTROLLERS = ['memory', 'pids'] as const;
 const CGROUP_ROOT = '/sys/fs/cgroup';
 
-/** This process's cgroup path in a v1 controller, from /proc/self/cgroup. */
-function ownCgroup(controller: string): string {
+interface Hierarchy {
+  /** Its mount point under /sys/fs/cgroup. */
+  readonly dir: string;
+  /** Its key in /proc/self/cgroup: controllers (`memory`, `cpu,cpuacct`, `name=systemd`) or '' for cgroup2. */
+  readonly key: string;
+}
+
+/** The hierarchies mounted under /sys/fs/cgroup, from /proc/self/mounts. */
+export function cgroupHierarchies(mounts = fs.readFileSync('/proc/self/mounts', 'utf8')): Hierarchy[] {
+  return mounts
+    .split('\n')
+    .map((l) => l.split(' '))
+    .filter(([, dir = '', type]) => dir.startsWith(`${CGROUP_ROOT}/`) && (type === 'cgroup' || type === 'cgroup2'))
+    .map(([, dir = '', type = '', options = '']) => ({
+      dir,
+      key:
+        type === 'cgroup2'
+          ? ''
+          : options
+              .split(',')
+              .filter((o) => !['rw', 'ro', 'nosuid', 'nodev', 'noexec', 'relatime', 'xattr'].includes(o))
+              .filter((o) => !o.startsWith('release_agent=') && o !== 'clone_children')
+              .sort()
+              .join(','),
+    }));
+}
+
+/** This process's cgroup path in a hierarchy, from /proc/self/cgroup. */
+function ownCgroup(key: string): string {
   for (const line of fs.readFileSync('/proc/self/cgroup', 'utf8').split('\n')) {
-    const [, controllers = '', p = '/'] = line.split(':');
-    if (controllers.split(',').includes(controller)) {
+    const [, controllers, p = '/'] = line.split(':');
+    if (controllers !== undefined && controllers.split(',').sort().join(',') === key) {
       return p;
     }
   }
-  throw new Error(`no ${controller} cgroup: the local lab needs cgroup v1 memory and pids controllers`);
+  return '/';
 }
 
 /** `nodeName` is a path below this process's cgroup, e.g. swarmlab/core-01. */
@@ -32,14 +60,39 @@ export interface NodeCgroups {
 }
 
 export function nodeCgroups(nodeName: string): NodeCgroups {
-  const dirs = CONTROLLERS.map((c) => path.join(CGROUP_ROOT, c, ownCgroup(c), nodeName));
-  return { procsFiles: dirs.map((d) => path.join(d, 'cgroup.procs')), memoryDir: dirs[0] };
+  const hierarchies = cgroupHierarchies();
+  const dirs = hierarchies.map((h) => path.join(h.dir, ownCgroup(h.key), nodeName));
+  const memory = hierarchies.findIndex((h) => h.key.split(',').includes('memory'));
+  if (memory < 0) {
+    throw new Error('no memory cgroup: the local lab needs the cgroup v1 memory controller');
+  }
+  return { procsFiles: dirs.map((d) => path.join(d, 'cgroup.procs')), memoryDir: dirs[memory] };
 }
 
 export function createNodeCgroups(nodeName: string): NodeCgroups {
   const groups = nodeCgroups(nodeName);
-  groups.procsFiles.forEach((f) => fs.mkdirSync(path.dirname(f), { recursive: true }));
+  for (const procs of groups.procsFiles) {
+    const dir = path.dirname(procs);
+    fs.mkdirSync(dir, { recursive: true });
+    // A new cpuset group has no CPUs until given some: copy them down from the nearest parent that has them.
+    if (fs.existsSync(path.join(dir, 'cpuset.cpus'))) {
+      fillCpuset(dir);
+    }
+  }
   return groups;
+}
+
+function fillCpuset(dir: string): void {
+  for (const file of ['cpuset.cpus', 'cpuset.mems']) {
+    if (fs.readFileSync(path.join(dir, file), 'utf8').trim() !== '') {
+      continue;
+    }
+    const parent = path.dirname(dir);
+    if (fs.existsSync(path.join(parent, file)) && parent !== CGROUP_ROOT) {
+      fillCpuset(parent);
+    }
+    fs.writeFileSync(path.join(dir, file), fs.readFileSync(path.join(parent, file), 'utf8'));
+  }
 }
 
 /** Every cgroup folder at or below `dir`, deepest first. */
@@ -107,19 +160,13 @@ export function nodeMemoryBytes(nodeName: string): number | undefined {
   }
 }
 
-/** The cgroup hierarchies to re-mount inside a node, whose /sys is fresh: "dir type options" lines. */
-export function cgroupMounts(): string {
-  return fs
-    .readFileSync('/proc/self/mounts', 'utf8')
-    .split('\n')
-    .map((l) => l.split(' '))
-    .filter(
-      ([, mountPoint = '', type]) =>
-        mountPoint.startsWith(`${CGROUP_ROOT}/`) && (type === 'cgroup' || type === 'cgroup2'),
-    )
-    .map(
-      ([, mountPoint = '', type = '', options = '']) =>
-        `${mountPoint.slice(CGROUP_ROOT.length + 1)} ${type} ${options}`,
-    )
-    .join('\n');
+/** The node's processes running `comm` (dockerd, sshd), as this machine numbers them. */
+export function nodeProcessesNamed(nodeName: string, comm: string): number[] {
+  return nodePids(nodeName).filter((pid) => {
+    try {
+      return fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === comm;
+    } catch {
+      return false;
+    }
+  });
 }

@@ -1,13 +1,17 @@
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LAB_REGISTRY, LAB_REGISTRY_HOST } from '../core/labSteps/labConfig';
 import { CORE_UID, LabLayout, LabNode } from './labLayout';
+import { nodeUpperDir } from './nodeProcess';
 import { run } from './run';
 
 /**
- * The files that make a namespace a host of its own: /etc entries bind-mounted
- * over the machine's, a home for `core`, an sshd and a dockerd configuration,
- * and the keys. Keys are made once and kept, so known_hosts stays valid.
+ * The files that make the nodes' shared base system one node: its name,
+ * addresses, resolver, machine ID, host key, sshd address, `core`'s key and
+ * Docker's configuration, written into the node's own overlay layer before
+ * it boots. Keys are made once and kept, so known_hosts stays valid. Nothing
+ * of this machine's (no /etc/passwd, no /etc/shadow) goes in.
  */
 
 function writeIfChanged(file: string, content: string, mode = 0o644): void {
@@ -28,15 +32,6 @@ async function ensureKey(file: string, comment: string): Promise<string> {
   return fs.readFileSync(`${file}.pub`, 'utf8').trim();
 }
 
-/** The machine's file plus the node's own lines (a user `core` in the docker group). */
-function withCoreUser(hostFile: string, transform: (lines: string[]) => string[]): string {
-  const lines = fs
-    .readFileSync(hostFile, 'utf8')
-    .split('\n')
-    .filter((l) => l && !l.startsWith('core:'));
-  return `${transform(lines).join('\n')}\n`;
-}
-
 export function hostsFile(layout: LabLayout, node: LabNode): string {
   return [
     '127.0.0.1\tlocalhost',
@@ -49,13 +44,10 @@ export function hostsFile(layout: LabLayout, node: LabNode): string {
   ].join('\n');
 }
 
+/** The engine's first configuration (its sockets are the service's flags, as Debian's docker.service has them). */
 export function daemonJson(layout: LabLayout): string {
   return `${JSON.stringify(
     {
-      hosts: ['unix:///var/run/docker.sock'],
-      // Containers under the node's cgroup: per-node figures, and a kill of
-      // the node reaches every container process.
-      'cgroup-parent': 'swarmlab-containers',
       'shutdown-timeout': 5,
       'log-driver': 'json-file',
       'log-opts': { 'max-size': '1m', 'max-file': '2' },
@@ -66,80 +58,80 @@ export function daemonJson(layout: LabLayout): string {
   )}\n`;
 }
 
+/** The node's own sshd settings (the base's drop-in has the rest): the address it listens on, its key. */
 export function sshdConfig(node: LabNode): string {
-  return [
-    `ListenAddress ${node.address}:22`,
-    `HostKey ${path.join(node.dir, 'etc', 'ssh', 'ssh_host_ed25519_key')}`,
-    'PidFile /run/sshd.pid',
-    'AuthorizedKeysFile .ssh/authorized_keys',
-    'PermitRootLogin no',
-    'PasswordAuthentication no',
-    'KbdInteractiveAuthentication no',
-    'UsePAM no',
-    'AllowUsers core',
-    // Debian's sshd gates Unix-socket forwarding (Docker's API) on this too.
-    'AllowTcpForwarding local',
-    'AllowStreamLocalForwarding local',
-    'X11Forwarding no',
-    'PrintMotd no',
-    'Subsystem sftp internal-sftp',
-    '',
-  ].join('\n');
+  return [`ListenAddress ${node.address}:22`, 'HostKey /etc/ssh/ssh_host_ed25519_key', ''].join('\n');
+}
+
+/** The node's host key pair, in its own layer. */
+export function hostKeyFile(node: LabNode): string {
+  return path.join(nodeUpperDir(node), 'etc', 'ssh', 'ssh_host_ed25519_key');
 }
 
 export async function writeLabKeys(layout: LabLayout): Promise<string> {
   return ensureKey(layout.coreKey, 'core@swarm-lab');
 }
 
-/** Writes everything a node needs before it starts; returns its host public key. */
-export async function writeNodeFiles(layout: LabLayout, node: LabNode, corePublicKey: string): Promise<string> {
-  const etc = path.join(node.dir, 'etc');
-  const hostKey = await ensureKey(path.join(etc, 'ssh', 'ssh_host_ed25519_key'), `root@${node.name}`);
+/**
+ * Makes `rel` (and its parents) in the node's layer, each with the owner and
+ * mode the base gives it: a folder in an overlay's upper layer decides the
+ * merged folder's owner and mode.
+ */
+function upperDir(
+  baseDir: string,
+  upper: string,
+  rel: string,
+  absent: { uid: number; gid: number; mode: number } = { uid: 0, gid: 0, mode: 0o755 },
+): string {
+  let done = upper;
+  fs.mkdirSync(upper, { recursive: true, mode: 0o755 });
+  for (const part of rel.split('/').filter(Boolean)) {
+    const base = path.join(baseDir, path.relative(upper, done), part);
+    done = path.join(done, part);
+    if (!fs.existsSync(done)) {
+      const st = fs.existsSync(base) ? fs.statSync(base) : absent;
+      fs.mkdirSync(done, { mode: st.mode & 0o7777 });
+      fs.chmodSync(done, st.mode & 0o7777);
+      fs.chownSync(done, st.uid, st.gid);
+    }
+  }
+  return done;
+}
+
+/** Writes everything a node needs before it boots; returns its host public key. */
+export async function writeNodeFiles(
+  layout: LabLayout,
+  node: LabNode,
+  corePublicKey: string,
+  baseDir: string,
+): Promise<string> {
+  const upper = nodeUpperDir(node);
+  const etc = upperDir(baseDir, upper, 'etc');
+  upperDir(baseDir, upper, 'etc/ssh/sshd_config.d');
+  const hostKey = await ensureKey(hostKeyFile(node), `root@${node.name}`);
+  fs.chmodSync(hostKeyFile(node), 0o600);
   writeIfChanged(path.join(etc, 'hostname'), `${node.name}\n`);
   writeIfChanged(path.join(etc, 'hosts'), hostsFile(layout, node));
   // Lookups outside the lab fail at once: nothing answers on the host side.
   writeIfChanged(path.join(etc, 'resolv.conf'), `nameserver ${layout.hostAddress}\noptions timeout:1 attempts:1\n`);
-  writeIfChanged(
-    path.join(etc, 'passwd'),
-    withCoreUser('/etc/passwd', (l) => [...l, `core:x:${CORE_UID}:${CORE_UID}:Swarm Lab:/home/core:/bin/sh`]),
-  );
-  writeIfChanged(
-    path.join(etc, 'group'),
-    withCoreUser('/etc/group', (lines) => [
-      ...lines.map((l) => (l.startsWith('docker:') ? addMember(l, 'core') : l)),
-      `core:x:${CORE_UID}:`,
-    ]),
-  );
-  // "*" (no password), not "!" (locked): a locked account cannot log in by key without PAM.
-  writeIfChanged(
-    path.join(etc, 'shadow'),
-    withCoreUser('/etc/shadow', (l) => [...l, 'core:*:20000:0:99999:7:::']),
-    0o640,
-  );
-  writeIfChanged(path.join(etc, 'ssh', 'sshd_config'), sshdConfig(node));
-  writeIfChanged(path.join(node.dir, 'etc-docker', 'daemon.json'), daemonJson(layout));
-  const ssh = path.join(node.dir, 'home', 'core', '.ssh');
+  // A machine ID of its own (an empty one would give every node the same, and the same engine ID).
+  const machineId = path.join(etc, 'machine-id');
+  if (!fs.existsSync(machineId) || fs.readFileSync(machineId, 'utf8').trim() === '') {
+    writeIfChanged(machineId, `${crypto.randomBytes(16).toString('hex')}\n`, 0o444);
+  }
+  writeIfChanged(path.join(etc, 'ssh', 'sshd_config.d', 'node.conf'), sshdConfig(node));
+  upperDir(baseDir, upper, 'etc/docker');
+  const daemon = path.join(etc, 'docker', 'daemon.json');
+  // Written once: from then on it is the node's (section 2's docker.config edits it).
+  if (!fs.existsSync(daemon)) {
+    writeIfChanged(daemon, daemonJson(layout));
+  }
+  const ssh = upperDir(baseDir, upper, 'home/core/.ssh', { uid: CORE_UID, gid: CORE_UID, mode: 0o700 });
   writeIfChanged(path.join(ssh, 'authorized_keys'), `${corePublicKey}\n`, 0o600);
-  for (const d of [path.join(node.dir, 'home', 'core'), ssh]) {
-    fs.chmodSync(d, 0o700);
-    fs.chownSync(d, CORE_UID, CORE_UID);
-  }
   fs.chownSync(path.join(ssh, 'authorized_keys'), CORE_UID, CORE_UID);
-  fs.mkdirSync(path.join(node.dir, 'docker'), { recursive: true, mode: 0o711 });
-  // The node's own GlusterFS state, logs and bricks (section 5's shared storage), kept between starts.
-  for (const d of ['glusterd', 'log-glusterfs', 'srv']) {
-    fs.mkdirSync(path.join(node.dir, d), { recursive: true, mode: 0o755 });
-  }
-  // A fresh /run each start: no stale sockets or pid files from a killed node.
+  // A fresh runtime folder each start: no stale socket from a killed node.
   fs.rmSync(path.join(node.dir, 'run'), { recursive: true, force: true });
-  fs.mkdirSync(path.join(node.dir, 'run', 'sshd'), { recursive: true, mode: 0o755 });
   return hostKey;
-}
-
-function addMember(groupLine: string, user: string): string {
-  const [name, pw, gid, members = ''] = groupLine.split(':');
-  const list = members.split(',').filter(Boolean);
-  return [name, pw, gid, [...new Set([...list, user])].join(',')].join(':');
 }
 
 /** `ssh -F <ssh_config> core-01` from this machine, with the nodes' keys pinned. */

@@ -10,10 +10,11 @@ import { LabLayout } from '../../src/localLab/labLayout';
 import { LocalLab } from '../../src/localLab/localLab';
 import { CACHE_DIR } from '../harness/paths';
 import { Figure, FigureSource, median, round1 } from './figures';
+import { hostKeyFile } from '../../src/localLab/nodeFiles';
 
 function sshTarget(layout: LabLayout, index: number): SshTarget {
   const node = layout.nodes[index];
-  const pinned = fs.readFileSync(path.join(node.dir, 'etc', 'ssh', 'ssh_host_ed25519_key.pub'), 'utf8').split(' ')[1];
+  const pinned = fs.readFileSync(`${hostKeyFile(node)}.pub`, 'utf8').split(' ')[1];
   return {
     host: node.address,
     port: 22,

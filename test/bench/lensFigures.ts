@@ -23,6 +23,7 @@ import { CACHE_DIR, REPO_ROOT } from '../harness/paths';
 import { BUSYBOX_IMAGE, ensureBusyboxImage } from '../harness/testImages';
 import { Figure, FigureSource, median, round1 } from './figures';
 import { BenchRegistry } from './labRegistry';
+import { hostKeyFile } from '../../src/localLab/nodeFiles';
 
 const round2 = (x: number): number => Math.round(x * 100) / 100;
 
@@ -230,7 +231,7 @@ export const lensDistributionFigures: FigureSource = {
       });
       for (const n of layout.nodes) {
         const pinned = fs
-          .readFileSync(path.join(n.dir, 'etc', 'ssh', 'ssh_host_ed25519_key.pub'), 'utf8')
+          .readFileSync(`${hostKeyFile(n)}.pub`, 'utf8')
           .split(' ')[1];
         conns.push(
           await SshConnection.open({

@@ -1,8 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { LabLayout, LabNode } from '../../src/localLab/labLayout';
-import { nodeLogFile } from '../../src/localLab/nodeProcess';
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { enterNodeArgs, nodeInitPid } from '../../src/localLab/nodeProcess';
+import { dockerdPid, inNode } from './labNodeSshd';
+import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
 import * as readline from 'node:readline';
 
 /** One request line of dockerd's debug log: `level=debug msg="Calling GET /v1.41/info"`. */
@@ -18,18 +19,22 @@ const API_REQUEST = /level=debug msg="Calling (GET|HEAD|POST|PUT|DELETE) ([^"\s]
  * program; its requests are in the first count.
  */
 export class NodeActivity {
-  private readonly offsets: number[];
+  /** Each node's journal position (dockerd logs to its node's journal) where the count starts. */
+  private readonly cursors: string[];
   private readonly watcher: ChildProcessWithoutNullStreams;
   private readonly replies: readline.Interface;
   private readonly configs: (string | undefined)[];
 
-  private constructor(private readonly nodes: readonly LabNode[]) {
-    this.configs = nodes.map((n) => readOr(daemonJson(n)));
+  private constructor(
+    private readonly layout: LabLayout,
+    private readonly nodes: readonly LabNode[],
+  ) {
+    this.configs = nodes.map((n) => readDaemonJson(n));
     nodes.forEach((n, i) => {
       const config = JSON.parse(this.configs[i] ?? '{}') as Record<string, unknown>;
-      fs.writeFileSync(daemonJson(n), `${JSON.stringify({ ...config, debug: true }, null, 2)}\n`);
+      writeDaemonJson(n, `${JSON.stringify({ ...config, debug: true }, null, 2)}\n`);
     });
-    this.offsets = nodes.map((n) => fs.statSync(nodeLogFile(n)).size);
+    this.cursors = nodes.map((n) => journalCursor(n));
     // The watch runs in a process of its own: its scans of /proc would count as the extension host's CPU.
     this.watcher = spawn(
       process.execPath,
@@ -53,35 +58,32 @@ export class NodeActivity {
 
   /** Starts watching every node (debug logging on, dockerd told to reload). */
   static async start(layout: LabLayout): Promise<NodeActivity> {
-    const activity = new NodeActivity(layout.nodes);
+    const activity = new NodeActivity(layout, layout.nodes);
     const ready = await activity.nextReply();
     if (ready !== 'ready') {
       throw new Error(`the process watch said ${ready}`);
     }
     await activity.reload();
     // The reload's own lines are before the offsets taken after it.
-    activity.offsets.splice(0, activity.offsets.length, ...layout.nodes.map((n) => fs.statSync(nodeLogFile(n)).size));
+    activity.cursors.splice(0, activity.cursors.length, ...layout.nodes.map((n) => journalCursor(n)));
     return activity;
   }
 
   /** Each node's Docker API requests since the start, as `METHOD path`. */
   requests(): string[][] {
-    return this.nodes.map((n, i) => {
-      const fd = fs.openSync(nodeLogFile(n), 'r');
-      try {
-        const size = fs.fstatSync(fd).size;
-        const buffer = Buffer.alloc(Math.max(0, size - this.offsets[i]));
-        fs.readSync(fd, buffer, 0, buffer.length, this.offsets[i]);
-        return buffer
-          .toString('utf8')
-          .split('\n')
-          .map((line) => API_REQUEST.exec(line))
-          .filter((m): m is RegExpExecArray => m !== null)
-          .map((m) => `${m[1]} ${m[2]}`);
-      } finally {
-        fs.closeSync(fd);
-      }
-    });
+    return this.nodes.map((n, i) =>
+      inNode(n, [
+        'journalctl',
+        '--unit=docker.service',
+        '--output=cat',
+        '--no-pager',
+        `--after-cursor=${this.cursors[i]}`,
+      ])
+        .split('\n')
+        .map((line) => API_REQUEST.exec(line))
+        .filter((m): m is RegExpExecArray => m !== null)
+        .map((m) => `${m[1]} ${m[2]}`),
+    );
   }
 
   /** Each node's programs started by its sshd since the start, as `pid: command`. */
@@ -98,9 +100,9 @@ export class NodeActivity {
     this.nodes.forEach((n, i) => {
       const before = this.configs[i];
       if (before === undefined) {
-        fs.rmSync(daemonJson(n), { force: true });
+        inNode(n, ['rm', '-f', '/etc/docker/daemon.json']);
       } else {
-        fs.writeFileSync(daemonJson(n), before);
+        writeDaemonJson(n, before);
       }
     });
     await this.reload();
@@ -108,47 +110,58 @@ export class NodeActivity {
 
   private async reload(): Promise<void> {
     for (const n of this.nodes) {
-      process.kill(Number(fs.readFileSync(path.join(n.dir, 'run', 'docker.pid'), 'utf8').trim()), 'SIGHUP');
+      process.kill(dockerdPid(this.layout, n), 'SIGHUP');
     }
     // dockerd reloads its configuration at once; a moment for the log to say so.
     await new Promise((r) => setTimeout(r, 1_000));
   }
 }
 
-/** The node's /etc/docker/daemon.json (its /etc/docker is a folder of the node's own). */
-function daemonJson(node: LabNode): string {
-  return path.join(node.dir, 'etc-docker', 'daemon.json');
+/** The node's /etc/docker/daemon.json, read inside the node (its root is its own). */
+function readDaemonJson(node: LabNode): string | undefined {
+  const text = inNode(node, ['sh', '-c', 'cat /etc/docker/daemon.json 2>/dev/null || true']);
+  return text === '' ? undefined : text;
 }
 
-function readOr(file: string): string | undefined {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
+function writeDaemonJson(node: LabNode, text: string): void {
+  const [cmd, ...args] = [...enterNodeArgs(node), 'sh', '-c', 'cat > /etc/docker/daemon.json'];
+  const r = spawnSync(cmd, args, { input: text, encoding: 'utf8', timeout: 30_000 });
+  if (r.status !== 0) {
+    throw new Error(`${node.name}: cannot write daemon.json: ${r.stderr}`);
   }
 }
 
+/** Where the node's journal ends now. */
+function journalCursor(node: LabNode): string {
+  const out = inNode(node, ['journalctl', '--unit=docker.service', '--lines=0', '--show-cursor', '--no-pager']);
+  const cursor = /-- cursor: (\S+)/.exec(out)?.[1];
+  if (cursor === undefined) {
+    throw new Error(`${node.name}: no journal cursor in ${out}`);
+  }
+  return cursor;
+}
+
 /**
- * The node's sshd listener: the process started with the node's own
- * sshd_config (its connections re-execute with `-R`, then retitle themselves
- * `sshd: core [priv]`).
+ * The node's sshd listener: the sshd the node's systemd started (its
+ * connections are that listener's children, then their own).
  */
 function sshdPid(node: LabNode): number {
-  const config = path.join(node.dir, 'etc', 'ssh', 'sshd_config');
+  const init = nodeInitPid(node);
   const found = fs
     .readdirSync('/proc')
     .filter((entry) => /^\d+$/.test(entry))
     .filter((pid) => {
       try {
-        // The listener retitles itself: `sshd: /usr/sbin/sshd -D -e -f <config> [listener] 0 of 10-100 startups`.
-        const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-        return cmd.includes('/usr/sbin/sshd') && cmd.includes(` -f ${config}`) && !cmd.includes(' -R');
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+        // "pid (comm) state ppid …": the comm may hold spaces, the fields after it do not.
+        const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        return state !== 'Z' && Number(ppid) === init && stat.includes('(sshd)');
       } catch {
         return false;
       }
     });
   if (found.length !== 1) {
-    throw new Error(`${node.name}: ${found.length} sshd listeners with ${config}`);
+    throw new Error(`${node.name}: ${found.length} sshd listeners under its systemd (${init ?? 'not running'})`);
   }
   return Number(found[0]);
 }

@@ -27,6 +27,8 @@ const TIERS = ['unit', 'integration', 'vscode', 'ui'] as const;
 type Tier = (typeof TIERS)[number];
 
 async function runMocha(tier: Tier, timeoutMs: number): Promise<TierResult> {
+  // Every LocalLab the tests make finds the nodes' base system in the repository's cache.
+  process.env['SWARM_LAB_IMAGE_CACHE'] ??= IMAGE_CACHE_DIR;
   // SWARM_LAB_TEST_GREP runs only the matching tests, SWARM_LAB_TEST_FILES=labPanel,zzTeardown only the
   // files whose name contains one of the words (a developer's loop; CI sets neither).
   const grep = process.env['SWARM_LAB_TEST_GREP'];

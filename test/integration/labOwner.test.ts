@@ -7,6 +7,7 @@ import { runningLab } from '../../src/localLab/labOwner';
 import { LabConflictError, LocalLab } from '../../src/localLab/localLab';
 import { nodePids } from '../../src/localLab/nodeCgroups';
 import { nodeCgroupName, nodePidFile } from '../../src/localLab/nodeProcess';
+import { dockerdPid } from '../harness/labNodeSshd';
 
 /** The PIDs of a node's sshd, found through the node's cgroup and each process's name. */
 function sshdPids(lab: LocalLab, node: number): number[] {
@@ -54,9 +55,7 @@ describe('One local lab per machine and instance: a second lab folder adopts or 
       lab
         .layout()
         .nodes.map((n) =>
-          [nodePidFile(n), path.join(n.dir, 'run', 'docker.pid')]
-            .map((f) => fs.readFileSync(f, 'utf8').trim())
-            .join(','),
+          [fs.readFileSync(nodePidFile(n), 'utf8').trim(), String(dockerdPid(lab.layout(), n))].join(','),
         );
     const before = daemons();
     const logs: string[] = [];

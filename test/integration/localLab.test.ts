@@ -10,6 +10,8 @@ import { LabLayout } from '../../src/localLab/labLayout';
 import { namespaces } from '../../src/localLab/labNetwork';
 import { nodePids } from '../../src/localLab/nodeCgroups';
 import { nodeCgroupName } from '../../src/localLab/nodeProcess';
+import { hostKeyFile } from '../../src/localLab/nodeFiles';
+import { inNode } from '../harness/labNodeSshd';
 import { parseDockerHost } from '../../src/clients/docker/dockerEndpoint';
 import { DockerEngine } from '../../src/clients/docker/dockerEngine';
 import { ForwardedSocketAgent, SshConnection } from '../../src/clients/ssh/sshConnection';
@@ -89,7 +91,7 @@ describe('The local lab: 3 real nodes on this machine (namespaces, sshd, dockerd
 
   it("is reachable by the extension's own SSH connection, host key pinned, Docker through it", async () => {
     const node = layout.nodes[1];
-    const pinned = fs.readFileSync(path.join(node.dir, 'etc', 'ssh', 'ssh_host_ed25519_key.pub'), 'utf8').split(' ')[1];
+    const pinned = fs.readFileSync(`${hostKeyFile(node)}.pub`, 'utf8').split(' ')[1];
     const conn = await SshConnection.open({
       host: node.address,
       port: 22,
@@ -180,11 +182,11 @@ describe('The local lab: 3 real nodes on this machine (namespaces, sshd, dockerd
     assert.equal(answered.size, 3, `tasks reached over the overlay: ${[...answered].join(', ')}`);
   });
 
-  it('reports a node whose dockerd died, and `up` repairs it', async function () {
+  it('reports a node whose engine stopped, and `up` repairs it', async function () {
     this.timeout(90_000);
     const node = layout.nodes[1];
-    const pid = Number(fs.readFileSync(path.join(node.dir, 'run', 'docker.pid'), 'utf8'));
-    process.kill(pid, 'SIGKILL');
+    // Stopped for good (a killed dockerd would be restarted by the node's systemd, as on a VM).
+    inNode(node, ['systemctl', 'stop', 'docker.socket', 'docker.service']);
     const broken = await waitFor(
       'status to see core-02 without dockerd',
       async () => (await lab.status()).find((s) => s.name === 'core-02' && !s.dockerd),

@@ -10,7 +10,9 @@ import { RunValues } from '../../src/core/steps/runValues';
 import type { Cluster, StepReport } from '../../src/core/steps/step';
 import type { LabLayout } from '../../src/localLab/labLayout';
 import { LocalLab } from '../../src/localLab/localLab';
-import { nodeCgroupName } from '../../src/localLab/nodeProcess';
+import { nodeCgroupName, nodeUpperDir } from '../../src/localLab/nodeProcess';
+import { nodeProcessesNamed } from '../../src/localLab/nodeCgroups';
+import { sh } from '../../src/core/shell/shellQuote';
 import { RESULTS_DIR } from '../harness/paths';
 import { LAB_PROJECT_DIR, stepKinds } from '../harness/localLab';
 import { TEST_LAB_INSTANCE, TEST_LAB_STATE_DIR } from '../harness/testLab';
@@ -79,10 +81,23 @@ describe('Section 5 on the local lab: GlusterFS on /data of every node, from scr
     assert.match(healthy.why, /storage\.gluster/);
   });
 
-  it('finds no shared /data before the step', async function () {
+  it('finds no shared /data before the step: a file written to /data on core-01 is not on core-02, and the checks fail', async function () {
     this.timeout(60_000);
+    const [one, two] = cluster.nodes;
+    const first = await cluster.openSession(one, new AbortController().signal);
+    const second = await cluster.openSession(two, new AbortController().signal);
+    const signal = new AbortController().signal;
+    const write = await first.exec(
+      sh`sudo -n mkdir -p /data && sudo -n chmod 1777 /data && echo before-gluster > /data/probe-early`,
+      { signal },
+    );
+    assert.equal(write.code, 0, write.stderr);
+    const read = await second.exec(sh`cat /data/probe-early`, { signal });
+    assert.notEqual(read.code, 0, `core-02 read core-01's file: ${read.stdout}`);
     const mounted = await runLabCheck(check('storage.data-mounted'), cluster, english);
     assert.equal(mounted.state, 'fail', mounted.why);
+    const shared = await runLabCheck(check('storage.data-shared'), cluster, english);
+    assert.equal(shared.state, 'fail', shared.why);
   });
 
   it('runs glusterd on every node, a volume replicated on the 3 nodes, /data mounted on each; both checks pass', async function () {
@@ -122,13 +137,16 @@ describe('Section 5 on the local lab: GlusterFS on /data of every node, from scr
     const hostMounts = fs.readFileSync('/proc/self/mounts', 'utf8');
     assert.ok(!/ fuse\.glusterfs /.test(hostMounts), 'a GlusterFS mount leaked onto this machine');
     for (const n of layout.nodes) {
-      const pid = Number(fs.readFileSync(path.join(n.dir, 'run', 'glusterd.pid'), 'utf8').trim());
-      assert.ok(Number.isInteger(pid) && pid > 0);
+      const [pid] = nodeProcessesNamed(nodeCgroupName(layout, n), 'glusterd');
+      assert.ok(pid !== undefined, `${n.name} runs no glusterd`);
       assert.ok(
         fs.readFileSync(`/proc/${pid}/cgroup`, 'utf8').includes(nodeCgroupName(layout, n)),
         `${n.name}'s glusterd is outside the node's cgroup`,
       );
-      assert.ok(fs.existsSync(path.join(n.dir, 'srv', 'gluster', 'data')), `${n.name}'s brick is in its own folder`);
+      assert.ok(
+        fs.existsSync(path.join(nodeUpperDir(n), 'srv', 'gluster', 'data')),
+        `${n.name}'s brick is in its own layer`,
+      );
     }
   });
 

@@ -114,18 +114,18 @@ describe('host requirements of the local lab', () => {
 
   it('names every missing piece in one sentence, each package once, with what each is for', async () => {
     const check = await checkHost({
-      env: { PATH: pathWith(without('debootstrap', 'dockerd', 'containerd'), false) },
+      env: { PATH: pathWith(without('debootstrap', 'systemd-nspawn', 'unshare'), false) },
       packages: installed('caddy', 'busybox-static'),
       uid: 0,
     });
     assert.equal(
       hostRequirementsMessage(check, english),
-      'The local lab needs dockerd, containerd, debootstrap, busybox-static and caddy on this computer: run `apt-get install docker.io debootstrap busybox-static caddy`, then Start Local Lab again.',
+      'The local lab needs systemd-nspawn, debootstrap, unshare, busybox-static and caddy on this computer: run `apt-get install systemd-container debootstrap util-linux busybox-static caddy`, then Start Local Lab again.',
     );
     assert.deepEqual(missingPieceLines(check, english), [
-      "dockerd (command, package docker.io): runs each node's Docker engine",
-      "containerd (command, package docker.io): runs each node's Docker engine",
-      "debootstrap (command, package debootstrap): builds the lab's Debian base image",
+      'systemd-nspawn (command, package systemd-container): boots each node (its own systemd, sshd and Docker engine)',
+      "debootstrap (command, package debootstrap): builds the Debian base of the lab's nodes and images",
+      "unshare (command, package util-linux): builds the Debian base of the lab's nodes and images",
       'busybox-static (package): its binaries go into swarm-lab/keepalived-debian:2.0.10 and swarm-lab/busybox-debian:latest',
       'caddy (package): its binaries go into swarm-lab/caddy-debian:2.6',
     ]);
@@ -147,17 +147,24 @@ describe('host requirements of the local lab', () => {
     );
   });
 
-  it('finds sshd in /usr/sbin off the PATH, and names GlusterFS for section 5', async function () {
-    // The test reads the real /usr/sbin/sshd: npm test and .ci/run install openssh-server first.
-    assert.ok(findExecutable('/usr/sbin/sshd'), 'openssh-server is not installed: run npm test (it installs it)');
+  it('needs nothing of the nodes on this computer: no dockerd, sshd, GlusterFS or docker-compose of its own', async () => {
     const check = await checkHost({
-      env: { PATH: pathWith(without('sshd', 'glusterd', 'gluster', 'mount.glusterfs'), false) },
+      env: { PATH: pathWith(requiredCommands(), false) },
+      packages: installed(),
+      uid: 0,
+    });
+    assert.equal(hostRequirementsMessage(check, english), undefined);
+    for (const command of ['dockerd', 'containerd', 'sshd', 'glusterd', 'docker-compose', 'nsenter']) {
+      assert.ok(!requiredCommands().includes(command), command);
+    }
+    const nspawn = await checkHost({
+      env: { PATH: pathWith(without('systemd-nspawn'), false) },
       packages: installed(),
       uid: 0,
     });
     assert.equal(
-      hostRequirementsMessage(check, english),
-      'The local lab needs glusterd, gluster and mount.glusterfs on this computer: run `apt-get install glusterfs-server glusterfs-client`, then Start Local Lab again.',
+      hostRequirementsMessage(nspawn, english),
+      'The local lab needs systemd-nspawn on this computer: run `apt-get install systemd-container`, then Start Local Lab again.',
     );
   });
 
@@ -180,10 +187,10 @@ describe('host requirements of the local lab', () => {
     );
   });
 
-  it('leaves debootstrap and the host packages out when no image is built', async () => {
+  it('leaves the host packages out when no image is built, but not debootstrap (the nodes boot from its tree)', async () => {
     let asked = false;
     const check = await checkHost({
-      env: { PATH: pathWith(without('debootstrap'), false) },
+      env: { PATH: pathWith(requiredCommands(), false) },
       packages: () => {
         asked = true;
         return Promise.resolve(new Map());
@@ -193,7 +200,17 @@ describe('host requirements of the local lab', () => {
     });
     assert.deepEqual(check.missing, []);
     assert.equal(asked, false);
-    assert.ok(!requiredCommands({ images: false }).includes('debootstrap'));
+    assert.ok(requiredCommands().includes('debootstrap'));
+    const noDebootstrap = await checkHost({
+      env: { PATH: pathWith(without('debootstrap'), false) },
+      packages: () => Promise.resolve(new Map()),
+      uid: 0,
+      images: false,
+    });
+    assert.deepEqual(
+      noDebootstrap.missing.map((m) => m.name),
+      ['debootstrap'],
+    );
   });
 
   it('reads dpkg’s answer for the packages it knows even when one is unknown to it (real dpkg)', async () => {
@@ -216,7 +233,7 @@ describe('host requirements of the local lab', () => {
       'Le lab local a besoin de debootstrap et caddy sur cet ordinateur : lancez `apt-get install debootstrap caddy`, puis relancez Démarrer le lab local.',
     );
     assert.deepEqual(missingPieceLines(check, french), [
-      "debootstrap (commande, paquet debootstrap) : construit l'image de base Debian du lab",
+      'debootstrap (commande, paquet debootstrap) : construit la base Debian des nœuds et des images du lab',
       'caddy (paquet) : ses binaires vont dans swarm-lab/caddy-debian:2.6',
     ]);
   });
@@ -234,7 +251,10 @@ describe('host requirements of the local lab', () => {
       out.stderr,
       /The local lab needs debootstrap\b.*`(sudo )?apt-get install debootstrap.*`npm run lab -- up` again\./,
     );
-    assert.match(out.stderr, /^ {2}debootstrap \(command, package debootstrap\): builds the lab's Debian base image$/m);
+    assert.match(
+      out.stderr,
+      /^ {2}debootstrap \(command, package debootstrap\): builds the Debian base of the lab's nodes and images$/m,
+    );
     assert.equal(out.stdout, '');
     assert.ok(!fs.existsSync(path.join(tmp, 'lab')), 'nothing started');
   });

@@ -416,7 +416,7 @@ describe('lab steps: keepalived', () => {
 });
 
 describe('lab steps: compose, stack and registry', () => {
-  it('installs docker-compose as root with the URL as one word; refuses on the local lab, saying why', async () => {
+  it('installs docker-compose as root with the URL as one word, on the local lab too (from its download folder)', async () => {
     const version = `PATH="$PATH:/usr/local/bin:/opt/bin" docker-compose version --short`;
     let installed = false;
     const cluster = new FakeLabCluster(labNodes(1), {
@@ -436,11 +436,28 @@ describe('lab steps: compose, stack and registry', () => {
     const again = await run(cluster, labConfig(cluster), 'compose.install');
     assert.deepEqual(kinds(again), ['compose.install core-01 already-done']);
 
-    const local = new FakeLabCluster(labNodes(1), { script: () => ({ code: 127 }) });
-    const [refused] = await run(local, labConfig(local, { environment: 'local-lab' }), 'compose.install');
-    const outcome = refused.nodes[0].outcome as Extract<NodeOutcome, { kind: 'failed' }>;
-    assert.equal(outcome.stage, 'plan');
-    assert.match(outcome.reason, /cannot download docker-compose/);
+    // The local lab takes the same path, from its own download folder (its nodes have no Internet).
+    let localInstalled = false;
+    const local = new FakeLabCluster(labNodes(1), {
+      script: (_n, command) => (command === version && localInstalled ? { stdout: '1.29.2\n' } : { code: 127 }),
+    });
+    local.rootOutput = () => {
+      localInstalled = true;
+      return 'docker-compose installed in /usr/local/bin\n';
+    };
+    const [offline] = await run(
+      local,
+      labConfig(local, {
+        environment: 'local-lab',
+        composeUrl: 'file:///usr/share/swarm-lab/downloads/docker-compose',
+      }),
+      'compose.install',
+    );
+    assert.equal(offline.nodes[0].outcome.kind, 'ok');
+    assert.deepEqual(argvOf(local.commandsOf('core-01')[1].replace(/^root: /, ''), 'sh').slice(-2), [
+      'sh',
+      'file:///usr/share/swarm-lab/downloads/docker-compose',
+    ]);
   });
 
   it('dry-runs the deployment: the project uploaded in local form, then the exact deploy command', async () => {

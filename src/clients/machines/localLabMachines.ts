@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { MachineDefinition } from '../../core/machines/machine';
 import { LabLayout } from '../../localLab/labLayout';
+import { hostKeyFile } from '../../localLab/nodeFiles';
 import { LocalLab } from '../../localLab/localLab';
 
 /**
@@ -14,8 +14,8 @@ export function localLabMachines(lab: LocalLab): { layout: LabLayout; machines: 
   const machines = layout.nodes
     .filter((n) => fs.existsSync(n.dir))
     .map((n): MachineDefinition => {
-      const hostKeyFile = path.join(n.dir, 'etc', 'ssh', 'ssh_host_ed25519_key.pub');
-      const hostKey = fs.existsSync(hostKeyFile) ? fs.readFileSync(hostKeyFile, 'utf8').trim() : undefined;
+      const publicKey = `${hostKeyFile(n)}.pub`;
+      const hostKey = fs.existsSync(publicKey) ? fs.readFileSync(publicKey, 'utf8').trim() : undefined;
       return {
         id: `local-lab:${n.name}`,
         name: n.name,

@@ -1,9 +1,9 @@
 /**
- * The lab steps' environment for the local lab: its nodes as a Cluster (the
- * node's own address, root and engine restarts done from this machine), the
- * settings the local lab implies (its virtual IP, an address pool that does
- * not cover its subnet, a folder all nodes share), and the lab's compose
- * project read from disk.
+ * The lab steps' environment for the local lab: its nodes as a Cluster (each
+ * a machine of its own with sudo and systemd, reached as a VM is: one step
+ * path), the settings the local lab implies (its virtual IP, an address pool
+ * that does not cover its subnet, its stand-in download folder), and the
+ * lab's compose project read from disk.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -17,7 +17,7 @@ import { localLabMachines } from '../machines/localLabMachines';
 import { MachineConnection } from '../machines/machineConnection';
 import { SWARM_ADDRESS_POOL } from '../../localLab/labLayout';
 import type { LocalLab } from '../../localLab/localLab';
-import { LocalLabNodeMachine } from '../../localLab/nodeRoot';
+import { NODE_COMPOSE_URL } from '../../localLab/nodeBase';
 import { folderBackupStore, folderRehearsalRecords } from './backupStore';
 import { machineCluster, type ClusterMachine } from './sshNodeSession';
 
@@ -140,7 +140,6 @@ export async function localLabSteps(lab: LocalLab, options: LocalLabStepsOptions
       definition,
       connection,
       address: node.address,
-      capabilities: () => new LocalLabNodeMachine(layout, node),
     };
   });
   const cluster = await machineCluster(clusterMachines, { managers: options.managers, interface: LAB_INTERFACE, l10n });
@@ -148,11 +147,7 @@ export async function localLabSteps(lab: LocalLab, options: LocalLabStepsOptions
     environment: 'local-lab',
     virtualIp: options.virtualIp || layout.virtualIp,
     project: readProject(options.projectDir),
-    place: {
-      addressPool: SWARM_ADDRESS_POOL,
-      sharedFolder: path.join(layout.stateDir, 'shared', 'registry'),
-      dataFolder: path.join(layout.stateDir, 'shared', 'data'),
-    },
+    place: { addressPool: SWARM_ADDRESS_POOL, composeUrl: NODE_COMPOSE_URL },
     ...configOptions(options),
     sessionOf: sessionsOf(cluster, l10n),
   });

@@ -25,8 +25,8 @@ export interface ConfigParts {
   readonly sessionOf: LabStepConfig['sessionOf'];
   readonly images?: Readonly<Record<string, string>>;
   readonly timeouts?: Partial<LabStepConfig['timeouts']>;
-  /** The local lab's: an address pool off its subnet, folders every node sees. */
-  readonly place?: Pick<LabStepConfig, 'addressPool' | 'sharedFolder' | 'dataFolder'>;
+  /** The local lab's: an address pool off its subnet, where compose.install downloads from (no Internet). */
+  readonly place?: Partial<Pick<LabStepConfig, 'addressPool' | 'sharedFolder' | 'dataFolder' | 'composeUrl'>>;
   /** What every environment shares: backups, rehearsals, secrets. */
   readonly shared?: Partial<LabStepConfig>;
 }
@@ -40,8 +40,8 @@ export function labStepConfig(parts: ConfigParts): LabStepConfig {
     registry: LAB_REGISTRY,
     stackName: STACK_NAME,
     project: parts.project,
-    ...parts.place,
     composeUrl: COMPOSE_URL,
+    ...parts.place,
     timeouts: { ...DEFAULT_TIMEOUTS, ...parts.timeouts },
     ...(parts.images ? { images: parts.images } : {}),
     sessionOf: parts.sessionOf,

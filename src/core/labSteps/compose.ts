@@ -43,14 +43,6 @@ export function composeInstallStep(config: LabStepConfig, l10n: Localizer): LabS
         : { state: 'todo', reason: ctx.l10n.t('docker-compose is missing') };
     },
     plan(ctx) {
-      if (config.environment === 'local-lab') {
-        // Its nodes share this machine's /usr and /opt, and have no Internet access to download from.
-        throw new Error(
-          ctx.l10n.t(
-            'The local lab cannot download docker-compose (its nodes have no Internet access) and its nodes share this machine’s files: install it on this machine (apt-get install docker-compose), then run the step again.',
-          ),
-        );
-      }
       return [
         rootAction(ctx, sh`sh -c ${INSTALL_SCRIPT} sh ${config.composeUrl}`),
         { kind: 'exec', command: VERSION, evidence: true },

@@ -67,7 +67,12 @@ export class LocalLabService extends Disposable implements MachineListSource {
   }
 
   lab(): LocalLab {
-    return new LocalLab(this.stateDir(), (line) => this.log.info(`[local lab] ${line}`), this.instance);
+    return new LocalLab(
+      this.stateDir(),
+      (line) => this.log.info(`[local lab] ${line}`),
+      this.instance,
+      this.imageCacheDir(),
+    );
   }
 
   reportProgress(message: string): void {

@@ -7,6 +7,7 @@ import type { SwarmLabApi } from '../../../src/extension';
 import type { Machine } from '../../../src/core/machines/machine';
 import { testLabLayout } from '../../harness/testLab';
 import { activateSwarmLab, waitForEvent } from './extensionApi';
+import { hostKeyFile } from '../../../src/localLab/nodeFiles';
 
 /**
  * A lab node added as a plain SSH host (setting swarmLab.hosts), its host key
@@ -35,7 +36,7 @@ describe("SSH hosts from the settings, host keys checked against known_hosts (th
 
   const sshMachine = (): Machine | undefined => api.machines.machines().find((m) => m.source === 'ssh');
   const hostKey = (): string =>
-    fs.readFileSync(path.join(node.dir, 'etc', 'ssh', 'ssh_host_ed25519_key.pub'), 'utf8').trim();
+    fs.readFileSync(`${hostKeyFile(node)}.pub`, 'utf8').trim();
 
   it('connects to a host whose key is in known_hosts, and shows it with its engine', async function () {
     this.timeout(30_000);
@@ -62,7 +63,7 @@ describe("SSH hosts from the settings, host keys checked against known_hosts (th
   it('refuses a host whose key changed, says how to fix it, and leaves known_hosts untouched', async function () {
     this.timeout(30_000);
     // Another ed25519 key on record for the same address: what a rebuilt or spoofed host looks like.
-    const other = fs.readFileSync(path.join(layout.nodes[0].dir, 'etc', 'ssh', 'ssh_host_ed25519_key.pub'), 'utf8');
+    const other = fs.readFileSync(`${hostKeyFile(layout.nodes[0])}.pub`, 'utf8');
     const [type, key] = other.trim().split(' ');
     fs.writeFileSync(knownHosts, `${node.address} ${type} ${key}\n`);
     const before = fs.readFileSync(knownHosts, 'utf8');

@@ -10,6 +10,7 @@ import { runningLab } from '../../../src/localLab/labOwner';
 import { LocalLab } from '../../../src/localLab/localLab';
 import { nodePidFile } from '../../../src/localLab/nodeProcess';
 import { testLabLayout } from '../../harness/testLab';
+import { dockerdPid } from '../../harness/labNodeSshd';
 import type { HostMessage } from '../../../src/core/labPanel/protocol';
 import { activateSwarmLab, waitForEvent } from './extensionApi';
 
@@ -31,7 +32,7 @@ describe('Start Local Lab in a real VS Code: the running lab is the lab; images 
   /** Each node's first process and its dockerd: unchanged when nothing restarted. */
   const daemons = (): string[] =>
     layout.nodes.map((n) =>
-      [nodePidFile(n), path.join(n.dir, 'run', 'docker.pid')].map((f) => fs.readFileSync(f, 'utf8').trim()).join(','),
+      [fs.readFileSync(nodePidFile(n), 'utf8').trim(), String(dockerdPid(layout, n))].join(','),
     );
   const progressOf = async (work: () => Thenable<unknown>): Promise<string[]> => {
     const seen: string[] = [];
