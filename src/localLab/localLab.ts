@@ -114,7 +114,7 @@ export class LocalLab {
   ): Promise<{ layout: LabLayout; outcomes: Map<string, NodeOutcome>; adopted?: string }> {
     const owner = runningLab(this.instance);
     if (owner && !sameFolder(owner.stateDir, this.stateDir)) {
-      const other = new LocalLab(owner.stateDir, this.log, this.instance);
+      const other = new LocalLab(owner.stateDir, this.log, this.instance, this.cacheDir);
       const layout = other.layout();
       const healthy = await Promise.all(layout.nodes.map((n) => other.healthy(n)));
       if (!healthy.every(Boolean)) {

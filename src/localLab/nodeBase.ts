@@ -93,7 +93,8 @@ Environment=DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1
 ExecStart=
 ExecStart=/usr/sbin/dockerd -H fd:// -H unix:///run/swarm-lab/docker.sock --containerd=/run/containerd/containerd.sock $DOCKER_OPTS
 UNIT
-systemctl mask getty@tty1.service console-getty.service systemd-logind.service dbus.service dbus.socket \
+# dbus stays: \`systemctl status docker\` as core, as on a VM, asks systemd over it.
+systemctl mask getty@tty1.service console-getty.service systemd-logind.service \
   nginx.service redis-server.service systemd-networkd-wait-online.service
 # GlusterFS is installed but off, as before section 5 on a VM: storage.gluster starts it.
 systemctl disable glusterd

@@ -230,9 +230,7 @@ export const lensDistributionFigures: FigureSource = {
         samplesDir: path.join(REPO_ROOT, 'samples', 'tp1'),
       });
       for (const n of layout.nodes) {
-        const pinned = fs
-          .readFileSync(`${hostKeyFile(n)}.pub`, 'utf8')
-          .split(' ')[1];
+        const pinned = fs.readFileSync(`${hostKeyFile(n)}.pub`, 'utf8').split(' ')[1];
         conns.push(
           await SshConnection.open({
             host: n.address,

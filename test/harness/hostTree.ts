@@ -32,7 +32,7 @@ export function hostTreeDigest(roots: readonly string[]): Map<string, string> {
     }
     out.set(p, line);
     if (st.isDirectory() && st.dev === dev) {
-      let names: string[] = [];
+      let names: string[];
       try {
         names = fs.readdirSync(p);
       } catch {

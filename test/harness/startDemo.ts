@@ -31,7 +31,12 @@ async function main(): Promise<void> {
     fs.cpSync(SAMPLES_DIR, workspace, { recursive: true });
   }
   // SWARM_LAB_STATE puts the lab elsewhere (as for `npm run lab`); a lab already running is adopted wherever it is.
-  const lab = new LocalLab(process.env['SWARM_LAB_STATE'] ?? DEFAULT_STATE_DIR, (line) => console.log(`  ${line}`));
+  const lab = new LocalLab(
+    process.env['SWARM_LAB_STATE'] ?? DEFAULT_STATE_DIR,
+    (line) => console.log(`  ${line}`),
+    0,
+    IMAGE_CACHE_DIR,
+  );
   console.log('Bringing the local lab up (3 nodes)…');
   const { layout, outcomes, adopted } = await lab.up(3);
   if (adopted) {

@@ -95,7 +95,12 @@ function freshLabFactory(
 ): NonNullable<LabStepConfig['freshLab']> {
   return async (signal, log) => {
     const { LocalLab } = await import('../../localLab/localLab');
-    const lab = new LocalLab(rehearsal.stateDir, (line) => (rehearsal.log ?? log)(line), rehearsal.instance);
+    const lab = new LocalLab(
+      rehearsal.stateDir,
+      (line) => (rehearsal.log ?? log)(line),
+      rehearsal.instance,
+      rehearsal.cacheDir,
+    );
     await lab.down({ purge: true });
     let env: Awaited<ReturnType<typeof localLabSteps>> | undefined;
     try {

@@ -40,7 +40,7 @@ export const COMMAND_TRUST: Readonly<Record<string, TrustKind>> = {
   'swarmLab.localLab.stop': 'local-program',
   // Untrusted, Vagrant machines come from the Vagrantfile's text alone: `vagrant` is not run.
   'swarmLab.machines.refresh': 'reads',
-  // An SSH shell, or `vagrant ssh` (which evaluates the Vagrantfile), or nsenter into the local lab.
+  // An SSH shell, or `vagrant ssh` (which evaluates the Vagrantfile), or nsenter on this computer.
   'swarmLab.machines.openTerminal': 'remote-commands',
   // Writes the user's settings, not the workspace's.
   'swarmLab.machines.addSshHost': 'reads',

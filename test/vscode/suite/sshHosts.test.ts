@@ -35,8 +35,7 @@ describe("SSH hosts from the settings, host keys checked against known_hosts (th
   });
 
   const sshMachine = (): Machine | undefined => api.machines.machines().find((m) => m.source === 'ssh');
-  const hostKey = (): string =>
-    fs.readFileSync(`${hostKeyFile(node)}.pub`, 'utf8').trim();
+  const hostKey = (): string => fs.readFileSync(`${hostKeyFile(node)}.pub`, 'utf8').trim();
 
   it('connects to a host whose key is in known_hosts, and shows it with its engine', async function () {
     this.timeout(30_000);

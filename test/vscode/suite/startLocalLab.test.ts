@@ -31,9 +31,7 @@ describe('Start Local Lab in a real VS Code: the running lab is the lab; images 
     Promise.all(docker.map((d) => d.swarmLeave({ force: true }).catch(() => undefined)));
   /** Each node's first process and its dockerd: unchanged when nothing restarted. */
   const daemons = (): string[] =>
-    layout.nodes.map((n) =>
-      [fs.readFileSync(nodePidFile(n), 'utf8').trim(), String(dockerdPid(layout, n))].join(','),
-    );
+    layout.nodes.map((n) => [fs.readFileSync(nodePidFile(n), 'utf8').trim(), String(dockerdPid(layout, n))].join(','));
   const progressOf = async (work: () => Thenable<unknown>): Promise<string[]> => {
     const seen: string[] = [];
     const sub = api.localLab.onProgress((m) => seen.push(m));

@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { NamespaceScope, nsenterInvocation } from '../../../core/containers/nsenterCommand';
 import type { ContainerHosts } from '../../../model/containers/containerHosts';
@@ -36,8 +37,9 @@ export function enterContainerNamespacesCommand(
         throw new Error(vscode.l10n.t('{0} is not running: it has no namespaces to enter.', container.name));
       }
       const m = host.machine;
-      // The local lab's nodes share this computer's PID namespace: their containers' PIDs are ours.
-      const here = host.key === 'local' || m?.source === 'local-lab';
+      // This computer's own engine: its containers' PIDs are ours. A local lab node is a
+      // machine of its own (its own PID namespace), reached by SSH as a VM is.
+      const here = host.key === 'local';
       const { command, args } = nsenterInvocation(
         pid,
         scope,
@@ -49,7 +51,9 @@ export function enterContainerNamespacesCommand(
               host: m.host,
               port: m.port,
               identityFile: m.identityFile,
-              knownHostsFile: knownHostsFile(),
+              // A local lab node's key is pinned in the lab's own known_hosts, beside its key (labLayout).
+              knownHostsFile:
+                m.source === 'local-lab' ? path.join(path.dirname(m.identityFile), 'known_hosts') : knownHostsFile(),
             },
       );
       const terminal = vscode.window.createTerminal({
