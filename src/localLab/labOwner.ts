@@ -6,8 +6,8 @@ import { labLayout, MAX_NODES } from './labLayout';
  * Which lab folder runs a lab instance on this machine, read from the kernel
  * rather than from a file of ours: a lab's node namespaces (`swarmlab-core-01`
  * …) are machine-wide, so two lab folders of one instance would fight over
- * them. Each node's first process carries its folder in its environment
- * (NODE_DIR, set by nodeProcess.ts), so the owner is found even for a lab
+ * them. Each node's systemd-nspawn carries its namespace and its folder on
+ * its command line (nodeProcess.ts), so the owner is found even for a lab
  * started by another VS Code, by `npm start` or by `npm run lab`.
  */
 export interface RunningLab {
@@ -19,31 +19,27 @@ export interface RunningLab {
 
 const NETNS_DIR = '/run/netns';
 
-/** The network namespace inode a process lives in, as `readlink /proc/PID/ns/net` shows it. */
-function netnsOf(pid: string): string | undefined {
+/**
+ * The node a process boots, from a systemd-nspawn command line: its network
+ * namespace's name and its folder (the overlay's upper layer is
+ * `<node folder>/upper`). Undefined for any other process.
+ */
+function nspawnNode(pid: string): { namespace: string; nodeDir: string } | undefined {
+  let args: string[];
   try {
-    return fs.readlinkSync(`/proc/${pid}/ns/net`);
+    args = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
   } catch {
     return undefined;
   }
-}
-
-/** `net:[INODE]` of a named namespace (its bind mount under /run/netns), or undefined when it does not exist. */
-function namedNetns(name: string): string | undefined {
-  try {
-    return `net:[${fs.statSync(path.join(NETNS_DIR, name)).ino}]`;
-  } catch {
+  if (path.basename(args[0] ?? '') !== 'systemd-nspawn') {
     return undefined;
   }
-}
-
-function nodeDirOf(pid: string): string | undefined {
-  try {
-    const environ = fs.readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0');
-    return environ.find((v) => v.startsWith('NODE_DIR='))?.slice('NODE_DIR='.length);
-  } catch {
-    return undefined;
-  }
+  const value = (flag: string): string | undefined =>
+    args.find((a) => a.startsWith(`${flag}=`))?.slice(flag.length + 1);
+  const namespace = value('--network-namespace-path');
+  const overlay = value('--overlay')?.split(':');
+  const upper = overlay && overlay.length >= 3 ? overlay[overlay.length - 2] : undefined;
+  return namespace && upper ? { namespace: path.basename(namespace), nodeDir: path.dirname(upper) } : undefined;
 }
 
 /**
@@ -55,9 +51,8 @@ export function runningLab(instance: number): RunningLab | undefined {
   // The namespace names do not depend on the folder: any folder gives them.
   const wanted = new Map<string, string>();
   for (const node of labLayout('/', MAX_NODES, instance).nodes) {
-    const inode = namedNetns(node.namespace);
-    if (inode) {
-      wanted.set(inode, node.name);
+    if (fs.existsSync(path.join(NETNS_DIR, node.namespace))) {
+      wanted.set(node.namespace, node.name);
     }
   }
   if (wanted.size === 0) {
@@ -65,8 +60,9 @@ export function runningLab(instance: number): RunningLab | undefined {
   }
   const found = new Map<string, Set<string>>();
   for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    const node = wanted.get(netnsOf(pid) ?? '');
-    const nodeDir = node ? nodeDirOf(pid) : undefined;
+    const booted = nspawnNode(pid);
+    const node = booted ? wanted.get(booted.namespace) : undefined;
+    const nodeDir = booted?.nodeDir;
     // <stateDir>/nodes/<name>: the folder two levels up is the lab's.
     if (node && nodeDir && path.basename(nodeDir) === node) {
       const stateDir = path.dirname(path.dirname(nodeDir));

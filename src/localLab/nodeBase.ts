@@ -93,8 +93,9 @@ Environment=DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1
 ExecStart=
 ExecStart=/usr/sbin/dockerd -H fd:// -H unix:///run/swarm-lab/docker.sock --containerd=/run/containerd/containerd.sock $DOCKER_OPTS
 UNIT
-# dbus stays: \`systemctl status docker\` as core, as on a VM, asks systemd over it.
-systemctl mask getty@tty1.service console-getty.service systemd-logind.service \
+# No dbus (4 MB a node): the lab never runs systemctl unprivileged; sudo systemctl
+# talks to systemd's own socket.
+systemctl mask getty@tty1.service console-getty.service systemd-logind.service dbus.service dbus.socket \
   nginx.service redis-server.service systemd-networkd-wait-online.service
 # GlusterFS is installed but off, as before section 5 on a VM: storage.gluster starts it.
 systemctl disable glusterd

@@ -25,6 +25,7 @@ import { BUSYBOX_IMAGE, ensureBusyboxImage } from '../harness/testImages';
 import { TEST_LAB_INSTANCE, TEST_LAB_STATE_DIR } from '../harness/testLab';
 import { waitFor } from '../harness/waitFor';
 import { REGISTRY_IMAGE } from '../../src/core/labSteps/labImages';
+import { NODE_REGISTRY_STORAGE, registryStorageDir } from '../../src/localLab/nodeProcess';
 
 const REF = 'swarm-lab-test/dist-probe:latest';
 const REGISTRY_REF = `m1.swarm:5000/${REF}`;
@@ -194,9 +195,13 @@ describe('Images across the local lab: build once and distribute, push, presence
   it('"push" makes it pullable from every node, and the presence model then says 3/3', async function () {
     this.timeout(300_000);
     await formManagerSwarm(layout);
-    const storage = path.join(TEST_LAB_STATE_DIR, 'registry-data');
-    fs.rmSync(storage, { recursive: true, force: true });
-    fs.mkdirSync(storage, { recursive: true });
+    // The folder every node of this lab sees as the registry's storage (a folder of the lab's own).
+    // Emptied, not removed: the running nodes hold a bind mount of this very folder.
+    const shared = registryStorageDir(layout);
+    for (const entry of fs.existsSync(shared) ? fs.readdirSync(shared) : []) {
+      fs.rmSync(path.join(shared, entry), { recursive: true, force: true });
+    }
+    const storage = NODE_REGISTRY_STORAGE;
     // The lab's registry: on every node (global), its port in host mode
     // (no routing mesh here), one storage folder shared by all nodes.
     await docker[0].createService({

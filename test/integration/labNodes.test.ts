@@ -118,7 +118,7 @@ describe('Local lab nodes are machines of their own (own root, sudo, systemd), a
   it("restarts the engine through the node's own systemd in docker.config", async function () {
     this.timeout(300_000);
     const mainPid = async (s: NodeSession): Promise<string> =>
-      (await s.exec(sh`systemctl show --property=MainPID --value docker.service`, { signal })).stdout.trim();
+      (await s.exec(sh`sudo -n systemctl show --property=MainPID --value docker.service`, { signal })).stdout.trim();
     const pids = await Promise.all(sessions.map(mainPid));
     assert.ok(
       pids.every((p) => Number(p) > 0),

@@ -5,21 +5,8 @@ import * as path from 'node:path';
 import { TEST_LAB_INSTANCE, TEST_LAB_STATE_DIR } from '../harness/testLab';
 import { runningLab } from '../../src/localLab/labOwner';
 import { LabConflictError, LocalLab } from '../../src/localLab/localLab';
-import { nodePids } from '../../src/localLab/nodeCgroups';
-import { nodeCgroupName, nodePidFile } from '../../src/localLab/nodeProcess';
-import { dockerdPid } from '../harness/labNodeSshd';
-
-/** The PIDs of a node's sshd, found through the node's cgroup and each process's name. */
-function sshdPids(lab: LocalLab, node: number): number[] {
-  const layout = lab.layout();
-  return nodePids(nodeCgroupName(layout, layout.nodes[node])).filter((pid) => {
-    try {
-      return fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'sshd';
-    } catch {
-      return false;
-    }
-  });
-}
+import { nodePidFile } from '../../src/localLab/nodeProcess';
+import { dockerdPid, killNodeSshd } from '../harness/labNodeSshd';
 
 describe('One local lab per machine and instance: a second lab folder adopts or refuses, never fights', function () {
   const lab = new LocalLab(TEST_LAB_STATE_DIR, () => undefined, TEST_LAB_INSTANCE);
@@ -81,9 +68,8 @@ describe('One local lab per machine and instance: a second lab folder adopts or 
 
   it('refuses an unhealthy lab with one sentence naming its folder; its own folder then repairs it', async function () {
     this.timeout(120_000);
-    const killed = sshdPids(lab, 2);
-    assert.ok(killed.length > 0, "core-03's sshd was not found");
-    killed.forEach((pid) => process.kill(pid, 'SIGKILL'));
+    // Its ssh service stopped for good (a killed sshd would be restarted by the node's systemd).
+    assert.ok(killNodeSshd(lab.layout(), lab.layout().nodes[2]) > 0, "core-03's sshd was not found");
     const second = new LocalLab(otherDir, () => undefined, TEST_LAB_INSTANCE);
     await assert.rejects(second.up(3), (e: unknown) => {
       assert.ok(e instanceof LabConflictError);

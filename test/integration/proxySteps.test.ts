@@ -16,10 +16,15 @@ import { freshLocalLab, LAB_PROJECT_DIR, stepFailures } from '../harness/localLa
 import { TEST_LAB_INSTANCE, TEST_LAB_STATE_DIR } from '../harness/testLab';
 import { waitFor } from '../harness/waitFor';
 
-/** What sections 10–12 need first: a swarm, the registry holding the stack's images, the stack deployed from it. */
+/**
+ * What sections 10–12 need first: a swarm, /data shared by every node
+ * (section 5: the certificates are made on one node, read by the proxy on
+ * any), the registry holding the stack's images, the stack deployed from it.
+ */
 const PREREQUISITES = [
   'docker.config',
   'swarm.init-join',
+  'storage.gluster',
   'stack.build-local',
   'stack.deploy',
   'registry.deploy',
@@ -67,8 +72,6 @@ describe('Reverse proxy and HTTPS on the local lab, from scratch (3 fresh nodes)
     close = () => env.close();
     steps = labSteps(config, english);
     checks = labChecks(config, english);
-    // A certificate left by an earlier run would make the first run "already done".
-    fs.rmSync(config.dataFolder!, { recursive: true, force: true });
   });
 
   after(async function () {
@@ -98,10 +101,12 @@ describe('Reverse proxy and HTTPS on the local lab, from scratch (3 fresh nodes)
         );
       }
     }
-    // The keys stay in the lab's folder, readable by root only.
+    // The keys stay in the lab's shared /data, readable by root only (as a node's root sees them).
     const certs = certPaths(proxyDir(config, 'caddy'));
+    const first = await cluster.openSession(cluster.nodes[0], new AbortController().signal);
     for (const key of [certs.key, certs.caKey]) {
-      assert.equal(fs.statSync(key).mode & 0o777, 0o600, key);
+      const mode = await first.exec(['sudo', '-n', 'stat', '-c', '%a', key]);
+      assert.equal(mode.stdout.trim(), '600', `${key}: ${mode.stderr}`);
     }
     assert.match(evidence(all, 'proxy.certificate'), /subject=.*\*\.b3\.swarm/);
     // The substitute says what it is, in the evidence too.

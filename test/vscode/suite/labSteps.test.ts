@@ -1,12 +1,11 @@
 import * as assert from 'node:assert/strict';
 import type { OutputLine } from '../../../src/core/labPanel/protocol';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import Docker from 'dockerode';
 import * as vscode from 'vscode';
 import type { SwarmLabApi } from '../../../src/extension';
 import { testLabLayout } from '../../harness/testLab';
 import { activateSwarmLab, waitForEvent } from './extensionApi';
+import { inNode } from '../../harness/labNodeSshd';
 
 describe("Lab steps from the palette in a real VS Code (the tests' local lab)", function () {
   let api: SwarmLabApi;
@@ -30,16 +29,17 @@ describe("Lab steps from the palette in a real VS Code (the tests' local lab)", 
 
   it('dry-runs a step into a read-only document and changes nothing', async function () {
     this.timeout(60_000);
-    const daemonJson = path.join(layout.nodes[0].dir, 'etc-docker', 'daemon.json');
-    const before = fs.readFileSync(daemonJson, 'utf8');
+    const daemonJson = (): string => inNode(layout.nodes[0], ['cat', '/etc/docker/daemon.json']);
+    const before = daemonJson();
     const doc = await vscode.commands.executeCommand<vscode.TextDocument>('swarmLab.steps.dryRun', 'docker.config');
     assert.ok(doc, 'the dry run opened no document');
     assert.equal(doc.languageId, 'swarm-lab-log');
     const text = doc.getText();
     assert.match(text, /==> Docker configuration \[docker\.config\] on core-01, core-02, core-03 \(dry run\)/);
-    assert.match(text, /\[core-01\] \+ nsenter --target=\d+ --mount --uts --net -- sh -c /);
+    // The VM path, on a local lab node as on a VM.
+    assert.match(text, /\[core-01\] \+ sudo -n sh -c /);
     assert.match(text, /\[core-02\] => would run: 3 actions/);
-    assert.equal(fs.readFileSync(daemonJson, 'utf8'), before);
+    assert.equal(daemonJson(), before);
   });
 
   it('runs "Swarm: Init and Join" and the Swarm view fills in: 1 manager and 2 workers', async function () {
