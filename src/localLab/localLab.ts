@@ -7,7 +7,7 @@ import { dockerAnswers, engineInfo, processAlive, readPid, sshAnswers, until } f
 import { runningLab, sameFolder } from './labOwner';
 import type { LabImagesProgress } from './images/labImages';
 import { nodePids, removeNodeCgroups, signalNode } from './nodeCgroups';
-import { ensureNodeBase } from './nodeBase';
+import { ensureNodeBase, nodeBaseReady } from './nodeBase';
 import { hostKeyFile, writeLabKeys, writeNodeFiles, writeSshFiles } from './nodeFiles';
 import { nodeCgroupName, nodeLogFile, nodeMachineName, nodePidFile, startNodeProcess } from './nodeProcess';
 
@@ -111,6 +111,11 @@ export class LocalLab {
    */
   async up(
     nodeCount = DEFAULT_NODES,
+    options: {
+      readonly signal?: AbortSignal;
+      /** Called once when the nodes' base system must be made first (apt, about a minute). */
+      readonly onNodeBase?: () => void;
+    } = {},
   ): Promise<{ layout: LabLayout; outcomes: Map<string, NodeOutcome>; adopted?: string }> {
     const owner = runningLab(this.instance);
     if (owner && !sameFolder(owner.stateDir, this.stateDir)) {
@@ -131,8 +136,20 @@ export class LocalLab {
     fs.mkdirSync(this.stateDir, { recursive: true });
     fs.writeFileSync(this.stateFile, `${JSON.stringify({ nodes: nodeCount }, null, 2)}\n`);
     const corePublicKey = await writeLabKeys(layout);
-    fs.mkdirSync(this.cacheDir, { recursive: true });
-    const baseDir = await ensureNodeBase({ cacheDir: this.cacheDir, log: this.log });
+    // Made only when a node has to boot: a running lab is adopted without it.
+    let base: Promise<string> | undefined;
+    const baseDir = (): Promise<string> =>
+      (base ??= (async () => {
+        fs.mkdirSync(this.cacheDir, { recursive: true });
+        if (!nodeBaseReady(this.cacheDir)) {
+          options.onNodeBase?.();
+        }
+        return ensureNodeBase({
+          cacheDir: this.cacheDir,
+          log: this.log,
+          ...(options.signal ? { signal: options.signal } : {}),
+        });
+      })());
     await ensureBridge(layout);
     const outcomes = new Map<string, NodeOutcome>();
     const hostKeys = new Map<string, string>();
@@ -151,7 +168,7 @@ export class LocalLab {
     layout: LabLayout,
     node: LabNode,
     corePublicKey: string,
-    baseDir: string,
+    baseDir: () => Promise<string>,
     hostKeys: Map<string, string>,
   ): Promise<NodeOutcome> {
     if (await this.healthy(node)) {
@@ -164,10 +181,11 @@ export class LocalLab {
       this.log(`${node.name}: repairing (stopping what is left of it)`);
       await this.stopNodeProcesses(layout, node, 0);
     }
+    const base = await baseDir();
     fs.mkdirSync(node.dir, { recursive: true });
-    hostKeys.set(node.name, await writeNodeFiles(layout, node, corePublicKey, baseDir));
+    hostKeys.set(node.name, await writeNodeFiles(layout, node, corePublicKey, base));
     await ensureNodeNetwork(layout, node);
-    const pid = startNodeProcess(layout, node, baseDir);
+    const pid = startNodeProcess(layout, node, base);
     const ready = await until(
       async () => !processAlive(pid) || ((await dockerAnswers(node.dockerSocket)) && (await sshAnswers(node.address))),
       READY_TIMEOUT_MS,

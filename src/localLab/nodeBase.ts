@@ -123,10 +123,15 @@ export interface NodeBaseOptions {
   readonly signal?: AbortSignal;
 }
 
+/** The cache holds the base system of this recipe (no apt run is needed). */
+export function nodeBaseReady(cacheDir: string): boolean {
+  return fs.existsSync(path.join(nodeBaseDir(cacheDir), 'etc', 'os-release'));
+}
+
 /** The node base folder, made first when the cache lacks it. */
 export async function ensureNodeBase(opts: NodeBaseOptions): Promise<string> {
   const target = nodeBaseDir(opts.cacheDir);
-  if (fs.existsSync(path.join(target, 'etc', 'os-release'))) {
+  if (nodeBaseReady(opts.cacheDir)) {
     return target;
   }
   const tarball = await ensureDebianRootfs(

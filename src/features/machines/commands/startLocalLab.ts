@@ -51,7 +51,13 @@ export function startLocalLabCommand(
           try {
             await lab.change(async (l) => {
               progress.report({ message: vscode.l10n.t('starting the nodes…') });
-              const { layout } = await l.up(l.nodeCount());
+              const { layout } = await l.up(l.nodeCount(), {
+                signal: abort.signal,
+                onNodeBase: () =>
+                  progress.report({
+                    message: vscode.l10n.t("making the nodes' base system (debootstrap and apt, a few minutes, once)…"),
+                  }),
+              });
               nodes = layout.nodes.map((n) => n.name);
               if (fs.existsSync(samplesDir)) {
                 progress.report({ message: vscode.l10n.t('loading the lab images…') });
