@@ -30,7 +30,7 @@ const DEFAULT_DEADLINE_MS = 15_000;
 const REACHED_ROOT_MOUNT = /VFS: (Cannot open|Unable to mount) root|Kernel panic/;
 
 /** Judges a probe's run from its serial output; pure, for tests. */
-export function probeVerdict(output: string, outcome: 'exited' | 'deadline', exitCode?: number): KvmAnswer {
+export function probeVerdict(output: string, outcome: 'exited' | 'deadline', exit?: number | string): KvmAnswer {
   if (REACHED_ROOT_MOUNT.test(output)) {
     return { usable: true, reason: 'a guest kernel booted under KVM' };
   }
@@ -46,7 +46,7 @@ export function probeVerdict(output: string, outcome: 'exited' | 'deadline', exi
       reason: `a guest kernel did not boot under KVM in time${lastLine ? ` (last: ${lastLine})` : ''}`,
     };
   }
-  return { usable: false, reason: `QEMU with KVM exited ${String(exitCode)}${lastLine ? `: ${lastLine}` : ''}` };
+  return { usable: false, reason: `QEMU with KVM exited (${String(exit)})${lastLine ? `: ${lastLine}` : ''}` };
 }
 
 export function probeArgs(kernel: string): string[] {
@@ -134,9 +134,9 @@ async function probe(opts: KvmProbeOptions): Promise<KvmAnswer> {
       clearTimeout(timer);
       resolve({ usable: false, reason: `${QEMU_BINARY} did not run: ${error.message}` });
     });
-    child.once('close', (code) => {
+    child.once('close', (code, killedBy) => {
       clearTimeout(timer);
-      resolve(probeVerdict(output, timedOut ? 'deadline' : 'exited', code ?? undefined));
+      resolve(probeVerdict(output, timedOut ? 'deadline' : 'exited', code ?? killedBy ?? undefined));
     });
   });
 }
