@@ -54,7 +54,8 @@ install -d -m 700 -o vagrant -g vagrant /home/vagrant/.ssh
 printf '%s\n' "$1" > /home/vagrant/.ssh/authorized_keys
 chown vagrant:vagrant /home/vagrant/.ssh/authorized_keys
 chmod 600 /home/vagrant/.ssh/authorized_keys
-printf 'PasswordAuthentication no\nKbdInteractiveAuthentication no\nPermitRootLogin no\nUseDNS no\n' > /etc/ssh/sshd_config.d/swarm-lab.conf
+# No RSA host key: making one takes ~18 s of an emulated (TCG) first boot; OpenSSH and Vagrant's net-ssh accept ECDSA.
+printf 'PasswordAuthentication no\nKbdInteractiveAuthentication no\nPermitRootLogin no\nUseDNS no\nHostKey /etc/ssh/ssh_host_ed25519_key\nHostKey /etc/ssh/ssh_host_ecdsa_key\n' > /etc/ssh/sshd_config.d/swarm-lab.conf
 # Two VMs of one box must not share host keys or a machine-id: both are made on first boot.
 rm -f /etc/ssh/ssh_host_* /usr/sbin/policy-rc.d
 : > /etc/machine-id
@@ -62,7 +63,7 @@ rm -f /var/lib/dbus/machine-id
 : > /etc/resolv.conf
 : > /etc/hostname
 printf '/dev/vda / ext4 defaults 0 1\n' > /etc/fstab
-# Debian's ssh.service does not make missing host keys (cloud-init usually does); ssh-keygen -A makes only the missing ones.
+# Debian's ssh.service does not make missing host keys (cloud-init usually does).
 cat > /etc/systemd/system/ssh-host-keys.service <<'UNIT'
 [Unit]
 Description=SSH host keys of this VM (made on first boot)
@@ -70,10 +71,12 @@ Before=ssh.service
 ConditionPathExists=!/etc/ssh/ssh_host_ed25519_key
 [Service]
 Type=oneshot
-ExecStart=/usr/bin/ssh-keygen -A
+ExecStart=/bin/sh -c "rm -f /etc/ssh/ssh_host_*; ssh-keygen -q -N '' -t ed25519 -f /etc/ssh/ssh_host_ed25519_key; ssh-keygen -q -N '' -t ecdsa -f /etc/ssh/ssh_host_ecdsa_key"
 [Install]
 WantedBy=ssh.service
 UNIT
+# The lab's Debian base carries nginx and redis for its images; in a VM they would only fail at boot.
+systemctl mask nginx.service redis-server.service
 # QEMU's user-mode network answers DHCP; systemd-networkd is already in the systemd package.
 cat > /etc/systemd/network/50-dhcp.network <<'UNIT'
 [Match]

@@ -106,7 +106,7 @@ describe('VM box: recipe key and files', () => {
     }
     assert.match(recipe.setup, /rm -f \/etc\/ssh\/ssh_host_\*/);
     assert.match(recipe.setup, /: > \/etc\/machine-id/);
-    assert.match(recipe.setup, /ssh-keygen -A/);
+    assert.match(recipe.setup, /ssh-keygen -q -N '' -t ed25519/);
     assert.match(recipe.setup, /\/dev\/vda \/ ext4 defaults 0 1/);
     assert.match(recipe.setup, /vagrant ALL=\(ALL\) NOPASSWD:ALL/);
     assert.match(recipe.cmdline, /root=\/dev\/vda/);
