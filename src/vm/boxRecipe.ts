@@ -62,6 +62,8 @@ rm -f /etc/ssh/ssh_host_* /usr/sbin/policy-rc.d
 rm -f /var/lib/dbus/machine-id
 : > /etc/resolv.conf
 : > /etc/hostname
+# pam_env logs an error at every login without it.
+printf 'LANG=C.UTF-8\n' > /etc/default/locale
 printf '/dev/vda / ext4 defaults 0 1\n' > /etc/fstab
 # Debian's ssh.service does not make missing host keys (cloud-init usually does).
 cat > /etc/systemd/system/ssh-host-keys.service <<'UNIT'

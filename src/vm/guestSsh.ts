@@ -22,8 +22,9 @@ export function sshArgs(port: number, privateKey: string, command: string): stri
     'UserKnownHostsFile=/dev/null',
     '-o',
     'LogLevel=ERROR',
+    // It also bounds the SSH banner exchange, which an emulated guest busy booting can take seconds to answer.
     '-o',
-    'ConnectTimeout=5',
+    'ConnectTimeout=20',
     'vagrant@127.0.0.1',
     command,
   ];
