@@ -61,6 +61,8 @@ export function qemuArgs(spec: VmSpec): string[] {
     '-name',
     qemuValue(spec.name),
     ...accelArgs(spec.accel, spec.cpus),
+    // No default VGA, IDE CD-ROM or floppy: nothing to probe at boot (seconds under emulation); every device is below.
+    '-nodefaults',
     '-m',
     String(spec.memoryMb),
     // No bootloader on the disk: QEMU loads the box's kernel and initrd itself.

@@ -61,7 +61,7 @@ describe('VM box: QEMU arguments', () => {
     assert.deepEqual(values(args, '-qmp'), ['unix:/v/qmp.sock,server=on,wait=off']);
     assert.deepEqual(values(args, '-pidfile'), ['/v/qemu.pid']);
     assert.deepEqual(values(args, '-m'), ['1024']);
-    for (const flag of ['-daemonize', '-no-reboot']) {
+    for (const flag of ['-daemonize', '-no-reboot', '-nodefaults']) {
       assert.ok(args.includes(flag), flag);
     }
     // QEMU refuses -nographic together with -daemonize.
