@@ -87,9 +87,12 @@ export async function ensureBox(opts: BoxOptions): Promise<BoxResult> {
       signal: opts.signal,
     });
     fs.renameSync(boxTar, path.join(out, path.basename(files.boxFile)));
-    fs.rmSync(files.dir, { recursive: true, force: true });
-    fs.renameSync(out, files.dir);
     step(undefined);
+    // Another build of the same recipe may have finished first: its box is as good, and VMs may use it already.
+    if (!fs.existsSync(files.boxFile)) {
+      fs.rmSync(files.dir, { recursive: true, force: true });
+      fs.renameSync(out, files.dir);
+    }
     // Older boxes stay: a VM's overlay disk may still be backed by one.
     return { files, key, built: true };
   } finally {

@@ -16,9 +16,16 @@ export const VM_CACHE_DIR = process.env['SWARM_LAB_IMAGE_CACHE'] || path.join(RE
 
 const log = (line: string): void => console.log(line);
 
+// Ctrl-C aborts instead of exiting: the build's work folder is removed and a booting VM is stopped.
+const interrupted = new AbortController();
+for (const name of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(name, () => interrupted.abort());
+}
+const { signal } = interrupted;
+
 async function box(): Promise<void> {
   const started = Date.now();
-  const result = await ensureBox({ cacheDir: VM_CACHE_DIR, log });
+  const result = await ensureBox({ cacheDir: VM_CACHE_DIR, log, signal });
   const seconds = (Date.now() - started) / 1000;
   log(`${result.built ? 'built' : 'found'} ${result.files.dir}`);
   log(`vm.box_build_s=${seconds.toFixed(1)}${result.built ? '' : ' (cached)'}`);
@@ -26,7 +33,7 @@ async function box(): Promise<void> {
 
 /** Boots one VM from the box (built first if needed) until its vagrant user can sudo over SSH, then stops it. */
 async function boot(args: string[]): Promise<void> {
-  const { files } = await ensureBox({ cacheDir: VM_CACHE_DIR, log });
+  const { files } = await ensureBox({ cacheDir: VM_CACHE_DIR, log, signal });
   // A folder of this run's own, under the cache (never a shared /tmp): disks, console log, QMP socket.
   const dir = fs.mkdtempSync(path.join(VM_CACHE_DIR, 'vm-run-'));
   const key = privateKeyCopy(await findVagrantKeyPair(), dir);
@@ -44,8 +51,10 @@ async function boot(args: string[]): Promise<void> {
   });
   const booting = Date.now();
   let keep = false;
+  let booted = false;
   try {
-    await waitForSsh(vm.sshPort, key, { deadlineMs: 300_000, stillRunning: () => isRunning(vm) });
+    await waitForSsh(vm.sshPort, key, { deadlineMs: 300_000, stillRunning: () => isRunning(vm), signal });
+    booted = true;
     const seconds = (Date.now() - booting) / 1000;
     log(
       `vm.boot_to_ssh_s=${seconds.toFixed(1)} (accel ${vm.accel}; ${((Date.now() - started) / 1000).toFixed(1)} s with the KVM probe)`,
@@ -62,7 +71,8 @@ async function boot(args: string[]): Promise<void> {
     // Only a VM that booted is left running when asked: a failed one is always stopped.
     if (!keep) {
       const stopping = Date.now();
-      await stopVm(vm);
+      // A guest still booting ignores the power button until logind runs: its disks are thrown away, no need to wait.
+      await stopVm(vm, booted ? {} : { graceMs: 3_000 });
       log(`stopped in ${((Date.now() - stopping) / 1000).toFixed(1)} s`);
       fs.rmSync(dir, { recursive: true, force: true });
     }
