@@ -1,4 +1,8 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { installedKernel } from '../../src/vm/box';
 import { boxMetadata, boxVagrantfile, metadataJson, parseBoxMetadata } from '../../src/vm/boxMetadata';
 import { boxFiles, boxKey, defaultRecipe } from '../../src/vm/boxRecipe';
 import { sshArgs } from '../../src/vm/guestSsh';
@@ -110,6 +114,21 @@ describe('VM box: recipe key and files', () => {
     assert.match(recipe.setup, /\/dev\/vda \/ ext4 defaults 0 1/);
     assert.match(recipe.setup, /vagrant ALL=\(ALL\) NOPASSWD:ALL/);
     assert.match(recipe.cmdline, /root=\/dev\/vda/);
+  });
+
+  it('takes the kernel release from the tree’s one /boot/vmlinuz-*, and refuses none or two', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'swarm-lab-vmbox-'));
+    try {
+      fs.mkdirSync(path.join(root, 'boot'));
+      assert.throws(() => installedKernel(root), /found: none/);
+      fs.writeFileSync(path.join(root, 'boot', 'vmlinuz-6.1.0-28-cloud-amd64'), '');
+      fs.writeFileSync(path.join(root, 'boot', 'initrd.img-6.1.0-28-cloud-amd64'), '');
+      assert.equal(installedKernel(root), '6.1.0-28-cloud-amd64');
+      fs.writeFileSync(path.join(root, 'boot', 'vmlinuz-6.1.0-29-cloud-amd64'), '');
+      assert.throws(() => installedKernel(root), /expected one kernel/);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('keeps every file of a box in one folder named by its key', () => {
