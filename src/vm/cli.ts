@@ -16,14 +16,7 @@ export const VM_CACHE_DIR = process.env['SWARM_LAB_IMAGE_CACHE'] || path.join(RE
 
 const log = (line: string): void => console.log(line);
 
-// Ctrl-C aborts instead of exiting: the build's work folder is removed and a booting VM is stopped.
-const interrupted = new AbortController();
-for (const name of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(name, () => interrupted.abort());
-}
-const { signal } = interrupted;
-
-async function box(): Promise<void> {
+async function box(signal: AbortSignal): Promise<void> {
   const started = Date.now();
   const result = await ensureBox({ cacheDir: VM_CACHE_DIR, log, signal });
   const seconds = (Date.now() - started) / 1000;
@@ -32,7 +25,7 @@ async function box(): Promise<void> {
 }
 
 /** Boots one VM from the box (built first if needed) until its vagrant user can sudo over SSH, then stops it. */
-async function boot(args: string[]): Promise<void> {
+async function boot(args: string[], signal: AbortSignal): Promise<void> {
   const { files } = await ensureBox({ cacheDir: VM_CACHE_DIR, log, signal });
   // A folder of this run's own, under the cache (never a shared /tmp): disks, console log, QMP socket.
   const dir = fs.mkdtempSync(path.join(VM_CACHE_DIR, 'vm-run-'));
@@ -89,12 +82,18 @@ function tail(file: string, lines: number): string {
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
+  // Ctrl-C aborts instead of exiting: the build's work folder is removed and a booting VM is stopped.
+  const interrupted = new AbortController();
+  for (const name of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(name, () => interrupted.abort());
+  }
+  const { signal } = interrupted;
   switch (command) {
     case 'box':
-      await box();
+      await box(signal);
       return 0;
     case 'boot':
-      await boot(args);
+      await boot(args, signal);
       return 0;
     default:
       console.error('usage: npm run vm -- box | boot [--data-disk] [--keep]');
