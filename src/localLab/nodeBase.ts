@@ -1,10 +1,11 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { aptInstallInChroot, runInChroot, unpackRootfs } from './images/chrootApt';
 import { ensureDebianRootfs, rootfsKey } from './images/debianBase';
 import { BASE_PACKAGES, DEBIAN_SUITE } from './images/labImageSpecs';
 import { CORE_UID } from './labLayout';
-import { run, throwIfAborted } from './run';
+import { throwIfAborted } from './run';
 
 /**
  * The read-only lower layer every local lab node boots from (issue 18): the
@@ -143,41 +144,10 @@ export async function ensureNodeBase(opts: NodeBaseOptions): Promise<string> {
   try {
     const started = Date.now();
     opts.log(`making the nodes' base system (once, about a minute): apt-get install ${NODE_PACKAGES.join(' ')}`);
-    fs.mkdirSync(root);
-    await run('tar', ['--numeric-owner', '-C', root, '-xzf', tarball], { signal: opts.signal });
-    fs.copyFileSync('/etc/resolv.conf', path.join(root, 'etc', 'resolv.conf'));
-    // A mount namespace of its own: /proc and /dev in the chroot vanish with it, even on a crash.
-    await run(
-      'unshare',
-      [
-        '--mount',
-        '--propagation',
-        'private',
-        'sh',
-        '-euc',
-        'mount -t proc proc "$1/proc"; mount --bind /dev "$1/dev"; shift; exec chroot "$@"',
-        'sh',
-        root,
-        root,
-        'sh',
-        '-euc',
-        [
-          'apt-get update -q',
-          `apt-get install -y -q --no-install-recommends ${NODE_PACKAGES.join(' ')}`,
-          'apt-get clean',
-          'rm -rf /var/lib/apt/lists/*',
-        ].join('\n'),
-      ],
-      {
-        signal: opts.signal,
-        env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive', LC_ALL: 'C' },
-      },
-    );
+    await unpackRootfs(tarball, root, opts.signal);
+    await aptInstallInChroot(root, NODE_PACKAGES, opts.signal);
     throwIfAborted(opts.signal);
-    await run('chroot', [root, 'sh', '-c', SETUP, 'setup', String(CORE_UID)], {
-      signal: opts.signal,
-      env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C' },
-    });
+    await runInChroot(root, SETUP, [String(CORE_UID)], opts.signal);
     fs.renameSync(root, target);
     opts.log(`the nodes' base system is ready in ${Math.round((Date.now() - started) / 1000)} s: ${target}`);
     // Older bases stay: a running lab may still boot from one (its lower layer).

@@ -4,6 +4,7 @@
  *   integration  mocha against a real dockerd and a real sshd
  *   vscode       a mocha suite inside a real VS Code extension host
  *   ui           Playwright driving a real VS Code with the packaged .vsix
+ *   vm           the VM box built (or found) and booted under QEMU (as root; not part of npm test yet)
  * Usage: node out/test/harness/runTier.js <tier>
  */
 import Mocha from 'mocha';
@@ -23,7 +24,7 @@ import { TEST_LAB_INSTANCE, TEST_LAB_STATE_DIR } from './testLab';
 import { labLayout } from '../../src/localLab/labLayout';
 import { runVsCodeSuite } from './vscodeSuiteRunner';
 
-const TIERS = ['unit', 'integration', 'vscode', 'ui'] as const;
+const TIERS = ['unit', 'integration', 'vscode', 'ui', 'vm'] as const;
 type Tier = (typeof TIERS)[number];
 
 async function runMocha(tier: Tier, timeoutMs: number): Promise<TierResult> {
@@ -130,6 +131,9 @@ async function runTier(tier: Tier): Promise<TierResult> {
         docker = await startTestDockerDaemon();
         lab = await startTestLab();
         setGround({ docker, labEnv: lab.env });
+        return await runMocha(tier, 120_000);
+      case 'vm':
+        // Booting under emulation (TCG) takes a while; the box build has its own, longer timeout.
         return await runMocha(tier, 120_000);
       default:
         throw new Error(`unknown tier ${String(tier)}`);

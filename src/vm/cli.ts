@@ -1,0 +1,112 @@
+/**
+ * `npm run vm -- box | boot [--data-disk] [--keep]` (as root: apt in a chroot needs it)
+ *   box   build the VM box once per recipe (or find it), print vm.box_build_s
+ *   boot  boot one VM from it, wait until the vagrant user can sudo over SSH, print the seconds, stop it
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ensureBox } from './box';
+import { waitForSsh } from './guestSsh';
+import { isRunning, startVm, stopVm } from './qemu';
+import { findVagrantKeyPair, privateKeyCopy } from './vagrantKey';
+
+// out/src/vm/cli.js → the repository; the box sits beside the local lab's images (same Debian base tarball).
+const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+export const VM_CACHE_DIR = process.env['SWARM_LAB_IMAGE_CACHE'] || path.join(REPO_ROOT, '.cache', 'lab-images');
+
+const log = (line: string): void => console.log(line);
+
+async function box(signal: AbortSignal): Promise<void> {
+  const started = Date.now();
+  const result = await ensureBox({ cacheDir: VM_CACHE_DIR, log, signal });
+  const seconds = (Date.now() - started) / 1000;
+  log(`${result.built ? 'built' : 'found'} ${result.files.dir}`);
+  log(`vm.box_build_s=${seconds.toFixed(1)}${result.built ? '' : ' (cached)'}`);
+}
+
+/** Boots one VM from the box (built first if needed) until its vagrant user can sudo over SSH, then stops it. */
+async function boot(args: string[], signal: AbortSignal): Promise<void> {
+  const { files } = await ensureBox({ cacheDir: VM_CACHE_DIR, log, signal });
+  // A folder of this run's own, under the cache (never a shared /tmp): disks, console log, QMP socket.
+  const dir = fs.mkdtempSync(path.join(VM_CACHE_DIR, 'vm-run-'));
+  const key = privateKeyCopy(await findVagrantKeyPair(), dir);
+  const started = Date.now();
+  const vm = await startVm({
+    dir,
+    box: files,
+    name: 'swarm-lab-vm',
+    ...(args.includes('--data-disk') ? { dataDiskGb: 10 } : {}),
+    kvmCacheFile: path.join(VM_CACHE_DIR, 'kvm-probe.json'),
+    log,
+  }).catch((error: unknown) => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw error;
+  });
+  const booting = Date.now();
+  let keep = false;
+  let booted = false;
+  try {
+    await waitForSsh(vm.sshPort, key, { deadlineMs: 300_000, stillRunning: () => isRunning(vm), signal });
+    booted = true;
+    const seconds = (Date.now() - booting) / 1000;
+    log(
+      `vm.boot_to_ssh_s=${seconds.toFixed(1)} (accel ${vm.accel}; ${((Date.now() - started) / 1000).toFixed(1)} s with the KVM probe)`,
+    );
+    if (args.includes('--keep')) {
+      keep = true;
+      log(`left running: ssh -i ${key} -p ${vm.sshPort} vagrant@127.0.0.1; stop: kill ${vm.pid}; folder ${dir}`);
+      return;
+    }
+  } catch (error) {
+    log(`console (last lines of ${vm.consoleLog}):\n${tail(vm.consoleLog, 20)}`);
+    throw error;
+  } finally {
+    // Only a VM that booted is left running when asked: a failed one is always stopped.
+    if (!keep) {
+      const stopping = Date.now();
+      // A guest still booting ignores the power button until logind runs: its disks are thrown away, no need to wait.
+      await stopVm(vm, booted ? {} : { graceMs: 3_000 });
+      log(`stopped in ${((Date.now() - stopping) / 1000).toFixed(1)} s`);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+}
+
+function tail(file: string, lines: number): string {
+  try {
+    return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(none)';
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  // Ctrl-C aborts instead of exiting: the build's work folder is removed and a booting VM is stopped.
+  const interrupted = new AbortController();
+  for (const name of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(name, () => interrupted.abort());
+  }
+  const { signal } = interrupted;
+  switch (command) {
+    case 'box':
+      await box(signal);
+      return 0;
+    case 'boot':
+      await boot(args, signal);
+      return 0;
+    default:
+      console.error('usage: npm run vm -- box | boot [--data-disk] [--keep]');
+      return 2;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(error instanceof Error ? error.message : String(error));
+      process.exit(1);
+    },
+  );
+}
