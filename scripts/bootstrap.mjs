@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The README's two commands on a fresh Debian machine:
 //   npm start  → install what is missing, build, serve VS Code with Swarm Lab
-//   npm test   → install what is missing, build, run all four test tiers
+//   npm test   → install what is missing, build, run the five test tiers
 // Installs system packages (when root), `npm ci`, and the offline VS Code
 // (code-server, with the Node.js it needs) into the git-ignored .tools/.
 // It uses nothing but Node's standard library, since it runs before `npm ci`.
@@ -29,15 +29,15 @@ const APT_PACKAGES = [
   'prometheus-node-exporter',
   'prometheus-alertmanager',
   'caddy',
-  // the local lab's shared storage (section 5): glusterd in every node, /data mounted over FUSE
-  'glusterfs-server',
-  'glusterfs-client',
-  // section 3's compose.install gives the nodes this machine's docker-compose
-  'docker-compose',
+  // the local lab's nodes: systemd-nspawn boots each (Docker, sshd and GlusterFS come from their own base system)
+  'systemd-container',
   // the Vagrant machine source's tests (its docker provider; VirtualBox cannot run here)
   'vagrant',
+  // the vm tier: QEMU boots the VM box (src/vm)
+  'qemu-system-x86',
+  'qemu-utils',
 ];
-const TIERS = ['unit', 'integration', 'vscode', 'ui'];
+const TIERS = ['unit', 'integration', 'vscode', 'ui', 'vm'];
 
 function step(title) {
   console.log(`\n▶ ${title}`);
@@ -81,9 +81,10 @@ function ensureSystemPackages() {
   step(`apt-get install ${missing.join(' ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   mustRun('apt-get', ['update', '-qq'], { env });
-  // Vagrant without recommends: it would pull libvirt, qemu and a kernel it does not need.
-  const lean = missing.filter((p) => p === 'vagrant');
-  const rest = missing.filter((p) => p !== 'vagrant');
+  // Vagrant and QEMU without recommends: they would pull libvirt, a desktop stack and a kernel not needed here.
+  const LEAN = ['vagrant', 'qemu-system-x86', 'qemu-utils'];
+  const lean = missing.filter((p) => LEAN.includes(p));
+  const rest = missing.filter((p) => !LEAN.includes(p));
   if (rest.length > 0) {
     mustRun('apt-get', ['install', '-y', '-qq', ...rest], { env });
   }
