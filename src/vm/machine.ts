@@ -154,6 +154,10 @@ export async function runMachine(args: MachineArgs, ctx: MachineContext): Promis
       if (now.state === 'running') {
         return now;
       }
+      // A Unix socket's path has at most 107 bytes: QEMU would fail with a less helpful message.
+      if (Buffer.byteLength(path.join(args.dir, 'qmp.sock')) > 107) {
+        throw new Error(`${args.dir} is too deep for QEMU's control socket (107 bytes at most): move the project up`);
+      }
       const labNet: LabNet | undefined = args.labNet ? { ...args.labNet, mac: labMac(args.dir) } : undefined;
       const vm = await startVm({
         dir: args.dir,

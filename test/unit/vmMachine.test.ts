@@ -97,7 +97,17 @@ describe('VM machine command: arguments', () => {
   });
 
   it('derives the group from a seed, and reads 0 GB as no data disk', () => {
-    const args = parseMachineArgs(['start', '--dir', '/m', '--box', '/b', '--lab-net-seed', '/p', '--data-disk-gb', '0']);
+    const args = parseMachineArgs([
+      'start',
+      '--dir',
+      '/m',
+      '--box',
+      '/b',
+      '--lab-net-seed',
+      '/p',
+      '--data-disk-gb',
+      '0',
+    ]);
     assert.deepEqual(args.labNet, labGroupFor('/p'));
     assert.equal(args.dataDiskGb, undefined);
   });
@@ -150,7 +160,13 @@ describe('VM machine command: a folder’s state', () => {
   it('finds a box’s kernel and initrd by its metadata.json', () => {
     fs.writeFileSync(
       path.join(dir, 'metadata.json'),
-      JSON.stringify({ provider: 'swarmlab_qemu', kernel: 'vmlinuz', initrd: 'initrd.img', cmdline: 'x', kernel_release: 'r' }),
+      JSON.stringify({
+        provider: 'swarmlab_qemu',
+        kernel: 'vmlinuz',
+        initrd: 'initrd.img',
+        cmdline: 'x',
+        kernel_release: 'r',
+      }),
     );
     const files = boxFilesInDir(dir);
     assert.equal(files.image, path.join(dir, 'box.img'));
