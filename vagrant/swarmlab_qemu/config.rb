@@ -30,7 +30,9 @@ module VagrantPlugins
 
       def validate(_machine)
         errors = _detected_errors
-        errors << "swarmlab_qemu.memory must be a whole number of MB (>= 128)" unless @memory.is_a?(Integer) && @memory >= 128
+        unless @memory.is_a?(Integer) && @memory >= 128
+          errors << "swarmlab_qemu.memory must be a whole number of MB (>= 128)"
+        end
         errors << "swarmlab_qemu.cpus must be a whole number >= 1" unless @cpus.is_a?(Integer) && @cpus >= 1
         if !@data_disk_gb.nil? && !(@data_disk_gb.is_a?(Integer) && @data_disk_gb >= 1)
           errors << "swarmlab_qemu.data_disk_gb must be a whole number of GB (>= 1) or nil"

@@ -1,4 +1,5 @@
 require "log4r"
+require "vagrant/util/which"
 require_relative "action"
 require_relative "cli"
 

@@ -29,7 +29,8 @@ module VagrantPlugins
           end
           report = Cli.machine("start", machine, options)
           machine.id = "swarmlab-#{Digest::SHA256.hexdigest(machine.data_dir.to_s)[0, 12]}" if machine.id.nil?
-          env[:ui].info("VM running (QEMU pid #{report['pid']}, #{report['accel']}); SSH on 127.0.0.1:#{report['sshPort']}")
+          env[:ui].info("VM running (QEMU pid #{report['pid']}, #{report['accel']}); " \
+                        "SSH on 127.0.0.1:#{report['sshPort']}")
           @app.call(env)
         end
       end
