@@ -80,7 +80,9 @@ UNIT
 # The lab's Debian base carries nginx and redis for its images; in a VM they would only fail at boot.
 systemctl mask nginx.service redis-server.service
 # QEMU's user-mode network answers DHCP; systemd-networkd is already in the systemd package.
-cat > /etc/systemd/network/50-dhcp.network <<'UNIT'
+# networkd applies the first file (by name) that matches a link: 99- lets Vagrant's 50-vagrant-<link>.network
+# (a private_network's static address, written by its Debian guest capability) win over this catch-all.
+cat > /etc/systemd/network/99-dhcp.network <<'UNIT'
 [Match]
 Name=en* eth*
 [Network]

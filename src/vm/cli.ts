@@ -2,11 +2,14 @@
  * `npm run vm -- box | boot [--data-disk] [--keep]` (as root: apt in a chroot needs it)
  *   box   build the VM box once per recipe (or find it), print vm.box_build_s
  *   boot  boot one VM from it, wait until the vagrant user can sudo over SSH, print the seconds, stop it
+ * `node out/src/vm/cli.js machine start|stop|state|destroy --dir DIR …` (see machine.ts)
+ *   one VM per folder, for the Vagrant provider: one JSON line on stdout ({"state":"running","sshPort":N}), logs on stderr
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ensureBox } from './box';
 import { waitForSsh } from './guestSsh';
+import { MACHINE_USAGE, parseMachineArgs, runMachine } from './machine';
 import { isRunning, startVm, stopVm } from './qemu';
 import { findVagrantKeyPair, privateKeyCopy } from './vagrantKey';
 
@@ -72,6 +75,24 @@ async function boot(args: string[], signal: AbortSignal): Promise<void> {
   }
 }
 
+/** The Vagrant provider's command: stdout is its one JSON answer, anything else goes to stderr. */
+async function machine(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseMachineArgs(argv);
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : String(error)}\n${MACHINE_USAGE}`);
+    return 2;
+  }
+  fs.mkdirSync(VM_CACHE_DIR, { recursive: true });
+  const report = await runMachine(parsed, {
+    kvmCacheFile: path.join(VM_CACHE_DIR, 'kvm-probe.json'),
+    log: (line) => console.error(line),
+  });
+  console.log(JSON.stringify(report));
+  return 0;
+}
+
 function tail(file: string, lines: number): string {
   try {
     return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
@@ -95,8 +116,10 @@ async function main(argv: string[]): Promise<number> {
     case 'boot':
       await boot(args, signal);
       return 0;
+    case 'machine':
+      return machine(args);
     default:
-      console.error('usage: npm run vm -- box | boot [--data-disk] [--keep]');
+      console.error('usage: npm run vm -- box | boot [--data-disk] [--keep] | machine …');
       return 2;
   }
 }

@@ -6,7 +6,7 @@ import { readBoxMetadata } from './boxMetadata';
 import { BoxFiles } from './boxRecipe';
 import { kvmUsable } from './kvmProbe';
 import { qmpCommand } from './qmp';
-import { Accel, QEMU_BINARY, qemuArgs, VmSpec } from './qemuArgs';
+import { Accel, LabNet, QEMU_BINARY, qemuArgs, VmSpec } from './qemuArgs';
 
 /**
  * One QEMU VM booted from the box: its own folder holds a copy-on-write
@@ -28,6 +28,8 @@ export interface StartVmOptions {
   readonly accel?: Accel;
   /** Where the KVM probe's answer is kept between runs. */
   readonly kvmCacheFile?: string;
+  /** A second NIC on a private segment shared with the project's other VMs. */
+  readonly labNet?: LabNet;
   readonly log?: (line: string) => void;
 }
 
@@ -89,6 +91,7 @@ export async function startVm(opts: StartVmOptions): Promise<RunningVm> {
       consoleLog: files.consoleLog,
       qmpSocket: files.qmpSocket,
       pidFile: files.pidFile,
+      ...(opts.labNet ? { labNet: opts.labNet } : {}),
     };
     try {
       // With -daemonize, QEMU returns once the VM runs: a bad option or a taken port fails here.

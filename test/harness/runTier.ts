@@ -4,7 +4,8 @@
  *   integration  mocha against a real dockerd and a real sshd
  *   vscode       a mocha suite inside a real VS Code extension host
  *   ui           Playwright driving a real VS Code with the packaged .vsix
- *   vm           the VM box built (or found) and booted under QEMU (as root; not part of npm test yet)
+ *   vm           the VM box built (or found) and booted under QEMU, then 3 VMs by vagrant up with the swarmlab_qemu
+ *                provider (as root; not part of npm test yet)
  * Usage: node out/test/harness/runTier.js <tier>
  */
 import Mocha from 'mocha';
