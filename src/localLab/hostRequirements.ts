@@ -25,8 +25,6 @@ interface CommandRequirement {
   /** The Debian package that brings it. */
   readonly debianPackage: string;
   readonly purpose: Purpose;
-  /** Where it is found even off the PATH (sshd in /usr/sbin, which a user's PATH often lacks). */
-  readonly alsoAt?: readonly string[];
 }
 
 const COMMANDS: readonly CommandRequirement[] = [
@@ -95,7 +93,7 @@ export async function checkHost(options: CheckHostOptions = {}): Promise<HostChe
 }
 
 function found(r: CommandRequirement, pathValue: string | undefined): boolean {
-  return findExecutable(r.command, pathValue) !== undefined || (r.alsoAt ?? []).some((p) => findExecutable(p));
+  return findExecutable(r.command, pathValue) !== undefined;
 }
 
 /** The Debian packages to install for the missing pieces, each once, in order. */

@@ -88,7 +88,7 @@ export function startNodeProcess(layout: LabLayout, node: LabNode, baseDir: stri
     env: {
       PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
       NODE_CGROUP_PROCS: cgroups.procsFiles.join(' '),
-      // No host systemd to talk to (and none wanted): nspawn stays in the cgroup it was started in.
+      // nspawn's default, said explicitly: the node's cgroup (joined above) is the root of its cgroup namespace.
       SYSTEMD_NSPAWN_USE_CGNS: '1',
     },
   });
