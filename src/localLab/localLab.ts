@@ -248,7 +248,7 @@ export class LocalLab {
   ): Promise<Map<string, 'loaded' | 'present'>> {
     const { ensureLabImages, loadLabImages } = await import('./images/labImages');
     const { tarball, images, built } = await ensureLabImages({
-      builderSocket: layout.nodes[0].dockerSocket,
+      builder: layout.nodes[0].dockerSocket,
       cacheDir: options.cacheDir,
       samplesDir: options.samplesDir,
       log: this.log,

@@ -1,5 +1,7 @@
 import * as crypto from 'node:crypto';
 import * as path from 'node:path';
+import { IMAGES_DISK_LABEL } from '../core/labSteps/storageDisk';
+import { NODE_DOWNLOADS } from '../localLab/nodeBase';
 
 /**
  * What goes into the VM box, as data: the packages, the script that makes
@@ -22,6 +24,8 @@ export const BOX_PACKAGES: readonly string[] = [
   'openssh-server',
   'sudo',
   'docker.io',
+  // The cloud kernel enables AppArmor: without its parser, dockerd cannot load docker-default and no container starts.
+  'apparmor',
   'iptables',
   'iproute2',
   'procps',
@@ -29,13 +33,23 @@ export const BOX_PACKAGES: readonly string[] = [
   'ca-certificates',
   // Vagrant's rsync synced folders need it in the guest.
   'rsync',
+  // Section 5 where Ceph cannot run (offline: no Ceph image): GlusterFS bricks on the data disk, formatted by the step.
+  'glusterfs-server',
+  'glusterfs-client',
+  'e2fsprogs',
+  // For its Python libraries: the program goes to the download folder compose.install fetches it from (as on the local lab's nodes).
+  'docker-compose',
 ];
 
 /** The virtual size of the root disk; qcow2 stores only what is written, so a roomy disk costs nothing. */
 export const BOX_DISK_GB = 8;
 
-/** The guest's kernel command line: the root disk is the first virtio disk, no bootloader reads it. */
-export const BOX_KERNEL_CMDLINE = 'console=ttyS0 root=/dev/vda rw panic=-1';
+/**
+ * The guest's kernel command line: the root disk is the first virtio disk, no bootloader reads it.
+ * net.ifnames=0: the NICs are eth0 (NAT) and eth1 (the private network), as in the course's VMs,
+ * where the lab's steps look for the nodes' lab address and keepalived's interface.
+ */
+export const BOX_KERNEL_CMDLINE = 'console=ttyS0 root=/dev/vda rw panic=-1 net.ifnames=0';
 
 /**
  * Run in the chroot as root, after apt. $1 is Vagrant's insecure public key.
@@ -65,6 +79,11 @@ rm -f /var/lib/dbus/machine-id
 # pam_env logs an error at every login without it.
 printf 'LANG=C.UTF-8\n' > /etc/default/locale
 printf '/dev/vda / ext4 defaults 0 1\n' > /etc/fstab
+# The lab's images disk (npm run vm -- up), when the VM has one: Docker's data root, mounted before dockerd
+# starts. nofail and a short device timeout: a VM without it boots as well, its data root on the root disk.
+printf 'LABEL=${IMAGES_DISK_LABEL} /var/lib/docker ext4 defaults,nofail,x-systemd.device-timeout=3s 0 2\n' >> /etc/fstab
+mkdir -p /etc/systemd/system/docker.service.d
+printf '[Unit]\nWants=var-lib-docker.mount\nAfter=var-lib-docker.mount\n' > /etc/systemd/system/docker.service.d/images-disk.conf
 # Debian's ssh.service does not make missing host keys (cloud-init usually does).
 cat > /etc/systemd/system/ssh-host-keys.service <<'UNIT'
 [Unit]
@@ -79,6 +98,11 @@ WantedBy=ssh.service
 UNIT
 # The lab's Debian base carries nginx and redis for its images; in a VM they would only fail at boot.
 systemctl mask nginx.service redis-server.service
+# glusterd is section 5's to start (storage.gluster), as on the local lab's nodes: not at boot before that.
+systemctl disable glusterd.service
+# The VM has no Internet: compose.install "downloads" docker-compose from here (curl's file://).
+mkdir -p ${NODE_DOWNLOADS}
+mv /usr/bin/docker-compose ${NODE_DOWNLOADS}/docker-compose-Linux-x86_64
 # QEMU's user-mode network answers DHCP; systemd-networkd is already in the systemd package.
 # networkd applies the first file (by name) that matches a link: 99- lets Vagrant's 50-vagrant-<link>.network
 # (a private_network's static address, written by its Debian guest capability) win over this catch-all.

@@ -22,6 +22,8 @@ export interface MachineArgs {
   readonly memoryMb?: number;
   readonly cpus?: number;
   readonly dataDiskGb?: number;
+  /** A qcow2 of Docker's data root with the lab's images (imagesDisk.ts): the VM boots with an overlay of it. */
+  readonly imagesDisk?: string;
   /** Multicast group and port of the private segment ("239.1.2.3:4567"). */
   readonly labNet?: { group: string; port: number };
   readonly accel?: Accel;
@@ -42,7 +44,7 @@ const COMMANDS: readonly MachineCommand[] = ['start', 'stop', 'state', 'destroy'
 
 export const MACHINE_USAGE =
   'usage: cli.js machine start|stop|state|destroy --dir DIR [--box BOXDIR] [--name NAME] [--memory MB] [--cpus N]' +
-  ' [--data-disk-gb GB] [--lab-net ADDR:PORT | --lab-net-seed TEXT] [--accel kvm|tcg] [--grace-s S]';
+  ' [--data-disk-gb GB] [--images-disk QCOW2] [--lab-net ADDR:PORT | --lab-net-seed TEXT] [--accel kvm|tcg] [--grace-s S]';
 
 /** Parses the arguments after `machine`; throws with what is wrong (the CLI prints it with the usage). */
 export function parseMachineArgs(argv: readonly string[]): MachineArgs {
@@ -59,7 +61,19 @@ export function parseMachineArgs(argv: readonly string[]): MachineArgs {
     }
     values.set(flag.slice(2), value);
   }
-  const known = ['dir', 'box', 'name', 'memory', 'cpus', 'data-disk-gb', 'lab-net', 'lab-net-seed', 'accel', 'grace-s'];
+  const known = [
+    'dir',
+    'box',
+    'name',
+    'memory',
+    'cpus',
+    'data-disk-gb',
+    'images-disk',
+    'lab-net',
+    'lab-net-seed',
+    'accel',
+    'grace-s',
+  ];
   for (const flag of values.keys()) {
     if (!known.includes(flag)) {
       throw new Error(`unknown option --${flag}`);
@@ -100,6 +114,7 @@ export function parseMachineArgs(argv: readonly string[]): MachineArgs {
   const dataDiskGb = count('data-disk-gb', 0, 65_536);
   const graceS = count('grace-s', 0, 600);
   const name = values.get('name');
+  const imagesDisk = values.get('images-disk');
   return {
     command: command as MachineCommand,
     dir: path.resolve(dir),
@@ -108,6 +123,7 @@ export function parseMachineArgs(argv: readonly string[]): MachineArgs {
     ...(memoryMb !== undefined ? { memoryMb } : {}),
     ...(cpus !== undefined ? { cpus } : {}),
     ...(dataDiskGb ? { dataDiskGb } : {}),
+    ...(imagesDisk ? { imagesDisk: path.resolve(imagesDisk) } : {}),
     ...(labNet ? { labNet } : {}),
     ...(accel ? { accel } : {}),
     ...(graceS !== undefined ? { graceS } : {}),
@@ -130,7 +146,7 @@ export function boxFilesInDir(dir: string): BoxFiles {
 }
 
 /** The files startVm makes in a machine's folder; destroy removes these and nothing else. */
-const MACHINE_FILES = ['vm.qcow2', 'data.qcow2', 'vm.json', 'console.log', 'qmp.sock', 'qemu.pid'];
+const MACHINE_FILES = ['vm.qcow2', 'data.qcow2', 'images.qcow2', 'vm.json', 'console.log', 'qmp.sock', 'qemu.pid'];
 
 export function machineState(dir: string): MachineReport {
   const vm = readVm(dir);
@@ -166,6 +182,7 @@ export async function runMachine(args: MachineArgs, ctx: MachineContext): Promis
         ...(args.memoryMb ? { memoryMb: args.memoryMb } : {}),
         ...(args.cpus ? { cpus: args.cpus } : {}),
         ...(args.dataDiskGb ? { dataDiskGb: args.dataDiskGb } : {}),
+        ...(args.imagesDisk ? { imagesDisk: args.imagesDisk } : {}),
         ...(args.accel ? { accel: args.accel } : {}),
         ...(labNet ? { labNet } : {}),
         kvmCacheFile: ctx.kvmCacheFile,

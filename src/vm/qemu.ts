@@ -1,3 +1,4 @@
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
@@ -24,6 +25,8 @@ export interface StartVmOptions {
   readonly cpus?: number;
   /** A second, empty disk the guest sees as /dev/vdb (for GlusterFS bricks and the like). */
   readonly dataDiskGb?: number;
+  /** A qcow2 the VM gets a copy-on-write overlay of, after the data disk: the lab's images (imagesDisk.ts). */
+  readonly imagesDisk?: string;
   /** Forced accelerator; by default KVM when the probe says it boots guests here, else TCG. */
   readonly accel?: Accel;
   /** Where the KVM probe's answer is kept between runs. */
@@ -64,6 +67,14 @@ export async function startVm(opts: StartVmOptions): Promise<RunningVm> {
     }
     disks.push(data);
   }
+  // Made once, with the VM: a restart keeps what the VM's dockerd wrote since, with or without the option.
+  const images = path.join(opts.dir, 'images.qcow2');
+  if (opts.imagesDisk && !fs.existsSync(images)) {
+    await run('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', opts.imagesDisk, '-F', 'qcow2', images]);
+  }
+  if (fs.existsSync(images)) {
+    disks.push(images);
+  }
   let accel = opts.accel;
   if (!accel) {
     const kvm = await kvmUsable({
@@ -76,8 +87,11 @@ export async function startVm(opts: StartVmOptions): Promise<RunningVm> {
   const files = vmFiles(opts.dir);
   fs.rmSync(files.pidFile, { force: true });
   fs.rmSync(files.consoleLog, { force: true });
+  const preferred = preferredSshPort(opts.dir);
   for (let attempt = 1; ; attempt++) {
-    const sshPort = await freePort();
+    // The same port for the same machine folder (as Vagrant's 2222 forward is): known_hosts then
+    // tells a rebuilt VM (a new host key) from a restarted one. Taken: any free port.
+    const sshPort = attempt === 1 && (await portFree(preferred)) ? preferred : await freePort();
     const spec: VmSpec = {
       name: opts.name,
       accel,
@@ -196,6 +210,24 @@ async function exited(vm: RunningVm, withinMs: number): Promise<boolean> {
 }
 
 /** A TCP port on 127.0.0.1 nothing listens on right now (the kernel picks it). */
+/** The first port tried for a VM's SSH forward: one of 2200–2999, from its folder's path. */
+export function preferredSshPort(dir: string): number {
+  const digest = crypto.createHash('sha256').update(path.resolve(dir)).digest();
+  return SSH_PORT_BASE + (digest.readUInt32BE(0) % SSH_PORT_SPAN);
+}
+
+const SSH_PORT_BASE = 2200;
+const SSH_PORT_SPAN = 800;
+
+/** Whether nothing listens on 127.0.0.1:port now (QEMU may still lose it to a race: startVm tries again). */
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();

@@ -19,6 +19,7 @@ import { clusterFigures } from './clusterFigures';
 import { firstHourFigure } from './firstHourFigure';
 import { firstTreeFigure, hostFigures } from './hostFigureSource';
 import { fullRunFigure } from './fullRunFigure';
+import { vmBoxFigure, vmLabFigures } from './vmFigures';
 import { hostileFigure } from './hostileFigure';
 import { scaleFigures } from './scaleFigures';
 import { stepFigures } from './stepFigures';
@@ -78,6 +79,8 @@ const FIGURES: FigureSource[] = [
   firstHourFigure,
   hostileFigure,
   fullRunFigure,
+  vmBoxFigure,
+  vmLabFigures,
   {
     names: ['ext.bundle_kb', 'ext.vsix_kb'],
     measure: () =>
@@ -128,7 +131,7 @@ const FIGURES: FigureSource[] = [
       try {
         let t0 = performance.now();
         const { tarball, images } = await ensureLabImages({
-          builderSocket: layout.nodes[0].dockerSocket,
+          builder: layout.nodes[0].dockerSocket,
           cacheDir,
           samplesDir: path.join(REPO_ROOT, 'samples', 'tp1'),
         });

@@ -5,38 +5,14 @@ import { english } from '../../src/core/l10n';
 import { loadLab } from '../../src/core/lab/labContent';
 import { nodeLabFiles } from '../../src/core/lab/nodeLabFiles';
 import { LocalLab } from '../../src/localLab/localLab';
-import { freshLocalLab, LAB_PROJECT_DIR, localLabRunner, stepFailures } from '../harness/localLab';
+import { runSectionToGreen, sectionIds } from '../harness/labSections';
+import { freshLocalLab, LAB_PROJECT_DIR, localLabRunner } from '../harness/localLab';
 import { CACHE_DIR, REPO_ROOT, RESULTS_DIR } from '../harness/paths';
 import { Figure, FigureSource, round1 } from './figures';
 
 const LAB_ROOT = path.join(REPO_ROOT, 'labs', 'tp1');
-/** How long a section's checks may take to pass once its steps are done (keepalived's election, a converging stack). */
-const CHECKS_PASS_MS = 90_000;
-
 /** A section's figure: `lab.full_run_section_dumb_service_1_s` for the section `dumb-service-1`. */
 const sectionFigure = (id: string): string => `lab.full_run_section_${id.replace(/-/g, '_')}_s`;
-
-/** What cannot run here, each reason once: `a, b: why; c: why`. */
-function leftOut(unavailable: Readonly<Record<string, string>>): string {
-  const byReason = new Map<string, string[]>();
-  for (const [id, why] of Object.entries(unavailable)) {
-    byReason.set(why, [...(byReason.get(why) ?? []), id]);
-  }
-  return [...byReason].map(([why, ids]) => `${ids.join(', ')}: ${why}`).join('; ');
-}
-
-/** The sections' ids, read from the reference language's front matter (the names --only matches, known before any run). */
-function sectionIds(): string[] {
-  const dir = path.join(LAB_ROOT, 'fr');
-  return fs
-    .readdirSync(dir)
-    .filter((f) => /^\d{2}-.*\.md$/.test(f))
-    .sort()
-    .flatMap((f) => {
-      const id = /^id:\s*(\S+)\s*$/m.exec(fs.readFileSync(path.join(dir, f), 'utf8'))?.[1];
-      return id ? [id] : [];
-    });
-}
 
 /**
  * Issue 17's figure: from `npm run lab -- up` on empty nodes (3 nodes
@@ -84,38 +60,15 @@ export const fullRunFigure: FigureSource = {
       figures.push({ name: 'lab.full_run_up_s', value: round1(up), unit: 's' });
 
       for (const section of sections) {
-        const { unavailable } = await runner.availability([...section.steps, ...section.checks]);
-        const steps = section.steps.filter((id) => unavailable[id] === undefined);
-        const checks = section.checks.filter((id) => unavailable[id] === undefined);
-        const left = leftOut(unavailable);
-        if (steps.length === 0) {
-          say(
-            `section ${section.number} ${section.id}: skipped, no step runs on the local lab: ${left || 'it has none'}`,
-          );
+        const outcome = await runSectionToGreen(runner, section, { logFile });
+        if (outcome.skipped !== undefined) {
+          say(`section ${section.number} ${section.id}: skipped, no step runs on the local lab: ${outcome.skipped}`);
           continue;
         }
-        const s0 = performance.now();
-        const run = await runner.runSectionSteps(section.number);
-        if (!run.ok) {
-          throw new Error(
-            `section ${section.number} ${section.id}: ${stepFailures(run.reports).join('; ') || 'no step ran'} (see ${logFile})`,
-          );
-        }
-        const deadline = performance.now() + CHECKS_PASS_MS;
-        for (const id of checks) {
-          let outcome = await runner.runCheck(id);
-          while (outcome.state !== 'pass' && performance.now() < deadline) {
-            await new Promise((r) => setTimeout(r, 1000));
-            outcome = await runner.runCheck(id);
-          }
-          if (outcome.state !== 'pass') {
-            throw new Error(`section ${section.number} ${section.id}: check ${id} ${outcome.state}: ${outcome.why}`);
-          }
-        }
-        const seconds = (performance.now() - s0) / 1000;
+        const seconds = outcome.seconds;
         say(
-          `section ${section.number} ${section.id}: ${seconds.toFixed(1)} s (${run.reports.map((r) => r.stepId).join(', ')}; checks ${checks.join(', ')})` +
-            (left ? `; left out: ${left}` : ''),
+          `section ${section.number} ${section.id}: ${seconds.toFixed(1)} s (${outcome.steps.join(', ')}; checks ${outcome.checks.join(', ')})` +
+            (outcome.leftOut ? `; left out: ${outcome.leftOut}` : ''),
         );
         figures.push({ name: sectionFigure(section.id), value: round1(seconds), unit: 's' });
       }

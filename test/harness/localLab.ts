@@ -12,7 +12,7 @@ import { MachineConnection } from '../../src/clients/machines/machineConnection'
 import { english } from '../../src/core/l10n';
 import { LabRunner } from '../../src/core/labRunner/labRunner';
 import { realTimer, type LabRunnerPort } from '../../src/core/labRunner/ports';
-import type { Machine } from '../../src/core/machines/machine';
+import type { Machine, MachineDefinition } from '../../src/core/machines/machine';
 import type { StepReport } from '../../src/core/steps/step';
 import type { LabLayout } from '../../src/localLab/labLayout';
 import type { LocalLab } from '../../src/localLab/localLab';
@@ -71,9 +71,40 @@ export function localLabRunner(
   options: Omit<LocalLabStepsOptions, 'connection'>,
   log: (line: string) => void = () => undefined,
 ): LocalLabRunner {
+  return machinesRunner(
+    () => localLabMachines(lab).machines,
+    (m) => new MachineConnection(m, options.l10n ?? english),
+    (_machines, connection) => localLabSteps(lab, { ...options, connection }),
+    options,
+    log,
+  );
+}
+
+/**
+ * The same runner on any machines (the VM lab's, read from Vagrant):
+ * `connect` makes each machine's one connection (with its host key
+ * policy), `open` the steps' environment on them.
+ */
+export function machinesRunner(
+  definitions: () => readonly MachineDefinition[],
+  connect: (m: MachineDefinition) => MachineConnection,
+  open: (
+    machines: readonly Machine[],
+    connection: (m: MachineDefinition) => MachineConnection,
+  ) => ReturnType<LabRunnerPort['openEnvironment']>,
+  options: Omit<LocalLabStepsOptions, 'connection'>,
+  log: (line: string) => void,
+): LocalLabRunner {
   const connections = new Map<string, MachineConnection>();
-  const machines = (): Machine[] =>
-    localLabMachines(lab).machines.map((m) => ({ ...m, state: { kind: 'connecting' } }));
+  const connection = (m: MachineDefinition): MachineConnection => {
+    let c = connections.get(m.id);
+    if (!c) {
+      c = connect(m);
+      connections.set(m.id, c);
+    }
+    return c;
+  };
+  const machines = (): Machine[] => definitions().map((m) => ({ ...m, state: { kind: 'connecting' } }));
   const port: LabRunnerPort = {
     l10n: options.l10n ?? english,
     machines: { machines, onDidChange: () => ({ dispose: () => undefined }) },
@@ -82,18 +113,7 @@ export function localLabRunner(
     swarmChanged: () => ({ dispose: () => undefined }),
     settings: () => ({ managers: options.managers, virtualIp: options.virtualIp ?? '', images: { ...options.images } }),
     sharedConfig: () => Promise.resolve(sharedConfig(options)),
-    openEnvironment: () =>
-      localLabSteps(lab, {
-        ...options,
-        connection: (m) => {
-          let c = connections.get(m.id);
-          if (!c) {
-            c = new MachineConnection(m, options.l10n ?? english);
-            connections.set(m.id, c);
-          }
-          return c;
-        },
-      }),
+    openEnvironment: (labMachines) => open(labMachines, connection),
     askSecret: () => Promise.resolve(),
     trust: { trusted: () => true, runRefusal: (what) => what, checkRefusal: () => '' },
     timer: realTimer,

@@ -29,7 +29,7 @@ describe('lab images (built offline)', function () {
     const ground = dockerGround();
     docker = new Docker({ socketPath: ground.socketPath });
     opts = {
-      builderSocket: ground.socketPath,
+      builder: ground.socketPath,
       cacheDir: path.join(CACHE_DIR, 'lab-images'),
       samplesDir: path.join(REPO_ROOT, 'samples', 'tp1'),
       log: (line) => console.log(`      [lab-images] ${line}`),
@@ -70,7 +70,7 @@ describe('lab images (built offline)', function () {
   it('answers from the cache at once, without the builder', async () => {
     const t = Date.now();
     // A builder socket that does not exist: a warm call must not need one.
-    const again = await ensureLabImages({ ...opts, builderSocket: '/nonexistent/docker.sock' });
+    const again = await ensureLabImages({ ...opts, builder: '/nonexistent/docker.sock' });
     const ms = Date.now() - t;
     console.log(`      [lab-images] warm call: ${ms} ms`);
     assert.equal(again.built, false);

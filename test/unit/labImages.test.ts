@@ -2,11 +2,15 @@ import * as assert from 'node:assert/strict';
 import { english } from '../../src/core/l10n';
 import type { LabCheck, LabStep } from '../../src/core/labSteps/labConfig';
 import {
+  CADVISOR_IMAGE,
+  GRAFANA_IMAGE,
   KEEPALIVED_IMAGE,
+  PROMETHEUS_IMAGE,
   REDIS_IMAGE,
   REGISTRY_IMAGE,
   isSubstitute,
   labImage,
+  offlineImages,
 } from '../../src/core/labSteps/labImages';
 import { runLabCheck, runLabStep } from '../../src/core/labSteps/labSteps';
 import { RunValues } from '../../src/core/steps/runValues';
@@ -37,6 +41,33 @@ describe('lab images by role', () => {
 
   it('has no image for a role the local lab has no equivalent for', () => {
     assert.equal(labImage({ environment: 'local-lab' }, { role: 'harbor', lab: 'goharbor/harbor-core' }), undefined);
+  });
+
+  it('has no image for a role the setting sets to none, in any environment', () => {
+    const images = { grafana: 'none', cadvisor: ' None ' };
+    assert.equal(labImage({ environment: 'vm', images }, GRAFANA_IMAGE), undefined);
+    assert.equal(labImage({ environment: 'vm', images }, CADVISOR_IMAGE), undefined);
+    assert.equal(labImage({ environment: 'local-lab', images: { registry: 'none' } }, REGISTRY_IMAGE), undefined);
+    assert.equal(labImage({ environment: 'vm', images }, PROMETHEUS_IMAGE), 'prom/prometheus:v2.42.0');
+  });
+
+  it('gives VMs that pull nothing every stand-in, and none where there is none', () => {
+    const offline = offlineImages();
+    assert.equal(labImage({ environment: 'vm', images: offline }, REGISTRY_IMAGE), 'swarm-lab/registry-debian:2');
+    assert.equal(labImage({ environment: 'vm', images: offline }, GRAFANA_IMAGE), undefined);
+    assert.deepEqual(Object.keys(offline).sort(), [
+      'alertmanager',
+      'cadvisor',
+      'ceph',
+      'grafana',
+      'keepalived',
+      'node-exporter',
+      'prometheus',
+      'redis',
+      'registry',
+      'scope',
+      'traefik',
+    ]);
   });
 
   it('tells substitutes from lab images', () => {

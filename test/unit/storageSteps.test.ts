@@ -199,6 +199,31 @@ describe('section 5 in the local lab', () => {
     );
   });
 
+  it('runs storage.gluster on VMs that have no Ceph image, its bricks on each VM’s data disk', async () => {
+    const cluster = new FakeLabCluster(labNodes(3, 1), { script: () => ({}) });
+    const config = labConfig(cluster, { images: { ceph: 'none' } });
+    assert.deepEqual(
+      sectionSteps(labSteps(config, english), 5).map((s) => s.id),
+      ['storage.gluster'],
+    );
+    const reports = await run(cluster, config, 'storage.gluster', true);
+    assert.equal(reports[0].stepId, 'storage.gluster.disk');
+    assert.deepEqual(
+      reports[0].nodes.map((n) => n.node),
+      ['core-01', 'core-02', 'core-03'],
+    );
+    const script = plannedText([reports[0]]);
+    // Formats only an empty disk, mounts it by UUID where the brick goes.
+    assert.match(script, /^call: sudo -n sh -c /m);
+    for (const part of ['/dev/vdb', '/dev/sdb', 'blkid -p', 'mkfs.ext4', 'UUID=', '/srv/gluster']) {
+      assert.ok(script.includes(part), `${part} in ${script}`);
+    }
+    assert.match(
+      step(labConfig(cluster), 'storage.gluster').unavailable ?? '',
+      /^On VMs with the Ceph image, \/data is CephFS/,
+    );
+  });
+
   it('builds the GlusterFS volume over every node’s brick, replicated on all', () => {
     assert.equal(
       createVolume(labNodes(3, 1)).text,

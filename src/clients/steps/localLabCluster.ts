@@ -170,10 +170,14 @@ export async function vmLabSteps(
 ): Promise<LabEnvironment> {
   const l10n = options.l10n ?? english;
   const cluster = await machineCluster(machines, { managers: options.managers, interface: LAB_INTERFACE, l10n });
+  // VMs of the box built here (the swarmlab_qemu provider) have no Internet: their
+  // docker-compose comes from the box's download folder, as the local lab's nodes' does.
+  const offline = machines.length > 0 && machines.every((m) => m.definition.vagrant?.provider === 'swarmlab_qemu');
   const config = labStepConfig({
     environment: 'vm',
     virtualIp: options.virtualIp || LAB_VIRTUAL_IP,
     project: readProject(options.projectDir),
+    ...(offline ? { place: { composeUrl: NODE_COMPOSE_URL } } : {}),
     ...configOptions(options),
     sessionOf: sessionsOf(cluster, l10n),
   });

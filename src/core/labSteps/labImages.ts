@@ -90,12 +90,22 @@ export const TRAEFIK_IMAGE: LabImageRole = {
   substitute: 'swarm-lab/caddy-debian:2.6',
 };
 
-/** The image a step runs for `role`: the setting, else the environment's default; undefined when there is none here. */
+/** The setting's word for "no image for this role": what needs it is left out, with the reason. */
+export const NO_IMAGE = 'none';
+
+/**
+ * The image a step runs for `role`: the setting, else the environment's
+ * default; undefined when there is none here, or when the setting says
+ * `none` (a VM lab that cannot pull Grafana leaves it out, as the local lab does).
+ */
 export function labImage(
   config: Pick<LabStepConfig, 'environment' | 'images'>,
   role: LabImageRole,
 ): string | undefined {
   const chosen = config.images?.[role.role]?.trim();
+  if (chosen?.toLowerCase() === NO_IMAGE) {
+    return undefined;
+  }
   if (chosen) {
     return chosen;
   }
@@ -105,4 +115,26 @@ export function labImage(
 /** Whether `image` is a Debian-built stand-in (evidence says so). */
 export function isSubstitute(image: string, roles: readonly LabImageRole[]): boolean {
   return roles.some((r) => r.substitute === image);
+}
+
+/** Every role the swarmLab.images setting knows (Harbor's images are its installer's). */
+export const IMAGE_ROLES: readonly LabImageRole[] = [
+  REGISTRY_IMAGE,
+  KEEPALIVED_IMAGE,
+  SCOPE_IMAGE,
+  CEPH_IMAGE,
+  REDIS_IMAGE,
+  ...METRICS_IMAGES,
+  TRAEFIK_IMAGE,
+];
+
+/**
+ * The swarmLab.images value for VMs that can pull nothing (the VM lab
+ * built here, a classroom without Internet): each role's Debian-built
+ * stand-in, loaded with the lab's images, and `none` where there is no
+ * stand-in (Scope, Ceph, Grafana, cAdvisor), so what needs it is left out
+ * with its reason instead of failing on a pull.
+ */
+export function offlineImages(): Record<string, string> {
+  return Object.fromEntries(IMAGE_ROLES.map((r) => [r.role, r.substitute ?? NO_IMAGE]));
 }

@@ -33,12 +33,15 @@ export function scopeRedactions(token: string | undefined): string[] {
 
 /** Why Scope cannot run here (no image for the role), or undefined. */
 function scopeUnavailable(config: LabStepConfig, l10n: Localizer): string | undefined {
-  return labImage(config, SCOPE_IMAGE) === undefined
-    ? l10n.t(
+  if (labImage(config, SCOPE_IMAGE) !== undefined) {
+    return undefined;
+  }
+  return config.environment === 'vm'
+    ? l10n.t('No image for the role {0}: the swarmLab.images setting says none.', SCOPE_IMAGE.role)
+    : l10n.t(
         'Debian has no Weave Scope and the local lab cannot download {0}: load the image from archives (Swarm Lab: Load Images from Archives), then name it in the swarmLab.images setting (role "scope").',
         SCOPE_IMAGE.lab,
-      )
-    : undefined;
+      );
 }
 
 interface ScopeState {

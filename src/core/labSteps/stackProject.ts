@@ -12,6 +12,7 @@ import { sh } from '../shell/shellQuote';
 import type { Action } from '../steps/step';
 import { applyEdits, type TextEdit } from '../text/textEdit';
 import type { LabStepConfig, ProjectFile } from './labConfig';
+import { routingMeshEdits } from './stackMesh';
 import { KEEPALIVED_IMAGE, labImage, REDIS_IMAGE, REGISTRY_IMAGE, type LabImageRole } from './labImages';
 
 export const COMPOSE_FILE = 'docker-compose.yml';
@@ -66,7 +67,8 @@ export async function projectForm(
     throw new Error(l10n.t('{0} cannot be read: {1}', COMPOSE_FILE, analysis.diagnostics[0]?.message ?? ''));
   }
   const substitution = substitutions(original, analysis, config);
-  const compose = applyEdits(original, [...flipAll(analysis, form).edits, ...substitution.edits]);
+  const mesh = config.environment === 'vm' ? await routingMeshEdits(original) : [];
+  const compose = applyEdits(original, [...flipAll(analysis, form).edits, ...substitution.edits, ...mesh]);
   const Y = await loadYaml();
   const doc = Y.parse(compose) as {
     services?: Record<string, { image?: string; build?: string | { context?: string } }>;

@@ -12,9 +12,11 @@ import { sh } from '../shell/shellQuote';
 import type { NodeContext, NodeTarget, Step } from '../steps/step';
 import type { LabStep, LabStepConfig } from './labConfig';
 import { labSession, rootAction } from './labSession';
+import { cephUnavailable } from './storageCeph';
+import { dataDiskPhase } from './storageDisk';
 
 export const GLUSTER_VOLUME = 'data';
-/** Each node's brick: under /srv, which the local lab gives every node of its own. */
+/** Each node's brick: under /srv, the node's own (on a VM, a folder of its data disk: storageDisk.ts). */
 export const GLUSTER_BRICK = '/srv/gluster/data';
 /** A node's mount of the volume, as /proc/mounts types it. */
 export const GLUSTER_FSTYPE = 'fuse.glusterfs';
@@ -127,19 +129,24 @@ function mountPhase(l10n: Localizer): Step<undefined> {
 }
 
 /**
- * The local lab's option only: the lab's VMs (CoreOS) have no GlusterFS, and
- * a section run there must not mount a second file system over CephFS.
+ * The local lab's shared storage, and the VMs' when Ceph cannot run there
+ * (no Ceph image: an offline VM lab, swarmLab.images.ceph set to none). On
+ * VMs the bricks go on each VM's data disk, formatted and mounted first.
+ * With Ceph runnable, a VM lab does what the course does (CephFS), and a
+ * second file system must not be mounted over it.
  */
 export function glusterStep(config: LabStepConfig, l10n: Localizer): LabStep {
+  const vm = config.environment === 'vm';
+  const cephRuns = vm && cephUnavailable(config, l10n) === undefined;
   return {
     id: 'storage.gluster',
     title: l10n.t('Shared /data on a replicated GlusterFS volume'),
     section: 5,
-    phases: [glusterdPhase(l10n), volumePhase(l10n), mountPhase(l10n)],
-    ...(config.environment === 'vm'
+    phases: [...(vm ? [dataDiskPhase(l10n)] : []), glusterdPhase(l10n), volumePhase(l10n), mountPhase(l10n)],
+    ...(cephRuns
       ? {
           unavailable: l10n.t(
-            'GlusterFS is the local lab’s shared storage; on the lab’s VMs, /data is CephFS (the storage.ceph-* steps).',
+            'On VMs with the Ceph image, /data is CephFS (the storage.ceph-* steps); GlusterFS is the storage of labs without Ceph.',
           ),
         }
       : {}),

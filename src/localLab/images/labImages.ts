@@ -16,8 +16,8 @@ import {
 import { throwIfAborted } from '../run';
 
 export interface LabImagesOptions {
-  /** A Docker engine to build on (unix socket path). */
-  readonly builderSocket: string;
+  /** A Docker engine to build on: a Unix socket's path, or a client already connected (a VM's engine over SSH). */
+  readonly builder: string | Dockerode;
   /** Git-ignored cache folder, e.g. <repo>/.cache/lab-images */
   readonly cacheDir: string;
   /** The sample project folder (samples/tp1) whose python-app/ and proxy/ are built. */
@@ -52,6 +52,15 @@ const inFlight = new Map<string, Promise<LabImagesResult>>();
  * image names it holds. Idempotent: a warm cache returns in well under a
  * second without touching the builder.
  */
+/** The cached tarball for these samples, without building anything; undefined when there is none yet. */
+export async function cachedLabImages(cacheDir: string, samplesDir: string): Promise<LabImagesResult | undefined> {
+  const specs = labImageSpecs();
+  const paths = cachePaths(cacheDir, await labImagesKey(specs, samplesDir));
+  return fs.existsSync(paths.tarball)
+    ? { tarball: paths.tarball, images: labImageNames(specs), built: false }
+    : undefined;
+}
+
 export async function ensureLabImages(opts: LabImagesOptions): Promise<LabImagesResult> {
   const specs = labImageSpecs();
   const images = labImageNames(specs);
@@ -81,7 +90,7 @@ async function buildAll(
     `no lab images cached in ${opts.cacheDir} yet: building them from this computer's Debian packages (a few minutes, once)`,
   );
   fs.mkdirSync(opts.cacheDir, { recursive: true });
-  const docker = await connect(opts.builderSocket);
+  const docker = typeof opts.builder === 'string' ? await connect(opts.builder) : opts.builder;
   const work = fs.mkdtempSync(path.join(opts.cacheDir, 'contexts-'));
   const partial = `${paths.tarball}.${process.pid}.tmp`;
   try {
@@ -157,12 +166,14 @@ async function ensureBaseImage(docker: Dockerode, opts: LabImagesOptions, log: (
 /**
  * Loads the tarball into every engine that lacks any of the images, in
  * parallel; engines that already have all of them (same image IDs) are
- * skipped. Returns per-engine 'loaded' | 'present'.
+ * skipped. Returns per-engine 'loaded' | 'present'. An engine is a Unix
+ * socket's path (the local lab's nodes) or a client already connected
+ * (a VM's engine, through its SSH connection).
  */
 export async function loadLabImages(
   tarball: string,
   images: string[],
-  engineSockets: string[],
+  engines: ReadonlyArray<string | Dockerode>,
   signal?: AbortSignal,
 ): Promise<Array<'loaded' | 'present'>> {
   // Without the manifest (a tarball from elsewhere) the names alone decide.
@@ -170,15 +181,16 @@ export async function loadLabImages(
   const same = (have: Map<string, string>): boolean =>
     images.every((name) => have.has(name) && (!expected?.[name] || expected[name] === have.get(name)));
   return Promise.all(
-    engineSockets.map(async (socket): Promise<'loaded' | 'present'> => {
-      const docker = await connect(socket);
+    engines.map(async (engine, i): Promise<'loaded' | 'present'> => {
+      const docker = typeof engine === 'string' ? await connect(engine) : engine;
+      const named = typeof engine === 'string' ? engine : `engine ${i + 1}`;
       if (same(await imageIds(docker, images))) {
         return 'present';
       }
       throwIfAborted(signal);
       await loadImages(docker, tarball, signal);
       if (!same(await imageIds(docker, images))) {
-        throw new Error(`${socket} still lacks some lab images after loading ${tarball}`);
+        throw new Error(`${named} still lacks some lab images after loading ${tarball}`);
       }
       return 'loaded';
     }),

@@ -19,6 +19,7 @@ module VagrantPlugins
             "memory" => config.memory,
             "cpus" => config.cpus,
             "data-disk-gb" => config.data_disk_gb,
+            "images-disk" => config.images_disk,
             "accel" => config.accel,
           }
           # One private segment per project: every machine of this Vagrantfile joins the same group.
