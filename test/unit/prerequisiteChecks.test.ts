@@ -80,6 +80,19 @@ describe('Prerequisite checks: vagrant.data-disk', () => {
     assert.equal(dataDiskDeclared([folder('tp1', fixture('new-lab.expected'))], english).state, 'pass');
   });
 
+  it("passes on the swarmlab_qemu provider's data_disk_gb, and fails when it is nil", () => {
+    const qemu = (name: string): string =>
+      fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'vagrant', 'cases', name, 'Vagrantfile'), 'utf8');
+    assert.deepEqual(dataDiskDeclared([folder('tp1', qemu('done-qemu-size-20'))], english), {
+      state: 'pass',
+      why: 'Each machine gets its swarmlab_qemu data disk (line 13).',
+    });
+    assert.deepEqual(dataDiskDeclared([folder('tp1', qemu('disk-qemu-nil'))], english), {
+      state: 'fail',
+      why: 'The Vagrantfile gives the machines no data disk.',
+    });
+  });
+
   it('fails without a Vagrantfile, without a disk, with an unguarded or unattached one, or a file it cannot read', () => {
     const why = (text?: string): string => {
       const outcome = dataDiskDeclared([folder('tp1', text)], english);

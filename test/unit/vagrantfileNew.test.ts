@@ -143,6 +143,15 @@ describe('Vagrantfile: what an edit changes, in words', () => {
     assert.deepEqual(describeVagrantfileChanges(settings(before), settings(before), english), []);
   });
 
+  it("describes the swarmlab_qemu provider's disk added", () => {
+    const before = fs.readFileSync(path.join(FIXTURES, 'cases', 'disk-qemu-config-level', 'Vagrantfile'), 'utf8');
+    const edit = updateVagrantfile(before, { dataDisk: true }, english);
+    assert.ok(edit.ok && edit.changed);
+    assert.deepEqual(describeVagrantfileChanges(settings(before), settings(edit.text), english), [
+      'Data disk: 10 GB per machine, /dev/vdb (data_disk_gb of the swarmlab_qemu provider).',
+    ]);
+  });
+
   it('describes a new file and a disk and network added', () => {
     const made = newText({ numInstances: 3, vmMemory: 1024, dataDisk: true, networkPrefix: '172.17.8' });
     assert.deepEqual(describeVagrantfileChanges(undefined, settings(made), english), [

@@ -78,6 +78,13 @@ function diskVerdict(read: VagrantRead, l10n: Localizer): { ok: boolean; why: st
       why: l10n.t('Each machine gets its libvirt data disk (line {0}).', libvirt.line + 1),
     };
   }
+  const qemu = read.settings.qemuDisk;
+  if (!disk && qemu) {
+    return {
+      ok: true,
+      why: l10n.t('Each machine gets its swarmlab_qemu data disk (line {0}).', qemu.line + 1),
+    };
+  }
   if (!disk || disk.createLine === undefined) {
     return {
       ok: false,

@@ -94,13 +94,7 @@ export function layoutOf(text: string, l10n: Localizer): LayoutResult {
     const direct = owner ? parent === owner.start : parent === configure.start || parent === loop?.start;
     return { ...b, provider: m[1] ?? m[2] ?? m[3], scope, conditional: !direct };
   });
-  const own = (name: string): Block | undefined =>
-    define &&
-    providers.find(
-      (p) =>
-        p.provider === name && !p.conditional && p.scope === 'machine' && define.start < p.start && p.end < define.end,
-    );
-  const [provider, libvirt] = [own('virtualbox'), own('libvirt')];
+  const [provider, libvirt] = [ownProvider(providers, define, 'virtualbox'), ownProvider(providers, define, 'libvirt')];
   return {
     ok: true,
     layout: {
@@ -116,6 +110,29 @@ export function layoutOf(text: string, l10n: Localizer): LayoutResult {
       unit: unitOf(lines, configure),
     },
   };
+}
+
+/**
+ * The machine's own block for a provider: directly in the define block of
+ * the loop (not inside an `if` or another block, which may not run).
+ */
+export function ownProvider(
+  providers: readonly ProviderBlock[],
+  define: Block | undefined,
+  name: string,
+): ProviderBlock | undefined {
+  return (
+    define &&
+    providers.find(
+      (p) =>
+        p.provider === name && !p.conditional && p.scope === 'machine' && define.start < p.start && p.end < define.end,
+    )
+  );
+}
+
+/** The blocks for a provider that every machine runs: directly in the configure block or the loop. */
+export function sharedProviders(providers: readonly ProviderBlock[], name: string): ProviderBlock[] {
+  return providers.filter((p) => p.provider === name && !p.conditional && p.scope === 'all');
 }
 
 /** Every block whose first line matches, inside `within`. */

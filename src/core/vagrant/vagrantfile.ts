@@ -7,14 +7,16 @@
  * message and the text is not changed at all (no half edit).
  */
 import type { Localizer } from '../l10n';
-import { dataDiskEdits, findDataDisk, type DataDiskInfo } from './dataDisk';
+import { findDataDisk, type DataDiskInfo } from './dataDisk';
 import {
+  diskEdits,
   diskTargets,
   findLibvirtDisk,
-  libvirtDiskEdits,
+  findQemuDisk,
   namedProviders,
   noDiskProvider,
   type LibvirtDiskInfo,
+  type QemuDiskInfo,
 } from './diskProviders';
 import { networkEdits, networkOf, type NetworkInfo } from './hostNetwork';
 import { joinRubyLines } from './rubyLines';
@@ -29,7 +31,7 @@ import {
 } from './vagrantLayout';
 
 export type { DataDiskInfo } from './dataDisk';
-export type { LibvirtDiskInfo } from './diskProviders';
+export type { LibvirtDiskInfo, QemuDiskInfo } from './diskProviders';
 export type { NetworkInfo } from './hostNetwork';
 
 /**
@@ -55,6 +57,8 @@ export interface VagrantLabSettings {
   readonly dataDisk?: DataDiskInfo;
   /** The disk in the machine's libvirt block (`libvirt.storage :file, :size => '10G'`). */
   readonly libvirtDisk?: LibvirtDiskInfo;
+  /** The disk of the swarmlab_qemu provider (`q.data_disk_gb = 10`, any value but nil or 0). */
+  readonly qemuDisk?: QemuDiskInfo;
   /** Why no data disk can be added: every provider the file names is one without a disk Swarm Lab can add. */
   readonly diskRefusal?: string;
   /** The providers the file names, in file order (none: Vagrant's default, VirtualBox). */
@@ -124,11 +128,13 @@ function analyse(text: string, l10n: Localizer, files: VagrantFiles): Analysed |
   const sources = settingsSources(layout.lines, files.configRb);
   const targets = diskTargets(layout);
   const libvirtDisk = findLibvirtDisk(layout);
+  const qemuDisk = findQemuDisk(layout);
   const settings: VagrantLabSettings = {
     numInstances: globalSetting(sources, ['num_instances']),
     vmMemory: memoryOf(layout, sources),
     dataDisk: disk.disk,
     ...(libvirtDisk ? { libvirtDisk } : {}),
+    ...(qemuDisk ? { qemuDisk } : {}),
     ...(targets.ok ? {} : { diskRefusal: noDiskProvider(targets.provider, l10n) }),
     providers: namedProviders(layout),
     network: networkOf(layout),
@@ -190,10 +196,7 @@ export function updateVagrantfile(
       return { ok: false, error: noDiskProvider(targets.provider, l10n) };
     }
     for (const target of targets.targets) {
-      const edit =
-        target === 'virtualbox'
-          ? dataDiskEdits(layout, settings.dataDisk, l10n)
-          : libvirtDiskEdits(layout, settings.libvirtDisk, l10n);
+      const edit = diskEdits(target, layout, settings, l10n);
       if (!edit.ok) {
         return edit;
       }

@@ -32,7 +32,7 @@ export interface VagrantfilePlan {
   /** The provider Vagrant uses unless told otherwise: the file's default, or the first it names, or VirtualBox. */
   readonly provider: string;
   readonly network: 'host-only' | 'bridged' | 'none';
-  /** Each machine has the lab's data disk (VirtualBox or libvirt), as the file says. */
+  /** Each machine has the lab's data disk (VirtualBox, libvirt or swarmlab_qemu), as the file says. */
   readonly dataDisk: boolean;
   readonly notes: readonly string[];
 }
@@ -273,6 +273,9 @@ function providerValue(
 function diskConfigured(provider: string, settings: VagrantLabSettings): boolean {
   if (provider === 'libvirt') {
     return settings.libvirtDisk !== undefined;
+  }
+  if (provider === 'swarmlab_qemu') {
+    return settings.qemuDisk !== undefined;
   }
   if (provider !== 'virtualbox') {
     return false;

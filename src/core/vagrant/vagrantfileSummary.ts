@@ -55,6 +55,9 @@ export function describeVagrantfileChanges(
       lines.push(l10n.t('Data disk: attached to the IDE Controller, port 1, device 1.'));
     }
   }
+  if (after.qemuDisk && !before?.qemuDisk) {
+    lines.push(l10n.t('Data disk: {0} GB per machine, /dev/vdb (data_disk_gb of the swarmlab_qemu provider).', gb));
+  }
   const [w0, w1] = [before?.network, after.network];
   if (w1 && !w0) {
     lines.push(l10n.t('Host-only network: {0}.101 for the first machine, {0}.102 for the second…', w1.prefix ?? '?'));

@@ -67,7 +67,7 @@ export async function askVagrantfileValues(
   const disk = settings?.dataDisk;
   const complete =
     (disk !== undefined && disk.guarded && disk.attachLine !== undefined && !disk.oldExistsCall) ||
-    (disk === undefined && settings?.libvirtDisk !== undefined);
+    (disk === undefined && (settings?.libvirtDisk !== undefined || settings?.qemuDisk !== undefined));
   // A provider without a disk Swarm Lab can add (docker): not asked, so that the rest can still change.
   if (dataDisk === undefined && !complete && settings?.diskRefusal === undefined) {
     prompted = true;
