@@ -79,11 +79,21 @@ rm -f /var/lib/dbus/machine-id
 # pam_env logs an error at every login without it.
 printf 'LANG=C.UTF-8\n' > /etc/default/locale
 printf '/dev/vda / ext4 defaults 0 1\n' > /etc/fstab
-# The lab's images disk (npm run vm -- up), when the VM has one: Docker's data root, mounted before dockerd
-# starts. nofail and a short device timeout: a VM without it boots as well, its data root on the root disk.
-printf 'LABEL=${IMAGES_DISK_LABEL} /var/lib/docker ext4 defaults,nofail,x-systemd.device-timeout=3s 0 2\n' >> /etc/fstab
-mkdir -p /etc/systemd/system/docker.service.d
-printf '[Unit]\nWants=var-lib-docker.mount\nAfter=var-lib-docker.mount\n' > /etc/systemd/system/docker.service.d/images-disk.conf
+# The lab's images disk (npm run vm -- up), when the VM has one: Docker's data root, mounted before containerd
+# and dockerd start. Not an fstab line: under emulation its device can take longer than any short timeout to
+# show up, and a long one would hold back every VM without the disk. udev settled, blkid finds it or not.
+cat > /etc/systemd/system/swarm-lab-images.service <<'UNIT'
+[Unit]
+Description=The lab's images disk on /var/lib/docker, when this VM has one
+After=local-fs.target systemd-udev-trigger.service
+Before=containerd.service docker.service
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/bin/sh -c 'udevadm settle --timeout=120; d=$(blkid -L ${IMAGES_DISK_LABEL}) || exit 0; mountpoint -q /var/lib/docker || mount "$d" /var/lib/docker'
+[Install]
+RequiredBy=containerd.service docker.service
+UNIT
 # Debian's ssh.service does not make missing host keys (cloud-init usually does).
 cat > /etc/systemd/system/ssh-host-keys.service <<'UNIT'
 [Unit]
@@ -116,7 +126,7 @@ UNIT
 mkdir -p /etc/systemd/system/systemd-networkd-wait-online.service.d
 printf '[Service]\nExecStart=\nExecStart=/lib/systemd/systemd-networkd-wait-online --any --timeout=30\n' \
   > /etc/systemd/system/systemd-networkd-wait-online.service.d/any.conf
-systemctl enable ssh ssh-host-keys systemd-networkd docker containerd
+systemctl enable ssh ssh-host-keys systemd-networkd docker containerd swarm-lab-images
 `;
 
 export interface BoxRecipe {
