@@ -90,7 +90,7 @@ Before=containerd.service docker.service
 [Service]
 Type=oneshot
 RemainAfterExit=yes
-ExecStart=/bin/sh -c 'udevadm settle --timeout=120; d=$(blkid -L ${IMAGES_DISK_LABEL}) || exit 0; mountpoint -q /var/lib/docker || mount "$d" /var/lib/docker'
+ExecStart=/bin/sh -c 'udevadm settle --timeout=120; d=$(blkid -L ${IMAGES_DISK_LABEL}) || exit 0; mkdir -p /var/lib/docker; mountpoint -q /var/lib/docker || mount "$d" /var/lib/docker'
 [Install]
 RequiredBy=containerd.service docker.service
 UNIT

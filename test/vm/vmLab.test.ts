@@ -14,7 +14,8 @@ import { loadVmImages, vmMachines } from '../../src/vm/vmMachines';
 import { runSectionToGreen, sectionIds } from '../harness/labSections';
 import { waitFor } from '../harness/waitFor';
 import { LAB_IMAGES, stepFailures, type LocalLabRunner } from '../harness/localLab';
-import { REPO_ROOT } from '../harness/paths';
+import { REPO_ROOT, RESULTS_DIR } from '../harness/paths';
+import { runVsCodeSuite } from '../harness/vscodeSuiteRunner';
 import { newVmLab, recordingHostKeys, VM_IMAGE_CACHE, VM_NAMES, vmLabRunner } from '../harness/vmLab';
 import { vmFaults } from './vmFaults';
 
@@ -31,6 +32,7 @@ import { vmFaults } from './vmFaults';
 const LAB_ROOT = path.join(REPO_ROOT, 'labs', 'tp1');
 const PRIVATE_IPS = ['172.17.8.101', '172.17.8.102', '172.17.8.103'];
 const UP_MS = 600_000;
+const STEPS_LOG = path.join(RESULTS_DIR, 'vm-lab-steps.log');
 
 describe('VM lab: three Debian VMs under Vagrant, and the lab run on them', function () {
   // Each phase sets its own bound; the suite as a whole is bounded by the tier's.
@@ -97,7 +99,11 @@ describe('VM lab: three Debian VMs under Vagrant, and the lab run on them', func
   });
 
   it('pins each VM’s host key on the first connection, asking once per VM', async () => {
-    labRunner = vmLabRunner(() => machines, hostKeys.policy, path.join(lab.projectDir, 'backups'), log);
+    // The steps' log, as the output channel shows it: a file beside the tier's results.
+    fs.mkdirSync(RESULTS_DIR, { recursive: true });
+    fs.writeFileSync(STEPS_LOG, '');
+    const stepLog = (line: string): void => fs.appendFileSync(STEPS_LOG, `${line}\n`);
+    labRunner = vmLabRunner(() => machines, hostKeys.policy, path.join(lab.projectDir, 'backups'), stepLog);
     const { unavailable } = await labRunner.runner.availability(['docker.config']);
     assert.deepEqual(unavailable, {});
     // The runner's first run connects to every VM (a dry run: it changes nothing).
@@ -113,6 +119,17 @@ describe('VM lab: three Debian VMs under Vagrant, and the lab run on them', func
     for (const name of VM_NAMES) {
       assert.equal((await ssh(name, 'hostname')).trim(), name);
     }
+  });
+
+  it('shows them in a real VS Code’s Machines view: running, reached, with their engines', async function () {
+    this.timeout(600_000);
+    // The extension's own connections read the known_hosts pinned above: no question, no other key accepted.
+    const result = await runVsCodeSuite({
+      suiteDir: path.join(REPO_ROOT, 'out', 'test', 'vscode', 'vmlab'),
+      tier: 'vm-vscode',
+      env: { SWARM_LAB_TEST_VM_PROJECT: lab.projectDir, SWARM_LAB_TEST_KNOWN_HOSTS: knownHosts },
+    });
+    assert.deepEqual([result.passed, result.failed], [1, 0]);
   });
 
   it('gives each VM the private network on eth1 and a 10 GiB data disk', async () => {
@@ -143,7 +160,10 @@ describe('VM lab: three Debian VMs under Vagrant, and the lab run on them', func
         this.timeout(1_200_000);
         const section = sections.find((s) => s.id === id);
         assert.ok(section, `no section ${id} in the English lab`);
-        const outcome = await runSectionToGreen(labRunner!.runner, section, { checksPassMs: 300_000 });
+        const outcome = await runSectionToGreen(labRunner!.runner, section, {
+          checksPassMs: 300_000,
+          logFile: STEPS_LOG,
+        });
         if (outcome.skipped !== undefined) {
           log(`skipped: no step runs on these VMs: ${outcome.skipped}`);
           return;
@@ -156,46 +176,48 @@ describe('VM lab: three Debian VMs under Vagrant, and the lab run on them', func
     }
   });
 
-  it('routes a published port through the mesh: it answers on VMs that run no task of the service', async function () {
-    this.timeout(600_000);
-    // One task, on core-02; a second service publishes in host mode, the local lab's workaround, as the control.
-    const image = offlineImages()['registry'];
-    const create = (name: string, port: string): Promise<string> =>
-      ssh(
-        'core-01',
-        `docker service create --detach --name ${name} --replicas 1 --constraint node.hostname==core-02 --publish ${port} ${image}`,
-      );
-    await create('mesh-probe', 'published=18080,target=5000');
-    await create('host-probe', 'published=18081,target=5000,mode=host');
-    try {
-      for (const service of ['mesh-probe', 'host-probe']) {
-        await waitFor(
-          `${service} running on core-02`,
-          async () =>
-            (
-              await ssh(
-                'core-01',
-                `docker service ps ${service} --filter desired-state=running --format '{{.CurrentState}}'`,
-              )
-            ).startsWith('Running'),
-          300_000,
-          2_000,
+  describe('the routing mesh', function () {
+    it('routes a published port through the mesh: it answers on VMs that run no task of the service', async function () {
+      this.timeout(600_000);
+      // One task, on core-02; a second service publishes in host mode, the local lab's workaround, as the control.
+      const image = offlineImages()['registry'];
+      const create = (name: string, port: string): Promise<string> =>
+        ssh(
+          'core-01',
+          `docker service create --detach --name ${name} --replicas 1 --constraint node.hostname==core-02 --publish ${port} ${image}`,
         );
+      await create('mesh-probe', 'published=18080,target=5000');
+      await create('host-probe', 'published=18081,target=5000,mode=host');
+      try {
+        for (const service of ['mesh-probe', 'host-probe']) {
+          await waitFor(
+            `${service} running on core-02`,
+            async () =>
+              (
+                await ssh(
+                  'core-01',
+                  `docker service ps ${service} --filter desired-state=running --format '{{.CurrentState}}'`,
+                )
+              ).startsWith('Running'),
+            300_000,
+            2_000,
+          );
+        }
+        for (const name of ['core-01', 'core-03']) {
+          const tasks = await ssh(name, 'docker ps -q --filter label=com.docker.swarm.service.name=mesh-probe');
+          assert.equal(tasks.trim(), '', `${name} runs a task of mesh-probe`);
+          // The registry stand-in answers /v2/ with {}: through the mesh, from a VM without its task.
+          assert.equal((await ssh(name, 'curl -sf -m 20 http://127.0.0.1:18080/v2/')).trim(), '{}', name);
+          const control = await ssh(
+            name,
+            'curl -s -m 20 -o /dev/null -w %{http_code} http://127.0.0.1:18081/v2/ || true',
+          );
+          assert.equal(control.trim(), '000', `${name}: a host-mode port answered off its node`);
+        }
+      } finally {
+        await ssh('core-01', 'docker service rm mesh-probe host-probe').catch(() => '');
       }
-      for (const name of ['core-01', 'core-03']) {
-        const tasks = await ssh(name, 'docker ps -q --filter label=com.docker.swarm.service.name=mesh-probe');
-        assert.equal(tasks.trim(), '', `${name} runs a task of mesh-probe`);
-        // The registry stand-in answers /v2/ with {}: through the mesh, from a VM without its task.
-        assert.equal((await ssh(name, 'curl -sf -m 20 http://127.0.0.1:18080/v2/')).trim(), '{}', name);
-        const control = await ssh(
-          name,
-          'curl -s -m 20 -o /dev/null -w %{http_code} http://127.0.0.1:18081/v2/ || true',
-        );
-        assert.equal(control.trim(), '000', `${name}: a host-mode port answered off its node`);
-      }
-    } finally {
-      await ssh('core-01', 'docker service rm mesh-probe host-probe').catch(() => '');
-    }
+    });
   });
 
   describe('faults', function () {
