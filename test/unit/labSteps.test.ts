@@ -585,6 +585,40 @@ describe('lab steps: compose, stack and registry', () => {
   });
 });
 
+describe('lab steps: the registry’s name on VMs', () => {
+  it('makes m1.swarm resolve on every VM where it does not, and leaves the local lab’s own /etc/hosts alone', async () => {
+    const cluster = new FakeLabCluster(labNodes(3, 1), {
+      // core-02 resolves it already (a teacher's /etc/hosts); the others do not.
+      script: (node, cmd) =>
+        cmd.startsWith('getent hosts')
+          ? node === 'core-02'
+            ? { stdout: '10.0.0.5      m1.swarm\n' }
+            : { code: 2 }
+          : {},
+    });
+    const reports = await run(cluster, labConfig(cluster), 'registry.deploy', { dryRun: true });
+    const naming = reports.find((r) => r.stepId === 'registry.deploy.name');
+    assert.ok(naming, reports.map((r) => r.stepId).join(' '));
+    assert.deepEqual(
+      naming.nodes.map((n) => `${n.node} ${n.outcome.kind}`),
+      ['core-01 planned', 'core-02 already-done', 'core-03 planned'],
+    );
+    const planned = naming.nodes[0].outcome as Extract<NodeOutcome, { kind: 'planned' }>;
+    const text = planned.actions.map((a) => (a.kind === 'call' ? a.description : '')).join('\n');
+    assert.ok(
+      text.startsWith('sudo -n sh -c ') && text.includes('127.0.0.1 %s') && text.endsWith("m1.swarm >> /etc/hosts'"),
+      text,
+    );
+    const local = await run(cluster, labConfig(cluster, { environment: 'local-lab' }), 'registry.deploy', {
+      dryRun: true,
+    });
+    assert.deepEqual(
+      local.map((r) => r.stepId),
+      ['registry.deploy'],
+    );
+  });
+});
+
 describe('lab steps: convergence', () => {
   const s = (running: number, desired: number, updating = false) => ({
     id: 'a',

@@ -69,12 +69,14 @@ export function vmFaults(context: () => VmFaultContext): void {
     log(`vagrant up ${VICTIM} again: ${((Date.now() - started) / 1000).toFixed(1)} s`);
     const again = await runner.runStepById(STEP);
     assert.ok(again.ok, stepFailures(again.reports).join('\n'));
-    assert.deepEqual(
-      stepKinds(again.reports)
-        .filter((k) => !k.endsWith(' ok'))
-        .sort(),
-      [`${STEP}@core-01 already-done`, `${STEP}@core-02 already-done`],
-    );
+    const kinds2 = stepKinds(again.reports);
+    assert.ok(kinds2.includes(`${STEP}@core-01 already-done`), kinds2.join('\n'));
+    assert.ok(kinds2.includes(`${STEP}@core-02 already-done`), kinds2.join('\n'));
+    // The victim did its part now, or had it done when it died (its disk kept the upload): either way, done.
+    const victim = kinds2.filter((k) => k.startsWith(`${STEP}@${VICTIM} `));
+    assert.equal(victim.length, 1, kinds2.join('\n'));
+    assert.match(victim[0], / (ok|already-done)$/);
+    log(`re-run: ${kinds2.join(', ')}`);
   });
 
   it('refuses a rebuilt VM (new host key, same port) with the known_hosts line to remove', async function () {

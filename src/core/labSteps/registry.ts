@@ -9,7 +9,7 @@ import type { Localizer } from '../l10n';
 import { sh } from '../shell/shellQuote';
 import type { Action, NodeSession, Step } from '../steps/step';
 import type { LabCheck, LabStep, LabStepConfig, NodeCheck } from './labConfig';
-import { singlePhaseStep } from './labConfig';
+import { labStep, singlePhaseStep } from './labConfig';
 import { convergeAction, converged, describeServices } from './convergence';
 import { labSession, rootAction } from './labSession';
 import { buildActions, HOME_PROJECT_DIR, projectForm, uploadProject } from './stackProject';
@@ -91,7 +91,35 @@ export function registryDeployStep(config: LabStepConfig, l10n: Localizer): LabS
       ];
     },
   };
-  return singlePhaseStep(step, 6);
+  if (config.environment === 'local-lab') {
+    return singlePhaseStep(step, 6);
+  }
+  return labStep({ id: step.id, title: step.title, section: 6, phases: [step, registryNamePhase(config, l10n)] });
+}
+
+/**
+ * On VMs, the compose files' registry name (m1.swarm) must resolve on every
+ * node for `docker push` and for the stack's pulls. 127.0.0.1 in /etc/hosts:
+ * the routing mesh takes port 5000 of any node to the registry, and Docker
+ * talks plain HTTP to a registry whose name resolves to loopback, so no
+ * engine restart is needed. A name that already resolves (a DNS, the
+ * teacher's /etc/hosts) is left as it is.
+ */
+function registryNamePhase(config: LabStepConfig, l10n: Localizer): Step<undefined> {
+  const host = config.registry.replace(/:\d+$/, '');
+  return {
+    id: 'registry.deploy.name',
+    title: l10n.t('The registry’s name {0} on every node', host),
+    targets: 'all',
+    changesMachines: true,
+    async check(ctx) {
+      const out = await ctx.session.exec(sh`getent hosts ${host}`, { signal: ctx.signal });
+      return out.code === 0 && out.stdout.trim()
+        ? { state: 'done', reason: ctx.l10n.t('{0} resolves: {1}', host, out.stdout.trim().split(/\s+/)[0]) }
+        : { state: 'todo', reason: ctx.l10n.t('{0} does not resolve here', host) };
+    },
+    plan: (ctx) => [rootAction(ctx, sh`printf '127.0.0.1 %s\n' ${host} >> /etc/hosts`)],
+  };
 }
 
 export function registryAnswersCheck(l10n: Localizer): LabCheck {
