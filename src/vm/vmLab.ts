@@ -116,11 +116,6 @@ export class VmLab {
     return parseMachineStates(await this.vagrant(['status', '--machine-readable'], 120_000, signal));
   }
 
-  /** `vagrant ssh-config` of the running machines: the file ssh -F takes. */
-  sshConfig(signal?: AbortSignal): Promise<string> {
-    return this.vagrant(['ssh-config'], 120_000, signal);
-  }
-
   /**
    * Destroys every machine, then makes sure no QEMU of the project outlives
    * it (a VM whose provider state was lost), and removes the project folder
