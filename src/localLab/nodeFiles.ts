@@ -14,7 +14,8 @@ import { run } from './run';
  * of this machine's (no /etc/passwd, no /etc/shadow) goes in.
  */
 
-function writeIfChanged(file: string, content: string, mode = 0o644): void {
+/** The file written only when its content differs, whole or not at all (a temporary file renamed over it). */
+export function writeIfChanged(file: string, content: string, mode = 0o644): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   if (!fs.existsSync(file) || fs.readFileSync(file, 'utf8') !== content) {
     const tmp = `${file}.tmp`;

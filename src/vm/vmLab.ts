@@ -1,5 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { english } from '../core/l10n';
+import { updateVagrantfile } from '../core/vagrant/vagrantfile';
+import { writeIfChanged } from '../localLab/nodeFiles';
 import { run } from '../localLab/run';
 import { ensureBox } from './box';
 import { ensureImagesDisk } from './imagesDisk';
@@ -154,7 +157,14 @@ export class VmLab {
     return path.join(this.projectDir, '.vagrant', 'machines', name, VM_PROVIDER);
   }
 
-  private makeProject(vms: number | undefined): void {
+  /**
+   * The project folder made from the course's files (kept as they are when
+   * they exist), then given what Swarm Lab's *Configure Vagrantfile* gives
+   * such a project, by the same code: a 10 GB data disk for every machine
+   * and, when `vms` is given, config.rb's number of machines. The template
+   * has no disk, so every VM's `/dev/vdb` comes from that edit.
+   */
+  makeProject(vms?: number): void {
     fs.mkdirSync(this.projectDir, { recursive: true });
     for (const file of ['Vagrantfile', 'config.rb']) {
       const target = path.join(this.projectDir, file);
@@ -162,21 +172,33 @@ export class VmLab {
         fs.copyFileSync(path.join(VM_LAB_TEMPLATE, file), target);
       }
     }
-    if (vms !== undefined) {
-      setInstances(path.join(this.projectDir, 'config.rb'), vms);
-    }
+    this.configure(vms);
     // Vagrant loads this file from the project's root: the provider comes from this repository, no plugin install.
     fs.writeFileSync(path.join(this.projectDir, '.vagrantplugins'), `require ${JSON.stringify(VM_PROVIDER_PLUGIN)}\n`);
   }
-}
 
-/** config.rb's `$num_instances = N` set to `vms`, every other line kept. */
-export function setInstances(configFile: string, vms: number): void {
-  const text = fs.readFileSync(configFile, 'utf8');
-  const line = /^\$num_instances\s*=.*$/m;
-  const next = line.test(text) ? text.replace(line, `$num_instances = ${vms}`) : `${text}$num_instances = ${vms}\n`;
-  if (next !== text) {
-    fs.writeFileSync(configFile, next);
+  private configure(vms: number | undefined): void {
+    const vagrantfile = path.join(this.projectDir, 'Vagrantfile');
+    const configFile = path.join(this.projectDir, 'config.rb');
+    const text = fs.readFileSync(vagrantfile, 'utf8');
+    const configRb = fs.existsSync(configFile) ? fs.readFileSync(configFile, 'utf8') : undefined;
+    const edit = updateVagrantfile(
+      text,
+      { dataDisk: true, ...(vms !== undefined ? { numInstances: vms } : {}) },
+      english,
+      configRb !== undefined ? { configRb } : {},
+    );
+    if (!edit.ok) {
+      throw new Error(`Configure Vagrantfile: ${edit.error}`);
+    }
+    if (edit.text !== text) {
+      writeIfChanged(vagrantfile, edit.text);
+      this.log(`Configure Vagrantfile: ${vagrantfile} changed`);
+    }
+    if (edit.configRb?.changed) {
+      writeIfChanged(configFile, edit.configRb.text);
+      this.log(`Configure Vagrantfile: ${configFile} changed`);
+    }
   }
 }
 

@@ -5,7 +5,8 @@
  *   vscode       a mocha suite inside a real VS Code extension host
  *   ui           Playwright driving a real VS Code with the packaged .vsix
  *   vm           the VM box built (or found) and booted under QEMU, then 3 VMs by vagrant up with the swarmlab_qemu
- *                provider (as root; not part of npm test yet)
+ *                provider and the whole lab run on them (as root)
+ *   vm-course    the course's 5 VMs: 3 managers and 2 workers (not part of npm test: CI's time)
  * Usage: node out/test/harness/runTier.js <tier>
  */
 import Mocha from 'mocha';
@@ -25,7 +26,7 @@ import { TEST_LAB_INSTANCE, TEST_LAB_STATE_DIR } from './testLab';
 import { labLayout } from '../../src/localLab/labLayout';
 import { runVsCodeSuite } from './vscodeSuiteRunner';
 
-const TIERS = ['unit', 'integration', 'vscode', 'ui', 'vm'] as const;
+const TIERS = ['unit', 'integration', 'vscode', 'ui', 'vm', 'vm-course'] as const;
 type Tier = (typeof TIERS)[number];
 
 async function runMocha(tier: Tier, timeoutMs: number): Promise<TierResult> {
@@ -134,6 +135,7 @@ async function runTier(tier: Tier): Promise<TierResult> {
         setGround({ docker, labEnv: lab.env });
         return await runMocha(tier, 120_000);
       case 'vm':
+      case 'vm-course':
         // Booting under emulation (TCG) takes a while; the box build has its own, longer timeout.
         return await runMocha(tier, 120_000);
       default:

@@ -14,6 +14,7 @@ import { HostKeyPolicy, type UnknownHostQuestion } from '../../src/clients/ssh/h
 import { english } from '../../src/core/l10n';
 import { offlineImages } from '../../src/core/labSteps/labImages';
 import type { MachineDefinition } from '../../src/core/machines/machine';
+import { run } from '../../src/localLab/run';
 import { VmLab } from '../../src/vm/vmLab';
 import { LAB_IMAGES, LAB_PROJECT_DIR, machinesRunner, type LocalLabRunner } from './localLab';
 import { CACHE_DIR } from './paths';
@@ -71,4 +72,26 @@ export function vmLabRunner(
     options,
     log,
   );
+}
+
+/**
+ * `ssh` itself into a VM, strict: only the keys already pinned in
+ * `knownHosts` are accepted (the lab runner's first connections pin them).
+ */
+export function vmSsh(
+  machines: () => readonly MachineDefinition[],
+  knownHosts: string,
+): (name: string, command: string) => Promise<string> {
+  return (name, command) => {
+    const m = machines().find((x) => x.name === name);
+    if (!m) {
+      return Promise.reject(new Error(`no machine ${name}`));
+    }
+    return run('ssh', [
+      ...['-i', m.identityFile, '-p', String(m.port), '-o', 'IdentitiesOnly=yes', '-o', 'BatchMode=yes'],
+      ...['-o', `UserKnownHostsFile=${knownHosts}`, '-o', 'StrictHostKeyChecking=yes', '-o', 'LogLevel=ERROR'],
+      `${m.user}@${m.host}`,
+      command,
+    ]);
+  };
 }

@@ -4,7 +4,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseMachineArgs } from '../../src/vm/machine';
 import { preferredSshPort } from '../../src/vm/qemu';
-import { parseMachineStates, setInstances, VM_LAB_TEMPLATE } from '../../src/vm/vmLab';
+import { english } from '../../src/core/l10n';
+import { readVagrantfile } from '../../src/core/vagrant/vagrantfile';
+import { parseMachineStates, VM_LAB_TEMPLATE, VmLab } from '../../src/vm/vmLab';
 import { imagesDiskPath } from '../../src/vm/imagesDisk';
 
 describe('the VM lab’s project and machines', () => {
@@ -24,16 +26,35 @@ describe('the VM lab’s project and machines', () => {
     ]);
   });
 
-  it('sets config.rb’s number of VMs, every other line kept', () => {
+  it('makes the project as Configure Vagrantfile leaves the course’s files: a data disk per VM, config.rb’s count', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vm-lab-'));
     try {
-      const file = path.join(dir, 'config.rb');
-      fs.copyFileSync(path.join(VM_LAB_TEMPLATE, 'config.rb'), file);
-      const before = fs.readFileSync(file, 'utf8');
-      setInstances(file, 5);
-      const after = fs.readFileSync(file, 'utf8');
-      assert.equal(after, before.replace(/^\$num_instances = 3$/m, '$num_instances = 5'));
-      assert.notEqual(after, before);
+      const template = fs.readFileSync(path.join(VM_LAB_TEMPLATE, 'Vagrantfile'), 'utf8');
+      const templateConfig = fs.readFileSync(path.join(VM_LAB_TEMPLATE, 'config.rb'), 'utf8');
+      const read = (text: string, configRb: string) => {
+        const r = readVagrantfile(text, english, { configRb });
+        assert.ok(r.ok, r.ok ? '' : r.error);
+        return r.settings;
+      };
+      // The course's files give no disk: every /dev/vdb of the VM lab comes from the edit.
+      assert.equal(read(template, templateConfig).qemuDisk, undefined);
+
+      const lab = new VmLab({ projectDir: dir, cacheDir: dir });
+      lab.makeProject(5);
+      const vagrantfile = fs.readFileSync(path.join(dir, 'Vagrantfile'), 'utf8');
+      const configRb = fs.readFileSync(path.join(dir, 'config.rb'), 'utf8');
+      assert.equal(configRb, templateConfig.replace(/^\$num_instances = 3$/m, '$num_instances = 5'));
+      const settings = read(vagrantfile, configRb);
+      assert.equal(settings.qemuDisk?.size, '10');
+      assert.deepEqual(settings.numInstances, { kind: 'number', value: 5, line: 1, file: 'config.rb' });
+      // Only lines added: every line of the course's Vagrantfile is still there, in order.
+      const kept = vagrantfile.split('\n').filter((line) => !/data_disk_gb|Swarm Lab: a second/.test(line));
+      assert.deepEqual(kept, template.split('\n'));
+
+      // Made again (up after up): nothing changes, and the count stays when none is given.
+      lab.makeProject();
+      assert.equal(fs.readFileSync(path.join(dir, 'Vagrantfile'), 'utf8'), vagrantfile);
+      assert.equal(fs.readFileSync(path.join(dir, 'config.rb'), 'utf8'), configRb);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

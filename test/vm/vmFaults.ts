@@ -22,6 +22,8 @@ export interface VmFaultContext {
   readonly log: (line: string) => void;
 }
 
+const seconds = (since: number): string => ((Date.now() - since) / 1000).toFixed(1);
+
 /** The VM the faults happen to: a worker (the lab's 3 VMs are 1 manager and 2 workers), so the swarm keeps its quorum. */
 const VICTIM = 'core-03';
 const STEP = 'docker.config';
@@ -42,11 +44,13 @@ export function vmFaults(context: () => VmFaultContext): void {
     const vm = readVm(lab.machineDir(VICTIM));
     assert.ok(vm && isRunning(vm), `${VICTIM} is not running`);
     let killedAt = '';
+    let killed = Date.now();
     const run = await runner.runStepById(STEP, {
       onOutput: (line) => {
         // The first action on the victim (its check is done, its daemon.json upload or restart begins): kill it there.
         if (!killedAt && new RegExp(`\\[${VICTIM}\\] (\\$|\\+) `).test(line)) {
           killedAt = line;
+          killed = Date.now();
           process.kill(vm.pid, 'SIGKILL');
         }
       },
@@ -60,13 +64,16 @@ export function vmFaults(context: () => VmFaultContext): void {
     const failures = stepFailures(run.reports);
     assert.equal(failures.length, 1, failures.join('\n'));
     assert.match(failures[0], new RegExp(`^${STEP.replace('.', '\\.')}@${VICTIM}: .*"kind":"failed"`));
-    log(`reported: ${failures[0]}`);
+    // Said as what happened (the machine went away), not in ssh2's words alone.
+    assert.match(failures[0], /the SSH connection to the machine was lost/);
+    log(`reported after ${seconds(killed)} s: ${failures[0]}`);
 
     const states = parseMachineStates(await lab.vagrant(['status', '--machine-readable'], 120_000));
     assert.equal(states.find((s) => s.name === VICTIM)?.state, 'poweroff', 'Vagrant sees the killed VM as powered off');
     const started = Date.now();
     await lab.vagrant(['up', VICTIM], 600_000);
     log(`vagrant up ${VICTIM} again: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const rerun = Date.now();
     const again = await runner.runStepById(STEP);
     assert.ok(again.ok, stepFailures(again.reports).join('\n'));
     const kinds2 = stepKinds(again.reports);
@@ -76,7 +83,7 @@ export function vmFaults(context: () => VmFaultContext): void {
     const victim = kinds2.filter((k) => k.startsWith(`${STEP}@${VICTIM} `));
     assert.equal(victim.length, 1, kinds2.join('\n'));
     assert.match(victim[0], / (ok|already-done)$/);
-    log(`re-run: ${kinds2.join(', ')}`);
+    log(`re-run in ${seconds(rerun)} s: ${kinds2.join(', ')}`);
   });
 
   it('refuses a rebuilt VM (new host key, same port) with the known_hosts line to remove', async function () {

@@ -7,7 +7,6 @@ import { nodeLabFiles } from '../../src/core/lab/nodeLabFiles';
 import { english } from '../../src/core/l10n';
 import { offlineImages } from '../../src/core/labSteps/labImages';
 import type { MachineDefinition } from '../../src/core/machines/machine';
-import { run } from '../../src/localLab/run';
 import { isRunning, preferredSshPort, readVm } from '../../src/vm/qemu';
 import type { VmLab } from '../../src/vm/vmLab';
 import { loadVmImages, vmMachines } from '../../src/vm/vmMachines';
@@ -16,7 +15,7 @@ import { waitFor } from '../harness/waitFor';
 import { LAB_IMAGES, stepFailures, type LocalLabRunner } from '../harness/localLab';
 import { REPO_ROOT, RESULTS_DIR } from '../harness/paths';
 import { runVsCodeSuite } from '../harness/vscodeSuiteRunner';
-import { newVmLab, recordingHostKeys, VM_IMAGE_CACHE, VM_NAMES, vmLabRunner } from '../harness/vmLab';
+import { newVmLab, recordingHostKeys, VM_IMAGE_CACHE, VM_NAMES, vmLabRunner, vmSsh } from '../harness/vmLab';
 import { vmFaults } from './vmFaults';
 
 /**
@@ -45,15 +44,7 @@ describe('VM lab: three Debian VMs under Vagrant, and the lab run on them', func
   let hostKeys: ReturnType<typeof recordingHostKeys>;
   let sections: readonly LabSection[] = [];
 
-  const ssh = async (name: string, command: string): Promise<string> => {
-    const m = machines.find((x) => x.name === name)!;
-    return run('ssh', [
-      ...['-i', m.identityFile, '-p', String(m.port), '-o', 'IdentitiesOnly=yes', '-o', 'BatchMode=yes'],
-      ...['-o', `UserKnownHostsFile=${knownHosts}`, '-o', 'StrictHostKeyChecking=yes', '-o', 'LogLevel=ERROR'],
-      `${m.user}@${m.host}`,
-      command,
-    ]);
-  };
+  const ssh = (name: string, command: string): Promise<string> => vmSsh(() => machines, knownHosts)(name, command);
 
   before(async function () {
     lab = newVmLab('vl', log);

@@ -20,16 +20,44 @@ export class SshNodeSession implements LabNodeSession {
     private readonly ssh: SshConnection,
     readonly docker: LabDocker,
     readonly machine: NodeMachine,
+    private readonly l10n: Localizer = english,
   ) {}
 
-  async exec(command: RemoteCommand, options: ExecOptions = {}): Promise<ExecOutcome> {
-    const r = await this.ssh.exec(shellCommand(command).text, options);
-    return { code: r.code, stdout: r.stdout, stderr: r.stderr, cancelled: r.cancelled };
+  exec(command: RemoteCommand, options: ExecOptions = {}): Promise<ExecOutcome> {
+    return overConnection(this.ssh, this.l10n, () => this.ssh.exec(shellCommand(command).text, options));
   }
 
   upload(path: string, content: string, options?: { mode?: number; signal?: AbortSignal }): Promise<void> {
-    return this.ssh.upload(path, content, options);
+    return overConnection(this.ssh, this.l10n, () => this.ssh.upload(path, content, options));
   }
+}
+
+/**
+ * An action on the machine whose failure, when the connection is gone,
+ * says so: ssh2's own words for it ("No response from server") do not tell
+ * the student that the machine stopped, rebooted or left the network.
+ */
+async function overConnection<T extends { code: number | null; cancelled: boolean } | void>(
+  ssh: SshConnection,
+  l10n: Localizer,
+  action: () => Promise<T>,
+): Promise<T> {
+  const lost = (why: string, cause?: unknown): Error =>
+    new Error(l10n.t('the SSH connection to the machine was lost ({0})', why), { cause });
+  let result: T;
+  try {
+    result = await action();
+  } catch (error) {
+    if (ssh.isOpen) {
+      throw error;
+    }
+    throw lost(error instanceof Error ? error.message : String(error), error);
+  }
+  // A command cut off by the connection's end has no exit code and was not cancelled by us.
+  if (result && result.code === null && !result.cancelled && !ssh.isOpen) {
+    throw lost(l10n.t('the command was cut off'));
+  }
+  return result;
 }
 
 /**
@@ -38,14 +66,17 @@ export class SshNodeSession implements LabNodeSession {
  * once with its own message instead of waiting for a prompt nobody sees.
  */
 export class SudoMachine implements NodeMachine {
-  constructor(private readonly ssh: SshConnection) {}
+  constructor(
+    private readonly ssh: SshConnection,
+    private readonly l10n: Localizer = english,
+  ) {}
 
   describeAsRoot(command: ShellCommand): string {
     return commandLine(['sudo', '-n', 'sh', '-c', command.text]);
   }
 
   async execAsRoot(command: ShellCommand, options: ExecOptions & { stdin?: string } = {}): Promise<ExecOutcome> {
-    const r = await this.ssh.exec(this.describeAsRoot(command), options);
+    const r = await overConnection(this.ssh, this.l10n, () => this.ssh.exec(this.describeAsRoot(command), options));
     return { code: r.code, stdout: r.stdout, stderr: r.stderr, cancelled: r.cancelled };
   }
 
@@ -54,7 +85,7 @@ export class SudoMachine implements NodeMachine {
   }
 
   async restartEngine(signal: AbortSignal): Promise<void> {
-    const r = await this.ssh.exec(this.describeEngineRestart(), { signal });
+    const r = await overConnection(this.ssh, this.l10n, () => this.ssh.exec(this.describeEngineRestart(), { signal }));
     if (r.code !== 0) {
       throw new Error(r.stderr.trim() || `systemctl restart docker exited with code ${r.code ?? 'null'}`);
     }
@@ -124,7 +155,8 @@ export async function machineCluster(
     try {
       const ssh = await m.connection.ssh();
       const engine = await m.connection.engine();
-      return new SshNodeSession(ssh, new EngineLabDocker(engine), (m.capabilities ?? ((s) => new SudoMachine(s)))(ssh));
+      const machine = (m.capabilities ?? ((s) => new SudoMachine(s, l10n)))(ssh);
+      return new SshNodeSession(ssh, new EngineLabDocker(engine), machine, l10n);
     } catch (error) {
       throw new Error(describeSshError(error, m.definition, l10n), { cause: error });
     }
