@@ -7,7 +7,9 @@ import { nodeLabFiles } from '../../src/core/lab/nodeLabFiles';
 import { english } from '../../src/core/l10n';
 import { offlineImages } from '../../src/core/labSteps/labImages';
 import type { MachineDefinition } from '../../src/core/machines/machine';
+import { run } from '../../src/localLab/run';
 import { isRunning, preferredSshPort, readVm } from '../../src/vm/qemu';
+import { findVagrantKeyPair } from '../../src/vm/vagrantKey';
 import type { VmLab } from '../../src/vm/vmLab';
 import { loadVmImages, vmMachines } from '../../src/vm/vmMachines';
 import { runSectionToGreen, sectionIds } from '../harness/labSections';
@@ -109,6 +111,25 @@ describe('VM lab: three Debian VMs under Vagrant, and the lab run on them', func
     // ssh itself, strict, accepts those lines: they are the VMs' real keys.
     for (const name of VM_NAMES) {
       assert.equal((await ssh(name, 'hostname')).trim(), name);
+    }
+  });
+
+  it('has Vagrant’s insecure key replaced by a key of each VM’s own on its first boot', async () => {
+    const insecure = await findVagrantKeyPair();
+    for (const m of machines) {
+      // Vagrant's insert_key: the machine's own key, in its data folder, is what ssh-config gives.
+      assert.equal(m.identityFile, path.join(lab.machineDir(m.name), 'private_key'), m.name);
+      // The insecure key no longer logs in (the host key is pinned: the refusal is the user key's).
+      await assert.rejects(
+        run('ssh', [
+          ...['-i', insecure.privateKey, '-p', String(m.port), '-o', 'IdentitiesOnly=yes', '-o', 'BatchMode=yes'],
+          ...['-o', `UserKnownHostsFile=${knownHosts}`, '-o', 'StrictHostKeyChecking=yes'],
+          `${m.user}@${m.host}`,
+          'true',
+        ]),
+        /Permission denied \(publickey/,
+        `${m.name} still accepts Vagrant's insecure key`,
+      );
     }
   });
 
