@@ -77,10 +77,12 @@ export function vmLabRunner(
 /**
  * `ssh` itself into a VM, strict: only the keys already pinned in
  * `knownHosts` are accepted (the lab runner's first connections pin them).
+ * As the machine's user, with its key, or with `identityFile` instead.
  */
 export function vmSsh(
   machines: () => readonly MachineDefinition[],
   knownHosts: string,
+  identityFile?: string,
 ): (name: string, command: string) => Promise<string> {
   return (name, command) => {
     const m = machines().find((x) => x.name === name);
@@ -88,7 +90,16 @@ export function vmSsh(
       return Promise.reject(new Error(`no machine ${name}`));
     }
     return run('ssh', [
-      ...['-i', m.identityFile, '-p', String(m.port), '-o', 'IdentitiesOnly=yes', '-o', 'BatchMode=yes'],
+      ...[
+        '-i',
+        identityFile ?? m.identityFile,
+        '-p',
+        String(m.port),
+        '-o',
+        'IdentitiesOnly=yes',
+        '-o',
+        'BatchMode=yes',
+      ],
       ...['-o', `UserKnownHostsFile=${knownHosts}`, '-o', 'StrictHostKeyChecking=yes', '-o', 'LogLevel=ERROR'],
       `${m.user}@${m.host}`,
       command,

@@ -72,7 +72,7 @@ export function vmFaults(context: () => VmFaultContext): void {
     assert.equal(states.find((s) => s.name === VICTIM)?.state, 'poweroff', 'Vagrant sees the killed VM as powered off');
     const started = Date.now();
     await lab.vagrant(['up', VICTIM], 600_000);
-    log(`vagrant up ${VICTIM} again: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    log(`vagrant up ${VICTIM} again: ${seconds(started)} s`);
     const rerun = Date.now();
     const again = await runner.runStepById(STEP);
     assert.ok(again.ok, stepFailures(again.reports).join('\n'));
@@ -94,7 +94,7 @@ export function vmFaults(context: () => VmFaultContext): void {
     await lab.vagrant(['destroy', '-f', VICTIM], 120_000);
     const started = Date.now();
     await lab.vagrant(['up', VICTIM], 600_000);
-    log(`rebuilt ${VICTIM}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    log(`rebuilt ${VICTIM}: ${seconds(started)} s`);
     const rebuilt = (await vmMachines(lab)).find((m) => m.name === VICTIM)!;
     assert.equal(rebuilt.port, before.port, 'the rebuilt VM forwards SSH on the same port');
     const connection = new MachineConnection(rebuilt, english, { hostKeys: hostKeys.policy });

@@ -7,7 +7,6 @@ import { nodeLabFiles } from '../../src/core/lab/nodeLabFiles';
 import { english } from '../../src/core/l10n';
 import { offlineImages } from '../../src/core/labSteps/labImages';
 import type { MachineDefinition } from '../../src/core/machines/machine';
-import { run } from '../../src/localLab/run';
 import { isRunning, preferredSshPort, readVm } from '../../src/vm/qemu';
 import { findVagrantKeyPair } from '../../src/vm/vagrantKey';
 import type { VmLab } from '../../src/vm/vmLab';
@@ -121,12 +120,7 @@ describe('VM lab: three Debian VMs under Vagrant, and the lab run on them', func
       assert.equal(m.identityFile, path.join(lab.machineDir(m.name), 'private_key'), m.name);
       // The insecure key no longer logs in (the host key is pinned: the refusal is the user key's).
       await assert.rejects(
-        run('ssh', [
-          ...['-i', insecure.privateKey, '-p', String(m.port), '-o', 'IdentitiesOnly=yes', '-o', 'BatchMode=yes'],
-          ...['-o', `UserKnownHostsFile=${knownHosts}`, '-o', 'StrictHostKeyChecking=yes'],
-          `${m.user}@${m.host}`,
-          'true',
-        ]),
+        vmSsh(() => machines, knownHosts, insecure.privateKey)(m.name, 'true'),
         /Permission denied \(publickey/,
         `${m.name} still accepts Vagrant's insecure key`,
       );

@@ -10,6 +10,7 @@ import { formManagerSwarm } from '../../harness/labSwarm';
 import { NodeActivity } from '../../harness/nodeActivity';
 import { ensureBusyboxImage } from '../../harness/testImages';
 import { testLabLayout } from '../../harness/testLab';
+import type { LabLayout } from '../../../src/localLab/labLayout';
 import { waitFor } from '../../harness/waitFor';
 import { activateSwarmLab } from './extensionApi';
 
@@ -18,6 +19,30 @@ const WINDOW_S = Number(process.env['SWARM_LAB_IDLE_WINDOW_S'] ?? '20');
 const STACK = 'idle';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Until no request reaches a node's Docker API and its sshd starts no program for `quietMs`, within `withinMs`. */
+async function untilQuiet(layout: LabLayout, quietMs: number, withinMs: number): Promise<void> {
+  const activity = await NodeActivity.start(layout);
+  try {
+    let seen = -1;
+    let since = Date.now();
+    await waitFor(
+      `the nodes to hear nothing for ${quietMs} ms`,
+      async () => {
+        const count = activity.requests().flat().length + (await activity.sshStarts()).flat().length;
+        if (count !== seen) {
+          seen = count;
+          since = Date.now();
+        }
+        return Date.now() - since >= quietMs;
+      },
+      withinMs,
+      250,
+    );
+  } finally {
+    await activity.stop();
+  }
+}
 
 /**
  * Swarm Lab at rest, as a student leaves it: every view shown, the lab
@@ -81,8 +106,8 @@ describe('At rest in a real VS Code: every view, the lab panel, a compose file, 
       document.uri,
     );
     assert.ok(lenses.length > 0, 'the compose file has its lenses');
-    // What the first looks started (tasks converging, checks, image lists) settles.
-    await sleep(10_000);
+    // What the first looks started (tasks converging, checks, image lists) settles: the nodes hear nothing for 3 s.
+    await untilQuiet(layout, 3_000, 60_000);
   });
 
   after(async function () {
